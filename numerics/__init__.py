@@ -1,0 +1,1 @@
+"""Floating-point analysis of LeJEPA identifiability (numpy, scipy, numba). Never imports torch."""

@@ -1,0 +1,1 @@
+"""Modules registering the numerics layer's claims."""

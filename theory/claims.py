@@ -1,0 +1,238 @@
+"""The claim: the unit of verification (CONVENTIONS.md, "A claim is the unit of verification").
+
+A claim couples one line of mathematics with a ``check`` that computes evidence for it. The
+check is a function whose keyword defaults state the *true* statement; the claim's negative
+control calls the **same** function with a deliberately false variant (``control`` keyword
+arguments: a wrong exponent, a wrong gap, a non-Gaussian law called Gaussian). A claim is
+verified when the check passes and the control is rejected: a check that cannot fail is a
+defect, and the control is how the package shows that it can.
+
+Each layer registers its claims with the :func:`claim` decorator in modules under
+``<layer>/checks/``; the registry here only holds them. Loading the modules of the higher
+layers is the job of the layer that runs them (``validation``), so data keeps flowing one way.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import traceback
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Callable, Mapping
+
+LAYERS = ("theory", "numerics", "validation")
+
+
+def _plain(value: Any) -> Any:
+    """Turn a deciding number into something JSON can hold without this package."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, Fraction):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    # numpy scalars and arrays, sympy numbers: prefer an exact or float rendering
+    if hasattr(value, "tolist"):
+        return _plain(value.tolist())
+    try:
+        if getattr(value, "is_Rational", False) and not getattr(value, "is_Integer", False):
+            return str(value)
+        if getattr(value, "is_Integer", False):
+            return int(value)
+        as_float = float(value)
+        return as_float if math.isfinite(as_float) else str(as_float)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a check found: the verdict, the numbers that decided it and the tolerance used.
+
+    ``tolerance`` is ``None`` for exact (symbolic, rational) checks.
+    """
+
+    passed: bool
+    numbers: Mapping[str, Any] = field(default_factory=dict)
+    tolerance: float | None = None
+    detail: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "passed": bool(self.passed),
+            "numbers": _plain(dict(self.numbers)),
+            "tolerance": self.tolerance,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A statement of THEORY.md with its check and negative control.
+
+    ``check(**{})`` checks the statement; ``check(**control)`` checks the false variant
+    described by ``control_statement`` and must come out ``passed=False``.
+    ``axioms`` names the authors' Lean axioms (THEORY.md §6) whose content the claim checks.
+    """
+
+    id: str
+    statement: str
+    source: str
+    layer: str
+    check: Callable[..., Evidence]
+    control: Mapping[str, Any]
+    control_statement: str
+    axioms: tuple[str, ...] = ()
+    slow: bool = False
+
+    def __post_init__(self) -> None:
+        if self.layer not in LAYERS:
+            raise ValueError(f"layer must be one of {LAYERS}, got {self.layer!r}")
+        if not self.control:
+            raise ValueError(f"claim {self.id!r} has no negative control (control must be non-empty)")
+        from theory.axioms import check_axiom_names
+
+        check_axiom_names(self.axioms)
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """The outcome of running a claim and its negative control."""
+
+    id: str
+    statement: str
+    source: str
+    layer: str
+    passed: bool
+    control_rejected: bool
+    evidence: Mapping[str, Any]
+    control_evidence: Mapping[str, Any]
+    control_statement: str
+    axioms: tuple[str, ...]
+    seconds: float
+    error: str | None = None
+
+    @property
+    def verified(self) -> bool:
+        return self.passed and self.control_rejected and self.error is None
+
+    @property
+    def verdict(self) -> str:
+        if self.error is not None:
+            return "ERROR"
+        if not self.passed:
+            return "FAIL"
+        if not self.control_rejected:
+            return "CONTROL ACCEPTED"
+        return "pass"
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "statement": self.statement,
+            "source": self.source,
+            "layer": self.layer,
+            "passed": bool(self.passed),
+            "control_rejected": bool(self.control_rejected),
+            "verdict": self.verdict,
+            "evidence": _plain(dict(self.evidence)),
+            "control_statement": self.control_statement,
+            "control_evidence": _plain(dict(self.control_evidence)),
+            "axioms": list(self.axioms),
+            "seconds": round(self.seconds, 4),
+            "error": self.error,
+        }
+
+
+_REGISTRY: dict[str, Claim] = {}
+
+
+def register(c: Claim) -> Claim:
+    """Add a claim to the registry; ids are unique across all layers."""
+    existing = _REGISTRY.get(c.id)
+    if existing is not None and existing.check is not c.check:
+        raise ValueError(f"claim id {c.id!r} is registered twice")
+    _REGISTRY[c.id] = c
+    return c
+
+
+def claim(
+    id: str,
+    *,
+    statement: str,
+    source: str,
+    layer: str,
+    control: Mapping[str, Any],
+    control_statement: str,
+    axioms: tuple[str, ...] = (),
+    slow: bool = False,
+) -> Callable[[Callable[..., Evidence]], Callable[..., Evidence]]:
+    """Decorator registering ``fn`` as the check of a claim; returns ``fn`` unchanged.
+
+    >>> @claim("demo/one", statement="1 = 1", source="none", layer="theory",
+    ...        control={"value": 2}, control_statement="1 = 2")
+    ... def _check(value=1):
+    ...     return Evidence(passed=(value == 1), numbers={"value": value})
+    """
+
+    def decorate(fn: Callable[..., Evidence]) -> Callable[..., Evidence]:
+        register(
+            Claim(
+                id=id,
+                statement=statement,
+                source=source,
+                layer=layer,
+                check=fn,
+                control=dict(control),
+                control_statement=control_statement,
+                axioms=tuple(axioms),
+                slow=slow,
+            )
+        )
+        return fn
+
+    return decorate
+
+
+def registered(layer: str | None = None) -> list[Claim]:
+    """The claims registered so far, in registration order, optionally of one layer."""
+    if layer is not None and layer not in LAYERS:
+        raise ValueError(f"layer must be one of {LAYERS}, got {layer!r}")
+    return [c for c in _REGISTRY.values() if layer is None or c.layer == layer]
+
+
+def run_claim(c: Claim) -> ClaimResult:
+    """Run a claim's check and its negative control; an exception is an error, never a pass."""
+    start = time.perf_counter()
+    evidence: Evidence | None = None
+    control: Evidence | None = None
+    error = None
+    try:
+        evidence = c.check()
+        control = c.check(**c.control)
+        if not isinstance(evidence, Evidence) or not isinstance(control, Evidence):
+            raise TypeError(f"check of {c.id!r} must return Evidence")
+    except Exception as exc:  # noqa: BLE001 - a failing check is reported, not raised
+        error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
+    seconds = time.perf_counter() - start
+    return ClaimResult(
+        id=c.id,
+        statement=c.statement,
+        source=c.source,
+        layer=c.layer,
+        passed=bool(evidence is not None and evidence.passed and error is None),
+        control_rejected=bool(control is not None and not control.passed and error is None),
+        evidence=evidence.to_dict() if evidence is not None else {},
+        control_evidence=control.to_dict() if control is not None else {},
+        control_statement=c.control_statement,
+        axioms=c.axioms,
+        seconds=seconds,
+        error=error,
+    )

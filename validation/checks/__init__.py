@@ -1,0 +1,1 @@
+"""Modules registering the validation layer's claims."""

@@ -1,0 +1,138 @@
+"""Load every layer's claims, run them with progress, and render the results.
+
+The registry lives in :mod:`theory.claims`; this module, in the highest layer, is the one
+that imports the claim modules of all three layers (``<layer>/checks/*.py``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import sys
+from typing import Iterable, Sequence
+
+from theory.axioms import AXIOMS
+from theory.claims import LAYERS, Claim, ClaimResult, registered, run_claim
+from theory.validate import check_choice
+
+
+def load_claims(layers: Iterable[str] | None = None) -> list[Claim]:
+    """Import the claim modules of the given layers (all by default) and return their claims."""
+    layers = list(LAYERS if layers is None else layers)
+    for layer in layers:
+        check_choice(layer, "layer", LAYERS)
+        pkg = importlib.import_module(f"{layer}.checks")
+        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+            importlib.import_module(f"{layer}.checks.{info.name}")
+    return [c for c in registered() if c.layer in layers]
+
+
+def run_claims(
+    layers: Iterable[str] | None = None,
+    *,
+    include_slow: bool = True,
+    progress: bool = True,
+    ids: Sequence[str] | None = None,
+) -> list[ClaimResult]:
+    """Run the claims of ``layers`` (and their negative controls), showing a progress bar."""
+    claims = load_claims(layers)
+    if ids is not None:
+        known = {c.id for c in claims}
+        for i in ids:
+            check_choice(i, "claim id", sorted(known))
+        claims = [c for c in claims if c.id in set(ids)]
+    if not include_slow:
+        claims = [c for c in claims if not c.slow]
+    results = []
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(claims), desc="claims", unit="claim", file=sys.stderr, leave=False)
+    for c in claims:
+        if bar is not None:
+            bar.set_postfix_str(c.id)
+        results.append(run_claim(c))
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    return results
+
+
+def _numbers(result: ClaimResult, limit: int = 4) -> str:
+    nums = result.evidence.get("numbers", {}) if result.evidence else {}
+    parts = []
+    for k, v in list(nums.items())[:limit]:
+        if isinstance(v, float):
+            v = f"{v:.3g}"
+        text = f"{k}={v}"
+        parts.append(text if len(text) <= 40 else text[:37] + "...")
+    tol = result.evidence.get("tolerance") if result.evidence else None
+    if tol is not None:
+        parts.append(f"tol={tol:.0e}")
+    if result.error:
+        parts.append(result.error.splitlines()[0][:80])
+    return "; ".join(parts)
+
+
+def text_table(results: Sequence[ClaimResult]) -> str:
+    """A plain-text table for the terminal: id, verdict, control, seconds, numbers, statement, source."""
+    lines = []
+    w = max([len(r.id) for r in results] + [5])
+    lines.append(f"{'claim':<{w}}  {'verdict':<16}  {'control':<8}  {'s':>6}  deciding numbers")
+    lines.append("-" * (w + 60))
+    for r in results:
+        control = "rejected" if r.control_rejected else "ACCEPTED"
+        lines.append(f"{r.id:<{w}}  {r.verdict:<16}  {control:<8}  {r.seconds:6.2f}  {_numbers(r)}")
+        lines.append(f"{'':<{w}}    {r.statement}   [{r.source}]")
+    n_ok = sum(r.verified for r in results)
+    lines.append("-" * (w + 60))
+    lines.append(f"{n_ok}/{len(results)} claims verified (check passed and negative control rejected)")
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(results: Sequence[ClaimResult]) -> str:
+    rows = [
+        "| claim | statement | source | verdict | deciding numbers | negative control | rejected | s |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        rows.append(
+            f"| `{r.id}` | {_md(r.statement)} | {_md(r.source)} | **{r.verdict}** | {_md(_numbers(r, 6))} | "
+            f"{_md(r.control_statement)} | {'yes' if r.control_rejected else '**NO**'} | {r.seconds:.2f} |"
+        )
+    return "\n".join(rows)
+
+
+def axiom_coverage(results: Sequence[ClaimResult]) -> list[tuple[str, str, list[str]]]:
+    """For each Lean axiom: (name, what it states, ids of the verified claims that check it)."""
+    out = []
+    for name, text in AXIOMS.items():
+        ids = [r.id for r in results if name in r.axioms and r.verified]
+        out.append((name, text, ids))
+    return out
+
+
+def axiom_text(results: Sequence[ClaimResult]) -> str:
+    lines = ["Lean axioms (THEORY.md §6) and the claims that check them:"]
+    for name, _, ids in axiom_coverage(results):
+        lines.append(f"  {name:<42} {', '.join(ids) if ids else 'not yet checked'}")
+    return "\n".join(lines)
+
+
+def axiom_markdown(results: Sequence[ClaimResult]) -> str:
+    rows = ["| Lean axiom | what it assumes | checked by |", "|---|---|---|"]
+    for name, text, ids in axiom_coverage(results):
+        checked = ", ".join(f"`{i}`" for i in ids) if ids else "**not yet checked**"
+        rows.append(f"| `{name}` | {_md(text)} | {checked} |")
+    return "\n".join(rows)
+
+
+def results_json(results: Sequence[ClaimResult]) -> str:
+    return json.dumps([r.to_dict() for r in results], indent=2, allow_nan=False)

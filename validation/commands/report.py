@@ -1,0 +1,32 @@
+"""`lejepa-verify report`: the main job. Checks every claim, draws every figure, writes report.md."""
+
+from __future__ import annotations
+
+from validation.report import BACKENDS, DEVICES, PROFILES
+
+NAME = "report"
+HELP = "run every claim and experiment of a profile and write DIR/report.md with its figures"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--out", default="report", help="output directory (default: ./report)")
+    p.add_argument("--profile", default="quick", help=f"one of {', '.join(PROFILES)} (default: quick)")
+    p.add_argument("--device", default="cpu", help=f"one of {', '.join(DEVICES)} (default: cpu)")
+    p.add_argument("--backend", default="local", help=f"one of {', '.join(BACKENDS)} (default: local)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel local runs (default: number of cores)")
+    p.add_argument("--no-progress", action="store_true", help="hide progress bars")
+
+
+def run(args) -> int:
+    import os
+
+    from validation.report import write_report
+
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    if jobs < 1:
+        raise ValueError(f"jobs must be >= 1, got {jobs}")
+    summary = write_report(args.out, profile=args.profile, device=args.device, backend=args.backend,
+                           jobs=jobs, progress=not args.no_progress)
+    print(f"wrote {summary['report']}: {summary['claims_verified']}/{summary['claims_total']} claims verified")
+    ok = summary["claims_verified"] == summary["claims_total"] and not summary["failed_sections"]
+    return 0 if ok else 1

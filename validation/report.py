@@ -1,0 +1,179 @@
+"""`lejepa-verify report`: run every claim, build every section, write ``report.md``.
+
+A section is a module in :mod:`validation.sections` exposing ``SECTION = Section(...)``; its
+``build(ctx)`` returns markdown and saves figures through ``ctx.save_figure``. A section that
+raises is listed in the report as failed, with its error, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import platform
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Sequence
+
+from theory.claims import ClaimResult
+from theory.validate import check_choice
+from validation import claimrun
+from validation.io import atomic_save_figure, atomic_write_json, atomic_write_text, ensure_writable_dir
+
+PROFILES = ("quick", "paper")
+DEVICES = ("cpu", "cuda")
+BACKENDS = ("local", "slurm")
+
+
+@dataclass
+class ReportContext:
+    """What a section may use: where to write, which profile, and the claims already run."""
+
+    out: Path
+    profile: str = "quick"
+    device: str = "cpu"
+    backend: str = "local"
+    jobs: int = 1
+    claim_results: Sequence[ClaimResult] = ()
+    progress: bool = True
+    figures: list[str] = field(default_factory=list)
+
+    @property
+    def figures_dir(self) -> Path:
+        return self.out / "figures"
+
+    def save_figure(self, fig, name: str, caption: str) -> str:
+        """Save ``fig`` as ``figures/<name>.png`` and ``.pdf``; return the markdown embedding it."""
+        import matplotlib.pyplot as plt
+
+        atomic_save_figure(fig, self.figures_dir / name)
+        plt.close(fig)
+        self.figures.append(name)
+        return f"![{caption}](figures/{name}.png)\n\n*{caption}* ([PDF](figures/{name}.pdf))\n"
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    order: int
+    build: Callable[[ReportContext], str]
+
+
+def load_sections() -> list[Section]:
+    import validation.sections as pkg
+
+    sections = []
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        mod = importlib.import_module(f"validation.sections.{info.name}")
+        sec = getattr(mod, "SECTION", None)
+        if isinstance(sec, Section):
+            sections.append(sec)
+    return sorted(sections, key=lambda s: (s.order, s.title))
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in ("numpy", "scipy", "sympy", "numba", "torch", "matplotlib"):
+        try:
+            out[name] = importlib.import_module(name).__version__
+        except Exception:  # noqa: BLE001 - a missing optional package is reported as such
+            out[name] = "not installed"
+    return out
+
+
+def validate_report_args(out, profile: str, device: str, backend: str) -> Path:
+    """Every check that must pass before any work starts."""
+    check_choice(profile, "profile", PROFILES)
+    check_choice(device, "device", DEVICES)
+    check_choice(backend, "backend", BACKENDS)
+    if device == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            raise ValueError("device 'cuda' was requested but torch sees no CUDA device on this machine")
+    return ensure_writable_dir(out, "out")
+
+
+def write_report(
+    out="report",
+    *,
+    profile: str = "quick",
+    device: str = "cpu",
+    backend: str = "local",
+    jobs: int = 1,
+    progress: bool = True,
+    sections: Sequence[Section] | None = None,
+    claim_layers: Sequence[str] | None = None,
+) -> dict:
+    """Run the claims and sections; write ``report.md`` and ``claims.json`` into ``out``.
+
+    Returns a summary: the path of the report, the claims verified, the sections that failed.
+    """
+    out = validate_report_args(out, profile, device, backend)
+    start = time.perf_counter()
+    results = claimrun.run_claims(claim_layers, progress=progress)
+    atomic_write_json(out / "claims.json", [r.to_dict() for r in results])
+    ctx = ReportContext(out=out, profile=profile, device=device, backend=backend, jobs=jobs,
+                        claim_results=results, progress=progress)
+
+    body, failed = [], []
+    for sec in load_sections() if sections is None else sections:
+        t0 = time.perf_counter()
+        try:
+            md = sec.build(ctx)
+            body.append(f"## {sec.title}\n\n{md.strip()}\n\n<sub>section built in {time.perf_counter() - t0:.1f} s</sub>\n")
+        except Exception as exc:  # noqa: BLE001 - a failed section is reported, not dropped
+            tb = traceback.format_exc(limit=4)
+            failed.append({"section": sec.title, "error": f"{type(exc).__name__}: {exc}"})
+            body.append(f"## {sec.title}\n\n**This section FAILED** and its results are missing:\n\n```\n{tb}\n```\n")
+
+    n_ok = sum(r.verified for r in results)
+    not_ok = [r for r in results if not r.verified]
+    wall = time.perf_counter() - start
+    head = [
+        "# lejepa-verify report",
+        "",
+        "Checks, by computation, the theory of *When Does LeJEPA Learn a World Model?* "
+        "(Klindt, LeCun, Balestriero, 2026).",
+        "",
+        f"- generated: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"- profile: `{profile}`, device: `{device}`, backend: `{backend}`",
+        f"- machine: {platform.platform()}, {platform.processor() or platform.machine()}",
+        f"- versions: {', '.join(f'{k} {v}' for k, v in _versions().items())}",
+        f"- wall time: {wall:.1f} s",
+        "",
+        "## Summary",
+        "",
+        f"- **{n_ok} of {len(results)} claims verified** (check passed and its negative control rejected).",
+    ]
+    if not_ok:
+        head.append("- Claims not verified: " + ", ".join(f"`{r.id}` ({r.verdict})" for r in not_ok))
+    if failed:
+        head.append("- Sections that FAILED: " + ", ".join(f["section"] for f in failed))
+    head += [
+        "",
+        "## Claims",
+        "",
+        claimrun.markdown_table(results),
+        "",
+        "### The authors' Lean axioms and what checks them",
+        "",
+        claimrun.axiom_markdown(results),
+        "",
+    ]
+    report = "\n".join(head) + "\n" + "\n".join(body)
+    path = atomic_write_text(out / "report.md", report)
+    summary = {
+        "report": str(path),
+        "claims_verified": n_ok,
+        "claims_total": len(results),
+        "failed_sections": failed,
+        "figures": ctx.figures,
+        "seconds": wall,
+    }
+    print(json.dumps(summary, indent=2), file=sys.stderr)
+    return summary
