@@ -11,7 +11,7 @@ import importlib
 
 _SUBMODULES = (
     "spectrum", "alignment", "hermite", "quadrature", "maps", "twosample",
-    "latents", "transitions", "sturm_liouville", "ar1_operator", "transport", "bounds",
+    "latents", "transitions", "sturm_liouville", "ar1_operator", "transport", "bounds", "planning",
 )
 
 
