@@ -1,0 +1,104 @@
+"""Seeded random polynomial maps with rational coefficients, and rational orthogonal matrices.
+
+These are the test objects of the exact claims (THEORY.md §2, Theorem A, the Dirichlet route):
+a statement about every polynomial map is checked on maps drawn here, with an explicit seed so
+that the same seed gives the same maps. Standard library and sympy only.
+"""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+from typing import Sequence
+
+import sympy as sp
+
+from theory.hermite import MAX_DEGREE, MAX_DIMENSION, as_poly, latent_symbols
+from theory.validate import check_int
+
+
+def _rational(rng: random.Random, bound: int = 9) -> sp.Rational:
+    """A small non-zero rational p/q with |p| <= bound, 1 <= q <= bound."""
+    p = 0
+    while p == 0:
+        p = rng.randint(-bound, bound)
+    return sp.Rational(p, rng.randint(1, bound))
+
+
+def random_polynomial(gens: Sequence[sp.Symbol], degree: int, rng: random.Random,
+                      n_terms: int = 6, min_degree: int = 0) -> sp.Poly:
+    """A random polynomial in ``gens`` with rational coefficients and total degree in ``[min_degree, degree]``.
+
+    The top degree is always present (one monomial of total degree ``degree`` is forced), so a
+    map drawn with ``degree >= 2`` is nonlinear.
+    """
+    gens = tuple(gens)
+    degree = check_int(degree, "degree", 0, MAX_DEGREE)
+    min_degree = check_int(min_degree, "min_degree", 0, degree)
+    n_terms = check_int(n_terms, "n_terms", 1, 200)
+    n = len(gens)
+
+    def monomial(total: int) -> tuple[int, ...]:
+        # a random composition of `total` into n parts
+        cuts = sorted(rng.randint(0, total) for _ in range(n - 1))
+        parts, prev = [], 0
+        for c in cuts + [total]:
+            parts.append(c - prev)
+            prev = c
+        return tuple(parts)
+
+    terms = {monomial(degree): _rational(rng)}
+    for _ in range(n_terms - 1):
+        terms[monomial(rng.randint(min_degree, degree))] = _rational(rng)
+    return sp.Poly.from_dict(terms, *gens, domain=sp.QQ)
+
+
+def random_polynomial_map(n: int, degree: int, seed: int, m: int | None = None,
+                          n_terms: int = 6, min_degree: int = 0) -> tuple[tuple[sp.Poly, ...], tuple[sp.Symbol, ...]]:
+    """``m`` (default ``n``) random rational polynomials of degree ``degree`` in ``z_1..z_n``, and the symbols.
+
+    Same ``seed``, same map. Components have total degree exactly ``degree``.
+    """
+    n = check_int(n, "n", 1, MAX_DIMENSION)
+    m = n if m is None else check_int(m, "m", 1, 16)
+    seed = check_int(seed, "seed", 0)
+    rng = random.Random(seed)
+    gens = latent_symbols(n)
+    comps = tuple(random_polynomial(gens, degree, rng, n_terms, min_degree) for _ in range(m))
+    return comps, gens
+
+
+def linear_map(matrix: sp.Matrix, gens: Sequence[sp.Symbol], offset: Sequence | None = None) -> tuple[sp.Poly, ...]:
+    """The components of ``z ↦ M z (+ b)`` as Polys in ``gens``."""
+    gens = tuple(gens)
+    matrix = sp.Matrix(matrix)
+    if matrix.cols != len(gens):
+        raise ValueError(f"matrix must have {len(gens)} columns (one per latent), got {matrix.cols}")
+    offset = [0] * matrix.rows if offset is None else list(offset)
+    if len(offset) != matrix.rows:
+        raise ValueError(f"offset must have {matrix.rows} entries, got {len(offset)}")
+    return tuple(
+        as_poly(sum(matrix[i, j] * gens[j] for j in range(len(gens))) + offset[i], gens) for i in range(matrix.rows)
+    )
+
+
+def random_rational_orthogonal(n: int, seed: int) -> sp.Matrix:
+    """A random ``Q ∈ O(n)`` with rational entries, by the Cayley transform ``Q = (I − A)(I + A)⁻¹``.
+
+    ``A`` is a random rational skew-symmetric matrix; ``I + A`` is always invertible (the
+    eigenvalues of ``A`` are imaginary), so ``Q`` is exactly orthogonal. A random sign flip of
+    one row reaches the other component of ``O(n)``.
+    """
+    n = check_int(n, "n", 1, MAX_DIMENSION)
+    rng = random.Random(check_int(seed, "seed", 0))
+    a = sp.zeros(n, n)
+    for i in range(n):
+        for j in range(i + 1, n):
+            v = Fraction(rng.randint(-5, 5), rng.randint(1, 4))
+            a[i, j] = sp.Rational(v.numerator, v.denominator)
+            a[j, i] = -a[i, j]
+    eye = sp.eye(n)
+    q = (eye - a) * (eye + a).inv()
+    if rng.random() < 0.5:
+        q[0, :] = -q[0, :]
+    return q
