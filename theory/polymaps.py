@@ -102,3 +102,40 @@ def random_rational_orthogonal(n: int, seed: int) -> sp.Matrix:
     if rng.random() < 0.5:
         q[0, :] = -q[0, :]
     return q
+
+
+def _ellipse_point(k_factorial: int, t: sp.Rational) -> tuple[sp.Rational, sp.Rational]:
+    """A rational point ``(x, y)`` on ``x² + K y² = 1`` (``K = k!``): ``x = (1 − K t²)/(1 + K t²)``, ``y = 2t/(1 + K t²)``."""
+    den = 1 + k_factorial * t**2
+    return (1 - k_factorial * t**2) / den, 2 * t / den
+
+
+def random_whitened_map(n: int, seed: int, max_degree: int = 3, linear: bool = False
+                        ) -> tuple[tuple[sp.Poly, ...], tuple[sp.Symbol, ...]]:
+    """A random map with ``E h = 0`` and ``Cov h = I_n`` exactly, rational coefficients.
+
+    ``h = Q g(z)`` with ``Q`` a random rational orthogonal matrix and
+    ``g_i(z) = x_i He_1(z_i) + y_i He_{k_i}(z_i)``, ``k_i ∈ [2, max_degree]``, where
+    ``x_i² + k_i! y_i² = 1`` (a rational point of that ellipse, so ``E g_i² = 1``); the ``g_i``
+    are independent and mean zero, hence uncorrelated. ``linear=True`` takes ``y_i = 0``
+    (then ``h = Q z``); otherwise every ``y_i != 0`` and ``h`` is nonlinear.
+    """
+    from theory.hermite import hermite_he
+
+    n = check_int(n, "n", 1, MAX_DIMENSION)
+    max_degree = check_int(max_degree, "max_degree", 2, 8)
+    rng = random.Random(check_int(seed, "seed", 0))
+    gens = latent_symbols(n)
+    g = []
+    for i in range(n):
+        if linear:
+            g.append(gens[i])
+            continue
+        k = rng.randint(2, max_degree)
+        t = sp.Rational(rng.randint(1, 6), rng.randint(1, 6)) * rng.choice((1, -1))
+        x, y = _ellipse_point(int(sp.factorial(k)), t)
+        he = hermite_he(k, gens[i]).as_expr()
+        g.append(x * gens[i] + y * he)
+    q = random_rational_orthogonal(n, rng.randint(0, 2**31))
+    comps = tuple(as_poly(sp.expand(sum(q[i, j] * g[j] for j in range(n))), gens) for i in range(n))
+    return comps, gens
