@@ -1,0 +1,28 @@
+"""`lejepa-verify collect`: every run record below a folder as one CSV table."""
+
+from __future__ import annotations
+
+NAME = "collect"
+HELP = "gather the run records below DIR into one table (one row per run: config columns and metrics)"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("dir", help="a sweep's results folder (or any folder above several)")
+    p.add_argument("--out", default=None, help="CSV file to write (default: DIR/results.csv)")
+    p.add_argument("--sweep", default=None, help="only the runs of the sweep with this name")
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from validation.io import ensure_writable_dir
+    from validation.sweep import collect, write_csv
+
+    target = Path(args.out) if args.out is not None else Path(args.dir) / "results.csv"
+    df = collect(args.dir, sweep=args.sweep)
+    ensure_writable_dir(target.parent, "out")
+    write_csv(df, target)
+    counts = df["status"].value_counts().to_dict() if len(df) else {}
+    summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "no runs"
+    print(f"wrote {target}: {len(df)} runs ({summary})")
+    return 0

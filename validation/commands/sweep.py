@@ -1,0 +1,81 @@
+"""`lejepa-verify sweep`: run a grid of training runs that resumes where it stopped."""
+
+from __future__ import annotations
+
+NAME = "sweep"
+HELP = "run a sweep of training runs (a TOML/YAML config or a shipped sweep's name), resuming from --out"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("config", nargs="?", help="a sweep config file (.toml, .yaml) or the name of a shipped sweep")
+    p.add_argument("--out", default=None, help="results folder (default: ./sweeps/<name>-<profile>)")
+    p.add_argument("--profile", default="quick", help="quick (fits a laptop) or paper (the authors' grid)")
+    p.add_argument("--backend", default="local", help="local (processes on this machine) or slurm")
+    p.add_argument("--jobs", type=int, default=None, help="parallel local runs (default: number of cores)")
+    p.add_argument("--retry-failed", action="store_true", help="run again the runs recorded as failed or diverged")
+    p.add_argument("--save-arrays", action="store_true",
+                   help="keep each run's held-out arrays (z, x, h) in OUT/arrays/<run_id>/arrays.npz")
+    p.add_argument("--list", action="store_true", help="list the shipped sweeps and exit")
+    p.add_argument("--dry-run", action="store_true",
+                   help="validate the config and print its runs (id, grid point, stored status) without running")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    g = p.add_argument_group("slurm (with --backend slurm)")
+    g.add_argument("--partition", default=None, help="SLURM partition")
+    g.add_argument("--time", type=int, default=None, dest="time_min", help="time limit per run in minutes (default 60)")
+    g.add_argument("--cpus-per-task", type=int, default=None, help="CPUs per run (default 2)")
+    g.add_argument("--gpus-per-node", type=int, default=None, help="GPUs per run (default 0)")
+    g.add_argument("--array-parallelism", type=int, default=None, help="array tasks running at once (default 64)")
+    g.add_argument("--mem-gb", type=float, default=None, help="memory per run in GB (default: the cluster's)")
+
+
+SLURM_FLAGS = ("partition", "time_min", "cpus_per_task", "gpus_per_node", "array_parallelism", "mem_gb")
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from theory.validate import check_choice
+    from validation.sweep import BACKENDS, PROFILES, SlurmOptions, load_sweep, run_sweep, shipped_sweeps
+    from validation.sweep import store
+
+    if args.list:
+        for name, path in shipped_sweeps().items():
+            spec = load_sweep(path, profile="quick")
+            sizes = ", ".join(f"{p}: {load_sweep(path, profile=p).size} runs" for p in PROFILES)
+            print(f"{name:<20} {sizes}   {spec.description}")
+        return 0
+    if args.config is None:
+        raise ValueError("config is required: a sweep config file or one of the shipped sweeps "
+                         f"({', '.join(shipped_sweeps())})")
+    check_choice(args.profile, "profile", PROFILES)
+    check_choice(args.backend, "backend", BACKENDS)
+    given = {k: getattr(args, k) for k in SLURM_FLAGS if getattr(args, k) is not None}
+    slurm = None
+    if given:
+        if args.backend != "slurm":
+            raise ValueError(f"--{next(iter(given)).replace('_', '-')} is a SLURM option; add --backend slurm")
+        slurm = SlurmOptions(**given)
+    spec = load_sweep(args.config, profile=args.profile)
+    out = Path(args.out) if args.out is not None else Path("sweeps") / f"{spec.name}-{spec.profile}"
+
+    if args.dry_run:
+        runs = spec.runs()
+        print(f"sweep {spec.name} [{spec.profile}]: {len(runs)} runs, all configs valid; store {out}")
+        for r in runs:
+            rec = store.load_record(out, r.run_id) if out.is_dir() else None
+            point = ", ".join(f"{k}={v}" for k, v in r.point.items())
+            print(f"  {r.run_id}  {rec['status'] if rec else 'pending':<8}  {point}")
+        return 0
+
+    result = run_sweep(spec, out, backend=args.backend, jobs=args.jobs, retry_failed=args.retry_failed,
+                       progress=not args.no_progress, profile=args.profile, slurm=slurm,
+                       save_arrays=args.save_arrays)
+    c = result.counts
+    print(f"sweep {result.name} [{result.profile}]: {c['total']} runs: {c['ok']} ok, {c['failed']} failed, "
+          f"{c['diverged']} diverged ({c['ran']} run now, {c['reused']} already in the store) "
+          f"in {result.wall_time:.1f} s")
+    print(f"records in {result.out}/runs; table: lejepa-verify collect {result.out}")
+    for rec in result.records:
+        if rec["status"] == store.FAILED:
+            print(f"  failed {rec['run_id']}: {(rec.get('error') or '').splitlines()[0]}")
+    return 0 if result.ok else 1

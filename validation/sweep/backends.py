@@ -1,0 +1,266 @@
+"""Where runs execute: local processes or a SLURM cluster, both through submitit.
+
+Both backends write records straight into the store (``OUT/runs``); the driver watches the
+store, not submitit's result pickles, to count runs done, so progress and resume read the
+same truth. submitit's own files (pickles, logs, ``.submission_file`` scripts) go under
+``OUT/.sweep/<session>/submitit/``, a hidden folder the store and ``collect`` never read.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from theory.validate import check_int, check_positive
+from validation.sweep import store, worker
+
+BACKENDS = ("local", "slurm")
+POLL_SECONDS = 0.25
+# submitit's local executor kills a job after `timeout_min` (default 2 minutes); a worker that
+# trains many runs in a row must never be cut off by it
+LOCAL_TIMEOUT_MIN = 7 * 24 * 60
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class SlurmOptions:
+    """SLURM resources per run (one array task per run).
+
+    ``time_min`` is the wall-clock limit of one run in minutes; ``array_parallelism`` caps how
+    many array tasks run at once; ``mem_gb=None`` leaves memory to the cluster's default.
+    """
+
+    partition: str | None = None
+    time_min: int = 60
+    cpus_per_task: int = 2
+    gpus_per_node: int = 0
+    array_parallelism: int = 64
+    mem_gb: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.partition is not None and (not isinstance(self.partition, str) or not self.partition.strip()):
+            raise ValueError(f"partition must be a non-empty string or None, got {self.partition!r}")
+        check_int(self.time_min, "time_min", lo=1)
+        check_int(self.cpus_per_task, "cpus_per_task", lo=1)
+        check_int(self.gpus_per_node, "gpus_per_node", lo=0)
+        check_int(self.array_parallelism, "array_parallelism", lo=1)
+        if self.mem_gb is not None:
+            check_positive(self.mem_gb, "mem_gb")
+
+    def parameters(self) -> dict[str, Any]:
+        """Keyword arguments for ``submitit.SlurmExecutor.update_parameters``."""
+        params: dict[str, Any] = {
+            "time": int(self.time_min),
+            "cpus_per_task": int(self.cpus_per_task),
+            "array_parallelism": int(self.array_parallelism),
+        }
+        if self.partition is not None:
+            params["partition"] = self.partition
+        if self.gpus_per_node:
+            params["gpus_per_node"] = int(self.gpus_per_node)
+        if self.mem_gb is not None:
+            params["mem"] = f"{int(round(float(self.mem_gb) * 1024))}MB"
+        return params
+
+    def to_dict(self) -> dict:
+        return {
+            "partition": self.partition,
+            "time_min": self.time_min,
+            "cpus_per_task": self.cpus_per_task,
+            "gpus_per_node": self.gpus_per_node,
+            "array_parallelism": self.array_parallelism,
+            "mem_gb": self.mem_gb,
+        }
+
+
+SLURM_COMMANDS = ("sbatch", "srun", "sacct")
+
+
+def check_slurm_available() -> None:
+    """Raise ``ValueError`` saying plainly that no SLURM is reachable from here, and why."""
+    missing = [c for c in SLURM_COMMANDS if shutil.which(c) is None]
+    if missing:
+        raise ValueError(
+            "backend 'slurm' needs a SLURM cluster, but this machine cannot reach one: "
+            f"{', '.join('`' + c + '`' for c in missing)} not found on PATH. Nothing was run. "
+            "Run the sweep from a SLURM login node, or use --backend local."
+        )
+
+
+def slurm_executor(folder: Path, options: SlurmOptions, job_name: str):
+    """A configured ``submitit.SlurmExecutor`` (needs ``srun`` on PATH, as submitit checks)."""
+    import submitit
+
+    ex = submitit.SlurmExecutor(folder=str(folder))
+    ex.update_parameters(job_name=job_name, **options.parameters())
+    return ex
+
+
+class Monitor:
+    """Watches the store for the records of ``pending`` runs written in this session.
+
+    A run counts as finished when ``OUT/runs/<id>.json`` exists and is not the file that was
+    there when the session started (a retried run's old ``failed`` record does not count).
+    """
+
+    def __init__(self, out: Path, pending: Sequence[str]):
+        self.out = out
+        self.pending = list(pending)
+        self.before = {rid: self._signature(rid) for rid in self.pending}
+        self.finished: dict[str, str] = {}
+
+    def _signature(self, rid: str):
+        try:
+            st = store.record_path(self.out, rid).stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def poll(self) -> list[tuple[str, str]]:
+        """Newly finished ``(run_id, status)`` pairs since the last poll."""
+        new = []
+        for rid in self.pending:
+            if rid in self.finished:
+                continue
+            sig = self._signature(rid)
+            if sig is not None and sig != self.before[rid]:
+                rec = store.load_record(self.out, rid)
+                if rec is not None:
+                    self.finished[rid] = rec["status"]
+                    new.append((rid, rec["status"]))
+        return new
+
+    @property
+    def unfinished(self) -> list[str]:
+        return [rid for rid in self.pending if rid not in self.finished]
+
+
+def _job_error(job) -> str:
+    try:
+        exc = job.exception()
+    except Exception as err:  # noqa: BLE001 - any failure to read it is itself the message
+        exc = err
+    tail = ""
+    try:
+        err_text = job.stderr() or ""
+        tail = "\n".join(err_text.strip().splitlines()[-8:])
+    except Exception:  # noqa: BLE001
+        pass
+    parts = [f"{type(exc).__name__}: {exc}" if exc is not None else "the job ended without a result"]
+    if tail:
+        parts.append(f"last lines of its stderr ({job.paths.stderr}):\n{tail}")
+    return "\n".join(parts)
+
+
+def _record_lost_runs(out: Path, monitor: Monitor, items: dict[str, dict], reason: Callable[[str], str]) -> None:
+    """Runs whose job ended without leaving a record: record them as failed, with the reason."""
+    for rid in monitor.unfinished:
+        store.write_record(out, {
+            "run_id": rid,
+            "status": store.FAILED,
+            "error": reason(rid),
+            "config": items[rid],
+        })
+    monitor.poll()
+
+
+def _cancel(jobs) -> None:
+    for job in jobs:
+        try:
+            if not job.done():
+                job.cancel(check=False)
+        except Exception:  # noqa: BLE001 - best effort while interrupted
+            pass
+
+
+def run_local(out: Path, session: Path, items: Sequence[tuple[str, dict]], *, jobs: int,
+              runner: worker.Runner | None, on_poll: Callable[[Monitor, int], None],
+              save_arrays: bool = False) -> None:
+    """Run ``items`` on ``min(jobs, len(items))`` local worker processes started by submitit."""
+    import submitit
+
+    claims = session / "claims"
+    claims.mkdir(parents=True, exist_ok=True)
+    n_workers = min(jobs, len(items))
+    threads = max(1, available_cores() // n_workers)
+    ex = submitit.LocalExecutor(folder=str(session / "submitit"))
+    ex.update_parameters(timeout_min=LOCAL_TIMEOUT_MIN)
+    monitor = Monitor(out, [rid for rid, _ in items])
+    job_list = []
+    try:
+        for _ in range(n_workers):
+            job_list.append(ex.submit(worker.local_worker, str(out), str(claims), list(items),
+                                      watch_pid=os.getpid(), threads=threads, runner=runner,
+                                      save_arrays=save_arrays))
+        while True:
+            monitor.poll()
+            running = sum(1 for rid in monitor.unfinished if (claims / rid).exists())
+            on_poll(monitor, running)
+            if all(job.done() for job in job_list):
+                break
+            time.sleep(POLL_SECONDS)
+        monitor.poll()
+        if monitor.unfinished:
+            errors = "\n---\n".join(f"worker {job.job_id}: {_job_error(job)}" for job in job_list)
+
+            def reason(rid: str) -> str:
+                if (claims / rid).exists():
+                    return f"the worker process running this run ended without writing its record\n{errors}"
+                return f"no worker took this run: every worker process ended early\n{errors}"
+
+            _record_lost_runs(out, monitor, dict(items), reason)
+        on_poll(monitor, 0)
+    except BaseException:
+        _cancel(job_list)
+        raise
+    finally:
+        # claims only coordinate this session's workers; they mean nothing afterwards
+        shutil.rmtree(claims, ignore_errors=True)
+
+
+def run_slurm(out: Path, session: Path, items: Sequence[tuple[str, dict]], *, options: SlurmOptions,
+              job_name: str, runner: worker.Runner | None, on_poll: Callable[[Monitor, int], None],
+              save_arrays: bool = False) -> None:
+    """Run ``items`` as one SLURM job array (one task per run) and wait for their records.
+
+    ``out`` must be on a file system the compute nodes share. If this process dies, the array
+    keeps running and its records still land; a later ``sweep`` skips the runs that finished.
+    """
+    ex = slurm_executor(session / "submitit", options, job_name)
+    monitor = Monitor(out, [rid for rid, _ in items])
+    with ex.batch():
+        job_list = [ex.submit(worker.slurm_task, str(out), rid, cfg, threads=options.cpus_per_task, runner=runner,
+                              save_arrays=save_arrays)
+                    for rid, cfg in items]
+    print(f"submitted SLURM array {job_list[0].job_id.split('_')[0]} with {len(job_list)} tasks; "
+          f"logs under {session / 'submitit'}", file=sys.stderr)
+    by_id = dict(zip([rid for rid, _ in items], job_list))
+    try:
+        while True:
+            monitor.poll()
+            running = sum(1 for rid in monitor.unfinished if by_id[rid].state == "RUNNING")
+            on_poll(monitor, running)
+            if all(by_id[rid].done() for rid in monitor.unfinished):
+                break
+            time.sleep(max(POLL_SECONDS, 5.0))
+        monitor.poll()
+        if monitor.unfinished:
+            _record_lost_runs(out, monitor, dict(items),
+                              lambda rid: f"SLURM task {by_id[rid].job_id} ended without a record\n"
+                                          f"{_job_error(by_id[rid])}")
+        on_poll(monitor, 0)
+    except KeyboardInterrupt:
+        print("interrupted: the SLURM array keeps running; rerun the same sweep later to collect what "
+              f"finished, or cancel it with `scancel {job_list[0].job_id.split('_')[0]}`", file=sys.stderr)
+        raise

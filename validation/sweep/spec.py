@@ -1,0 +1,479 @@
+"""Sweep configs: fixed settings plus axes, read from TOML or YAML, expanded into a grid of runs.
+
+Schema (every key optional except that a sweep needs at least one run)::
+
+    name = "mixings_2d"                 # default: the file's stem
+    description = "2D mixings x objectives x seeds (THEORY.md §7)"
+
+    [fixed]                             # TrainConfig fields shared by every run
+    rho = 0.95
+    latent_params = { alpha = 2.0 }    # a mapping field is a table
+
+    [axes]                              # each key: a non-empty list; the grid is their product
+    mixing = ["spiral", "banana"]
+    seed = [0, 1, 2]
+    "latent_params.alpha" = [0.5, 4.0]  # a dotted key sweeps one entry of a mapping field
+
+    [[cases]]                           # optional: linked settings, crossed with the axes
+    n = 8
+    batch_size = 512
+
+    [profiles.quick.fixed]              # profiles "quick" and "paper" override the above
+    steps = 300
+    [profiles.quick.axes]
+    seed = [0]
+
+A profile's ``fixed`` and ``axes`` replace the base entries of the same key (a key a profile
+fixes stops being an axis and vice versa); its ``cases``, when given, replace the base cases.
+The expansion order is cases (outer), then the axes in the order written, the last varying
+fastest. Every run's :class:`validation.config.TrainConfig` is built, and so validated, when
+the sweep is expanded: an unknown key or value fails before any run starts, naming the key
+and the valid choices. In YAML, ``1e-6`` (no dot) is read as a float, not as a string.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import itertools
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping
+
+from theory.validate import check_choice
+
+PROFILES = ("quick", "paper")
+TOP_KEYS = ("name", "description", "fixed", "axes", "cases", "profiles")
+PROFILE_KEYS = ("fixed", "axes", "cases")
+SUFFIXES = (".toml", ".yaml", ".yml")
+
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def _train_config_cls():
+    # imported lazily: the config module is light, but keeping the CLI start fast costs nothing
+    from validation.config import TrainConfig
+
+    return TrainConfig
+
+
+def config_fields() -> dict[str, Any]:
+    """TrainConfig's field names mapped to their default values (``None`` when no default)."""
+    cls = _train_config_cls()
+    out = {}
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            out[f.name] = f.default
+        elif f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
+            out[f.name] = f.default_factory()  # type: ignore[misc]
+        else:
+            out[f.name] = None
+    return out
+
+
+def _mapping_fields(fields: Mapping[str, Any]) -> set[str]:
+    cls = _train_config_cls()
+    names = set()
+    for f in dataclasses.fields(cls):
+        default = fields[f.name]
+        annotation = str(f.type)
+        if isinstance(default, Mapping) or "Mapping" in annotation or "dict" in annotation:
+            names.add(f.name)
+    return names
+
+
+# ----------------------------------------------------------------------------------------
+# reading files
+
+
+def _yaml_loader():
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """PyYAML's safe loader, reading ``1e-6`` as a float (YAML 1.1 asks for ``1.0e-6``)."""
+
+    float_re = re.compile(
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+            |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+            |\.[0-9_]+(?:[eE][-+]?[0-9]+)?
+            |[-+]?\.(?:inf|Inf|INF)
+            |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    )
+    Loader.yaml_implicit_resolvers = {k: list(v) for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for ch in list("-+0123456789."):
+        Loader.yaml_implicit_resolvers[ch] = [
+            (tag, rx) for tag, rx in Loader.yaml_implicit_resolvers.get(ch, []) if tag != "tag:yaml.org,2002:float"
+        ]
+    Loader.add_implicit_resolver("tag:yaml.org,2002:float", float_re, list("-+0123456789."))
+    return Loader
+
+
+def read_config_file(path: str | Path) -> dict:
+    """Parse a sweep config file (``.toml``, ``.yaml`` or ``.yml``) into a plain dict."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    check_choice(suffix, "sweep config file type", SUFFIXES)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"sweep config {str(p)!r} cannot be read: {exc.strerror or exc}") from None
+    if suffix == ".toml":
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"sweep config {str(p)!r} is not valid TOML: {exc}") from None
+    else:
+        import yaml
+
+        try:
+            data = yaml.load(raw.decode("utf-8"), Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+        except yaml.YAMLError as exc:
+            raise ValueError(f"sweep config {str(p)!r} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"sweep config {str(p)!r} must be a table/mapping at the top level, got {type(data).__name__}")
+    return data
+
+
+def shipped_sweeps() -> dict[str, Path]:
+    """The sweeps shipped in ``validation/sweeps/*.toml``, by name."""
+    folder = resources.files("validation") / "sweeps"
+    out = {}
+    for entry in folder.iterdir():
+        if entry.name.endswith(".toml"):
+            out[entry.name[: -len(".toml")]] = Path(str(entry))
+    return dict(sorted(out.items()))
+
+
+def resolve_config(spec: str | Path) -> Path:
+    """A path to an existing config file, or the name of a shipped sweep."""
+    p = Path(spec)
+    if p.is_file():
+        return p
+    shipped = shipped_sweeps()
+    if str(spec) in shipped:
+        return shipped[str(spec)]
+    raise ValueError(
+        f"sweep config {str(spec)!r} is neither an existing file nor a shipped sweep; "
+        f"shipped sweeps: {', '.join(shipped) or '(none)'}"
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# the spec
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    """One run of a sweep: its id (hash of the full config), the config, and its grid point."""
+
+    run_id: str
+    config: Any  # validation.config.TrainConfig
+    point: Mapping[str, Any]
+
+    def to_dict(self) -> dict:
+        return {"run_id": self.run_id, "point": dict(self.point), "config": self.config.to_dict()}
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A sweep resolved for one profile: fixed settings, ordered axes and linked cases."""
+
+    name: str
+    description: str
+    profile: str
+    fixed: Mapping[str, Any]
+    axes: tuple[tuple[str, tuple], ...]
+    cases: tuple[Mapping[str, Any], ...]
+    source: str | None = None
+
+    @property
+    def size(self) -> int:
+        n = max(1, len(self.cases))
+        for _, values in self.axes:
+            n *= len(values)
+        return n
+
+    def runs(self) -> list[SweepRun]:
+        """Expand the grid and build (so validate) every run's TrainConfig; see :func:`expand`."""
+        return expand(self)
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "profile": self.profile,
+            "fixed": copy.deepcopy(dict(self.fixed)),
+            "axes": {k: list(v) for k, v in self.axes},
+            "cases": [copy.deepcopy(dict(c)) for c in self.cases],
+            "source": self.source,
+            "size": self.size,
+        }
+
+
+def _check_keys(table: Any, where: str, valid: tuple[str, ...] | list[str]) -> dict:
+    if not isinstance(table, Mapping):
+        raise ValueError(f"{where} must be a table/mapping, got {type(table).__name__}: {table!r}")
+    for key in table:
+        if key not in valid:
+            raise ValueError(f"unknown key {key!r} in {where}; valid keys: {', '.join(valid)}")
+    return dict(table)
+
+
+def _check_config_key(key: str, where: str, fields: Mapping[str, Any], mapping_fields: set[str]) -> None:
+    head, _, rest = key.partition(".")
+    if head not in fields:
+        raise ValueError(f"unknown key {key!r} in {where}; valid keys: {', '.join(fields)}")
+    if rest and head not in mapping_fields:
+        raise ValueError(
+            f"key {key!r} in {where}: only mapping fields take a dotted sub-key "
+            f"({', '.join(sorted(mapping_fields)) or 'none'}), and {head!r} is not one"
+        )
+
+
+def _flatten_axes(table: Mapping[str, Any], where: str, mapping_fields: set[str]) -> dict[str, Any]:
+    """TOML reads ``latent_params.alpha = [...]`` as a nested table; turn it into a dotted axis."""
+    out = {}
+    for key, value in table.items():
+        if isinstance(value, Mapping) and key in mapping_fields:
+            for sub, v in value.items():
+                out[f"{key}.{sub}"] = v
+        else:
+            out[key] = value
+    return out
+
+
+def _check_axis(key: str, values: Any, where: str) -> tuple:
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, (list, tuple)):
+        raise ValueError(f"{where}.{key} must be a non-empty list of values, got {values!r}")
+    if len(values) == 0:
+        raise ValueError(f"{where}.{key} must be a non-empty list of values, got []")
+    seen = []
+    for v in values:
+        canon = json.dumps(v, sort_keys=True, default=str)
+        if canon in seen:
+            raise ValueError(f"{where}.{key} lists the value {v!r} twice")
+        seen.append(canon)
+    return tuple(values)
+
+
+def parse_spec(data: Mapping[str, Any], *, profile: str = "quick", name: str | None = None,
+               source: str | None = None) -> SweepSpec:
+    """Check a parsed sweep config against the schema and resolve it for ``profile``."""
+    check_choice(profile, "profile", PROFILES)
+    data = _check_keys(data, "the sweep config", TOP_KEYS)
+    fields = config_fields()
+    mapping_fields = _mapping_fields(fields)
+
+    sweep_name = data.get("name", name)
+    if sweep_name is None:
+        raise ValueError("the sweep config needs a 'name' (a file's stem is used when read from a file)")
+    if not isinstance(sweep_name, str) or not _NAME_RE.match(sweep_name):
+        raise ValueError(f"name must be letters, digits, '_', '.' or '-', got {sweep_name!r}")
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise ValueError(f"description must be a string, got {description!r}")
+
+    def section(table: Mapping[str, Any], where: str) -> tuple[dict, dict, list | None]:
+        fixed = _check_keys(table.get("fixed", {}), f"{where}fixed", list(fields))
+        axes = _flatten_axes(_check_keys(table.get("axes", {}), f"{where}axes", _AnyKey()), f"{where}axes",
+                             mapping_fields)
+        for key in axes:
+            _check_config_key(key, f"{where}axes", fields, mapping_fields)
+            axes[key] = _check_axis(key, axes[key], f"{where}axes")
+        cases = table.get("cases")
+        if cases is not None:
+            if not isinstance(cases, list) or not cases:
+                raise ValueError(f"{where}cases must be a non-empty list of tables, got {cases!r}")
+            for i, case in enumerate(cases):
+                case = _check_keys(case, f"{where}cases[{i}]", _AnyKey())
+                for key in case:
+                    _check_config_key(key, f"{where}cases[{i}]", fields, mapping_fields)
+            cases = [dict(c) for c in cases]
+        for key in axes:
+            if _fixed_has(fixed, key):
+                raise ValueError(f"key {key!r} is both in {where}fixed and in {where}axes; keep one")
+        return fixed, axes, cases
+
+    fixed, axes, cases = section(data, "")
+    profiles = _check_keys(data.get("profiles", {}), "profiles", PROFILES)
+    if profile in profiles:
+        where = f"profiles.{profile}."
+        table = _check_keys(profiles[profile], f"profiles.{profile}", PROFILE_KEYS)
+        p_fixed, p_axes, p_cases = section(table, where)
+        for key in p_fixed:
+            for axis in [a for a in axes if a == key or a.startswith(key + ".")]:
+                del axes[axis]
+            fixed[key] = p_fixed[key]
+        for key in p_axes:
+            _drop_fixed(fixed, key)
+            axes[key] = p_axes[key]
+        if p_cases is not None:
+            cases = p_cases
+    # the other profile is checked too, so a typo in `paper` fails on a `quick` run already
+    for other, table in profiles.items():
+        if other != profile:
+            section(_check_keys(table, f"profiles.{other}", PROFILE_KEYS), f"profiles.{other}.")
+
+    return SweepSpec(
+        name=sweep_name,
+        description=description,
+        profile=profile,
+        fixed=fixed,
+        axes=tuple(axes.items()),
+        cases=tuple(cases or ()),
+        source=source,
+    )
+
+
+def _fixed_has(fixed: Mapping[str, Any], key: str) -> bool:
+    head, _, rest = key.partition(".")
+    if not rest:
+        return head in fixed
+    sub = fixed.get(head)
+    return isinstance(sub, Mapping) and rest in sub
+
+
+def _drop_fixed(fixed: dict, key: str) -> None:
+    head, _, rest = key.partition(".")
+    if not rest:
+        fixed.pop(head, None)
+    elif isinstance(fixed.get(head), Mapping):
+        fixed[head] = {k: v for k, v in fixed[head].items() if k != rest}
+
+
+class _AnyKey(tuple):
+    """A 'valid keys' list that accepts every key (config keys are checked separately)."""
+
+    def __contains__(self, item) -> bool:  # noqa: D105
+        return True
+
+
+def load_sweep(spec: str | Path | Mapping[str, Any] | SweepSpec, *, profile: str = "quick") -> SweepSpec:
+    """A :class:`SweepSpec` from a file path, a shipped sweep's name, a parsed mapping or a spec.
+
+    A spec already resolved for another profile is refused (``profile`` names both).
+    """
+    check_choice(profile, "profile", PROFILES)
+    if isinstance(spec, SweepSpec):
+        if spec.profile != profile:
+            raise ValueError(f"profile {profile!r} asked for a sweep spec resolved for profile {spec.profile!r}")
+        return spec
+    if isinstance(spec, Mapping):
+        return parse_spec(spec, profile=profile)
+    if not isinstance(spec, (str, Path)):
+        raise ValueError(f"sweep config must be a path, a shipped sweep's name or a mapping, got {spec!r}")
+    path = resolve_config(spec)
+    return parse_spec(read_config_file(path), profile=profile, name=path.stem, source=str(path))
+
+
+# ----------------------------------------------------------------------------------------
+# expansion
+
+
+def _set_dotted(target: dict, key: str, value: Any) -> None:
+    head, _, rest = key.partition(".")
+    if not rest:
+        target[head] = copy.deepcopy(value)
+        return
+    sub = target.get(head)
+    sub = dict(sub) if isinstance(sub, Mapping) else {}
+    sub[rest] = copy.deepcopy(value)
+    target[head] = sub
+
+
+def _coerce_numbers(d: dict, fields: Mapping[str, Any]) -> dict:
+    """``lam = 0`` in a file means the float 0.0: an int given for a float field becomes a float.
+
+    Without this, ``0`` and ``0.0`` would hash to two different run ids for one and the same run.
+    """
+    out = dict(d)
+    for key, value in d.items():
+        default = fields.get(key)
+        if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+            out[key] = float(value)
+    return out
+
+
+def _check_world(config: Any, checked: set[str]) -> None:
+    """Latent parameters and the latent/transition pairing, checked with the numerics layer.
+
+    TrainConfig checks names; whether ``gennorm`` got a valid ``alpha``, or whether the ``ou``
+    channel exists for a non-Gaussian law, is known to ``numerics`` without sampling anything,
+    so a sweep learns it here rather than from a run failing halfway through the grid.
+    """
+    key = json.dumps([config.latent, dict(config.latent_params), config.transition], sort_keys=True, default=str)
+    if key in checked:
+        return
+    try:
+        from numerics.latents import latent_law
+        from numerics.transitions import available_transitions
+    except ModuleNotFoundError as exc:
+        if exc.name in ("numerics.latents", "numerics.transitions"):
+            return
+        raise
+    try:
+        law = latent_law(config.latent, **dict(config.latent_params))
+    except TypeError as exc:
+        raise ValueError(f"latent_params {dict(config.latent_params)!r} do not fit latent {config.latent!r}: {exc}") \
+            from None
+    have = available_transitions(law)
+    if config.transition not in have:
+        raise ValueError(f"transition {config.transition!r} is not available for latent {law.label}; "
+                         f"valid choices: {', '.join(have)}")
+    checked.add(key)
+
+
+def expand(spec: SweepSpec) -> list[SweepRun]:
+    """Every run of ``spec`` as a :class:`SweepRun`, each TrainConfig built (validated) up front.
+
+    Raises ``ValueError`` naming the run's grid point and the offending key before any run
+    starts; also when two grid points give the same full config (the same run twice).
+    """
+    from validation.sweep.store import run_id as make_run_id
+
+    cls = _train_config_cls()
+    fields = config_fields()
+    keys = [k for k, _ in spec.axes]
+    value_lists = [v for _, v in spec.axes]
+    cases = list(spec.cases) or [{}]
+    runs: list[SweepRun] = []
+    seen: dict[str, dict] = {}
+    worlds_checked: set[str] = set()
+    for case_index, case in enumerate(cases):
+        for values in itertools.product(*value_lists):
+            d = copy.deepcopy(dict(spec.fixed))
+            point: dict[str, Any] = {}
+            if spec.cases:
+                point["case"] = case_index
+            for k, v in case.items():
+                _set_dotted(d, k, v)
+            for k, v in zip(keys, values):
+                _set_dotted(d, k, v)
+                point[k] = v
+            d = _coerce_numbers(d, fields)
+            try:
+                config = cls.from_dict(d)
+            except (ValueError, TypeError) as exc:
+                where = ", ".join(f"{k}={v!r}" for k, v in point.items()) or "its fixed settings"
+                raise ValueError(f"sweep {spec.name!r} (profile {spec.profile}), run at {where}: {exc}") from None
+            try:
+                _check_world(config, worlds_checked)
+            except ValueError as exc:
+                where = ", ".join(f"{k}={v!r}" for k, v in point.items()) or "its fixed settings"
+                raise ValueError(f"sweep {spec.name!r} (profile {spec.profile}), run at {where}: {exc}") from None
+            rid = make_run_id(config)
+            if rid in seen:
+                raise ValueError(
+                    f"sweep {spec.name!r} (profile {spec.profile}) lists one run twice: grid points "
+                    f"{seen[rid]} and {point} give the same full config"
+                )
+            seen[rid] = point
+            runs.append(SweepRun(run_id=rid, config=config, point=point))
+    if not runs:
+        raise ValueError(f"sweep {spec.name!r} has no runs")
+    return runs

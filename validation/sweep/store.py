@@ -1,0 +1,141 @@
+"""The results store: one JSON record per run, named by a stable hash of the run's full config.
+
+Layout of a sweep's output folder::
+
+    OUT/runs/<run_id>.json          one record per finished run (ok, failed or diverged)
+    OUT/manifests/<name>-<profile>.json   which runs a sweep asked for, in grid order
+    OUT/.sweep/                     submitit's pickles and logs, per-session claim files
+
+``run_id`` is the first 16 hex digits of the SHA-256 of the canonical JSON of
+``TrainConfig.to_dict()`` (sorted keys, no spaces, ASCII): the same full config always gets
+the same id, on any machine, and any changed field (a seed, a step count, the device) gives
+another. Records are written with :func:`validation.io.atomic_write_json` (a temporary file in
+the same folder, then a rename), so a record on disk is complete or absent, never half-written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from validation.io import atomic_write_json
+
+STORE_VERSION = 1
+RUNS_DIR = "runs"
+MANIFESTS_DIR = "manifests"
+HIDDEN_DIR = ".sweep"
+ID_LENGTH = 16
+
+OK = "ok"
+FAILED = "failed"
+DIVERGED = "diverged"
+STATUSES = (OK, FAILED, DIVERGED)
+#: statuses that ``retry_failed`` runs again
+RETRYABLE = (FAILED, DIVERGED)
+
+# a record is renamed into place within milliseconds of its temporary file's creation; a
+# temporary file older than this belongs to a writer that was killed, and is removed on resume
+STALE_TMP_SECONDS = 60.0
+
+
+def canonical_json(obj: Any) -> str:
+    """JSON with sorted keys and no whitespace: equal configs give equal strings."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+
+
+def config_dict(config: Any) -> dict:
+    """The full config as plain JSON data (``TrainConfig.to_dict()``, or a mapping as is)."""
+    d = config.to_dict() if hasattr(config, "to_dict") else dict(config)
+    # a round trip through JSON turns tuples into lists, as they come back from a record
+    return json.loads(json.dumps(d, allow_nan=False))
+
+
+def run_id(config: Any) -> str:
+    """``sha256(canonical_json(config.to_dict()))[:16]``: the stable id of a run."""
+    return hashlib.sha256(canonical_json(config_dict(config)).encode("ascii")).hexdigest()[:ID_LENGTH]
+
+
+def runs_dir(out: str | os.PathLike) -> Path:
+    return Path(out) / RUNS_DIR
+
+
+def record_path(out: str | os.PathLike, rid: str) -> Path:
+    return runs_dir(out) / f"{rid}.json"
+
+
+def read_record(path: str | os.PathLike) -> dict | None:
+    """A record, or ``None`` when absent; a file that is not a record is an error, not a skip."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    try:
+        rec = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"record {str(p)!r} is not valid JSON ({exc}); it was not written by this store") from None
+    if not isinstance(rec, dict) or rec.get("status") not in STATUSES or "run_id" not in rec:
+        raise ValueError(f"record {str(p)!r} lacks run_id/status; it was not written by this store")
+    return rec
+
+
+def load_record(out: str | os.PathLike, rid: str) -> dict | None:
+    return read_record(record_path(out, rid))
+
+
+def write_record(out: str | os.PathLike, record: Mapping[str, Any]) -> Path:
+    """Write one record atomically to ``OUT/runs/<run_id>.json``."""
+    rec = dict(record)
+    if rec.get("status") not in STATUSES:
+        raise ValueError(f"record status must be one of {', '.join(STATUSES)}, got {rec.get('status')!r}")
+    rid = rec.get("run_id")
+    if not isinstance(rid, str) or len(rid) != ID_LENGTH:
+        raise ValueError(f"record run_id must be a {ID_LENGTH}-digit hex string, got {rid!r}")
+    return atomic_write_json(record_path(out, rid), _finite(rec))
+
+
+def _finite(obj: Any) -> Any:
+    """JSON has no NaN: a non-finite float is written as its string ("nan", "inf")."""
+    if isinstance(obj, float):
+        return obj if obj == obj and obj not in (float("inf"), float("-inf")) else str(obj)
+    if isinstance(obj, Mapping):
+        return {str(k): _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    if hasattr(obj, "tolist"):
+        return _finite(obj.tolist())
+    return obj
+
+
+def iter_record_paths(root: str | os.PathLike) -> Iterable[Path]:
+    """Every ``runs/<id>.json`` below ``root``, skipping hidden folders (submitit's logs)."""
+    root = Path(root)
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        if Path(dirpath).name != RUNS_DIR:
+            continue
+        for f in sorted(filenames):
+            if f.endswith(".json") and not f.startswith("."):
+                yield Path(dirpath) / f
+
+
+def remove_stale_temporaries(out: str | os.PathLike, older_than: float = STALE_TMP_SECONDS) -> list[Path]:
+    """Remove temporary files a killed writer left in ``OUT/runs`` (never a finished record)."""
+    removed = []
+    folder = runs_dir(out)
+    if not folder.is_dir():
+        return removed
+    now = time.time()
+    for p in folder.iterdir():
+        if p.name.startswith(".") and p.name.endswith(".tmp"):
+            try:
+                if now - p.stat().st_mtime > older_than:
+                    p.unlink()
+                    removed.append(p)
+            except FileNotFoundError:
+                pass
+    return removed

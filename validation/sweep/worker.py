@@ -1,0 +1,203 @@
+"""What runs inside a submitit job: train one config and store its record, whatever happens.
+
+A run that raises is recorded as ``failed`` with its error and traceback; a run whose loss
+went NaN/inf (``validation.trainer.TrainingDiverged``) is recorded as ``diverged`` with the
+trainer's own record. A killed process leaves no record at all (writes are atomic), so the
+next sweep runs it again.
+
+The local backend starts ``jobs`` long-lived workers rather than one process per run: each
+process pays the torch import once, then takes runs from the shared list by creating a claim
+file with ``O_CREAT | O_EXCL`` (exactly one worker wins each run). Claims live in a folder of
+their own per sweep invocation, so the claims of a killed sweep never block a resumed one.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import socket
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from validation.sweep import store
+
+# run functions take a TrainConfig and return a TrainResult (or a dict record)
+Runner = Callable[[Any], Any]
+ARRAYS_DIR = "arrays"
+
+
+def limit_threads(threads: int) -> None:
+    """Pin the math libraries to ``threads`` threads, so ``jobs`` workers share the cores fairly."""
+    # set before torch/numpy are first imported in this process: they read these at import
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        os.environ[var] = str(threads)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(threads)
+
+
+def _default_runner(config: Any, arrays_dir: Path | None = None) -> Any:
+    from validation.trainer import train
+
+    if arrays_dir is None:
+        return train(config, progress=False)
+    return train(config, progress=False, out=arrays_dir, save_arrays=True)
+
+
+def _as_record(result: Any) -> dict:
+    if hasattr(result, "to_dict"):
+        return dict(result.to_dict())
+    if isinstance(result, Mapping):
+        return dict(result)
+    raise TypeError(f"a run function must return a TrainResult or a mapping, got {type(result).__name__}")
+
+
+def _diverged_class():
+    try:
+        from validation.trainer import TrainingDiverged
+    except ImportError:
+        return None
+    return TrainingDiverged
+
+
+def execute(rid: str, config_dict: Mapping[str, Any], runner: Runner | None = None, *,
+            out: str | None = None, save_arrays: bool = False) -> dict:
+    """Run one config and return its record (never raises for a failing run).
+
+    The record is the trainer's JSON record with ``run_id``, ``status``, ``error``, the
+    canonical ``config`` (the dict the id was hashed from) and a ``sweep`` block (host, pid,
+    start and end time, seconds including the config rebuild) added. With ``save_arrays``
+    (default trainer only) the held-out arrays go to ``OUT/arrays/<run_id>/arrays.npz`` and
+    the record's ``arrays`` field gives that path relative to ``OUT``.
+    """
+    from validation.config import TrainConfig
+
+    started = time.time()
+    t0 = time.perf_counter()
+    error = None
+    body: dict = {}
+    try:
+        config = TrainConfig.from_dict(dict(config_dict))
+        if runner is not None:
+            result = runner(config)
+        else:
+            result = _default_runner(config, arrays_dir(out, rid) if save_arrays and out is not None else None)
+        body = _as_record(result)
+        status = store.OK
+    except Exception as exc:  # noqa: BLE001 - a failing run is recorded, never raised
+        diverged = _diverged_class()
+        if diverged is not None and isinstance(exc, diverged):
+            status = store.DIVERGED
+            body = dict(getattr(exc, "record", None) or {})
+        else:
+            status = store.FAILED
+        error = f"{type(exc).__name__}: {exc}"
+        if status == store.FAILED:
+            error += "\n" + "".join(traceback.format_exception(exc)[-6:])
+    body.pop("run_id", None)
+    body.pop("status", None)
+    record = {
+        "run_id": rid,
+        "status": status,
+        "error": error,
+        "config": dict(config_dict),
+        **{k: v for k, v in body.items() if k not in ("config", "error")},
+        "sweep": {
+            "store_version": store.STORE_VERSION,
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+            "python": platform.python_version(),
+            "started": started,
+            "finished": time.time(),
+            "seconds": time.perf_counter() - t0,
+        },
+    }
+    if save_arrays and out is not None and runner is None:
+        npz = arrays_dir(out, rid) / "arrays.npz"
+        record["arrays"] = str(npz.relative_to(Path(out))) if npz.exists() else None
+    if "config" in body and body["config"] != record["config"]:
+        # the trainer's own view of the config (e.g. derived defaults) is kept alongside
+        record["trainer_config"] = body["config"]
+    return record
+
+
+def arrays_dir(out: str | os.PathLike, rid: str) -> Path:
+    return Path(out) / ARRAYS_DIR / rid
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie counts as dead)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+        return stat[stat.rindex(b")") + 2:][:1] not in (b"Z", b"X")
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+
+def _watch(pid: int, period: float = 0.5) -> None:
+    """End this worker when the sweep that started it is gone.
+
+    submitit's local controller outlives its parent by design; without this, a sweep killed
+    with SIGKILL would leave workers training (and competing for the cores) behind it.
+    """
+
+    def loop() -> None:
+        while True:
+            time.sleep(period)
+            if not _alive(pid):
+                os._exit(3)
+
+    threading.Thread(target=loop, name="sweep-parent-watch", daemon=True).start()
+
+
+def claim(claims_dir: Path, rid: str) -> bool:
+    """Create ``claims_dir/rid`` exclusively; True for exactly one caller."""
+    try:
+        fd = os.open(claims_dir / rid, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w") as fh:
+        fh.write(f"{socket.gethostname()} {os.getpid()} {time.time()}\n")
+    return True
+
+
+def local_worker(out: str, claims_dir: str, items: Sequence[tuple[str, dict]], *, watch_pid: int | None,
+                 threads: int, runner: Runner | None = None, save_arrays: bool = False) -> dict:
+    """A local submitit job: claim and run items until none is left; returns what it ran."""
+    if watch_pid is not None:
+        _watch(watch_pid)
+    limit_threads(threads)
+    if runner is None:
+        # pay the trainer's imports (torch, numerics) once, outside every run's own timing
+        import validation.trainer  # noqa: F401
+    claims = Path(claims_dir)
+    ran = []
+    for rid, cfg in items:
+        if not claim(claims, rid):
+            continue
+        store.write_record(out, execute(rid, cfg, runner, out=out, save_arrays=save_arrays))
+        ran.append(rid)
+    return {"pid": os.getpid(), "ran": ran}
+
+
+def slurm_task(out: str, rid: str, cfg: dict, *, threads: int, runner: Runner | None = None,
+               save_arrays: bool = False) -> str:
+    """A SLURM array task: one run, one record. Skips a run another task already finished."""
+    existing = store.load_record(out, rid)
+    if existing is not None and existing["status"] == store.OK:
+        return rid
+    limit_threads(threads)
+    store.write_record(out, execute(rid, cfg, runner, out=out, save_arrays=save_arrays))
+    return rid
