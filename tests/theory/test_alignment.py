@@ -1,0 +1,220 @@
+"""theory.alignment and theory.positivity against independent references: Gauss–Hermite
+quadrature of the loss, brute-force minima, numpy evaluation of polynomials."""
+
+import math
+import random
+from fractions import Fraction
+
+import numpy as np
+import numpy.polynomial.hermite_e as He
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from theory.alignment import (
+    alignment_loss,
+    covariance_matrix,
+    degree_penalties,
+    excess_factors,
+    excess_penalty,
+    lagged_correlation,
+    loss_lower_bound,
+    mean_vector,
+    per_degree_penalty,
+    simplex_correlation_gap,
+    spectral_alignment_loss,
+    spectral_correlation,
+    spectral_gap,
+)
+from theory.checks.alignment import (
+    check_excess_positive,
+    check_linear_of_degree_one,
+    check_loss_bound,
+    check_orthogonal_of_whitened_linear,
+    check_per_degree_penalty,
+    check_simplex_correlation,
+    check_spectral_form,
+    check_spectral_gap,
+)
+from theory.hermite import RHO, hermite_spectrum, latent_symbols
+from theory.polymaps import linear_map, random_polynomial_map, random_rational_orthogonal, random_whitened_map
+from theory.positivity import bernstein_certificate
+
+open_rho = st.fractions(min_value=0, max_value=1, max_denominator=200).filter(lambda r: 0 < r < 1)
+
+
+def _quadrature_loss(poly, gens, rho, points=12):
+    """E||h(z) − h(rho z + s eta)||² for a scalar polynomial in n <= 2 variables by tensor Gauss–Hermite."""
+    x, w = He.hermegauss(points)
+    w = w / math.sqrt(2 * math.pi)
+    s = math.sqrt(1 - rho * rho)
+    f = sp.lambdify(gens, poly.as_expr(), "numpy")
+    n = len(gens)
+    grids = np.meshgrid(*([x] * (2 * n)), indexing="ij")
+    weights = np.ones_like(grids[0])
+    for gr_w in np.meshgrid(*([w] * (2 * n)), indexing="ij"):
+        weights = weights * gr_w
+    z, eta = grids[:n], grids[n:]
+    diff = f(*z) - f(*[rho * zi + s * ei for zi, ei in zip(z, eta)])
+    return float(np.sum(weights * diff**2))
+
+
+@settings(max_examples=15)
+@given(seed=st.integers(0, 10**6), n=st.integers(1, 2), rho=open_rho)
+def test_direct_loss_matches_quadrature(seed, n, rho):
+    h, g = random_polynomial_map(n, 3, seed, m=1, n_terms=4)
+    exact = alignment_loss(h, g).eval(sp.Rational(rho.numerator, rho.denominator))
+    ref = _quadrature_loss(h[0], g, float(rho))
+    assert abs(float(exact) - ref) <= 1e-8 * max(1.0, abs(ref))
+
+
+@settings(max_examples=15)
+@given(seed=st.integers(0, 10**6), n=st.integers(1, 3), degree=st.integers(1, 3))
+def test_spectral_form_equals_direct_loss(seed, n, degree):
+    h, g = random_polynomial_map(n, degree, seed, n_terms=4)
+    spec = hermite_spectrum(h, g)
+    assert (alignment_loss(h, g) - spectral_alignment_loss(spec)).is_zero
+    assert (lagged_correlation(h, g) - spectral_correlation(spec)).is_zero
+    assert not (alignment_loss(h, g) - spectral_alignment_loss(spec, factor=1)).is_zero
+
+
+@settings(max_examples=40)
+@given(rho=open_rho, d=st.integers(2, 30))
+def test_excess_positive_and_gap_is_brute_force_minimum(rho, d):
+    r = sp.Rational(rho.numerator, rho.denominator)
+    assert excess_penalty(d, r) > 0
+    brute = min(2 * (r - r**k) for k in range(2, d + 1))
+    assert brute == spectral_gap(r)
+    assert excess_penalty(2, r) == spectral_gap(r)
+    assert per_degree_penalty(d, r) - per_degree_penalty(1, r) == excess_penalty(d, r)
+
+
+def test_values_types_and_table():
+    assert per_degree_penalty(2, Fraction(19, 20)) == sp.Rational(39, 200)
+    assert per_degree_penalty(1, 0.5) == pytest.approx(1.0)
+    assert isinstance(per_degree_penalty(3, 0.9), float)
+    assert sp.expand(per_degree_penalty(3) - 2 * (1 - RHO**3)) == 0
+    assert spectral_gap(sp.Rational(19, 20)) == sp.Rational(19, 200)
+    assert loss_lower_bound(3, sp.Rational(1, 2)) == 3
+    table = degree_penalties(sp.Rational(19, 20), 6)
+    assert table.gap_degree == 2 and table.gap == sp.Rational(19, 200)
+    assert table.penalties[0] == sp.Rational(1, 10)
+    assert table.to_dict()["gap"] == "19/200"
+    ftable = degree_penalties(0.95, 6)
+    assert ftable.gap == pytest.approx(2 * 0.95 * 0.05) and ftable.to_dict()["gap_degree"] == 2
+
+
+@pytest.mark.parametrize("d", range(1, 13))
+def test_excess_factorisation(d):
+    a, b, c = excess_factors(d)
+    assert (a * b * c - sp.Poly(RHO - RHO**d, RHO)).is_zero
+    assert c.is_zero == (d == 1)
+
+
+@settings(max_examples=40)
+@given(raw=st.lists(st.integers(0, 20), min_size=1, max_size=12).filter(lambda v: sum(v) > 0), rho=open_rho)
+def test_simplex_weights_bound_the_correlation(raw, rho):
+    w = [Fraction(x, sum(raw)) for x in raw]
+    r = sp.Rational(rho.numerator, rho.denominator)
+    gap = simplex_correlation_gap(w, r)
+    assert gap >= 0
+    assert (gap == 0) == (w[0] == 1)
+    # independent float evaluation of ρ − Σ w_d ρ^d
+    ref = float(rho) - sum(float(wd) * float(rho) ** (d + 1) for d, wd in enumerate(w))
+    assert abs(float(gap) - ref) < 1e-12
+
+
+@settings(max_examples=10)
+@given(seed=st.integers(0, 10**6), n=st.integers(1, 3), linear=st.booleans(), rho=open_rho)
+def test_whitened_maps_obey_theorem_a(seed, n, linear, rho):
+    h, g = random_whitened_map(n, seed, linear=linear)
+    assert not any(mean_vector(h, g)) and covariance_matrix(h, g) == sp.eye(n)
+    r = sp.Rational(rho.numerator, rho.denominator)
+    loss = alignment_loss(h, g).eval(r)
+    bound = loss_lower_bound(n, r)
+    assert loss == bound if linear else loss > bound
+
+
+def test_covariance_of_linear_map_matches_numpy():
+    g = latent_symbols(3)
+    m = sp.Matrix([[1, 2, 0], [sp.Rational(1, 3), -1, 4], [0, 0, 5]])
+    cov = covariance_matrix(linear_map(m, g), g)
+    mf = np.array(m.tolist(), dtype=float)
+    assert np.allclose(np.array(cov.tolist(), dtype=float), mf @ mf.T)
+    q = random_rational_orthogonal(3, 7)
+    assert q * q.T == sp.eye(3) and covariance_matrix(linear_map(q, g), g) == sp.eye(3)
+
+
+@settings(max_examples=30)
+@given(coeffs=st.lists(st.integers(-6, 6), min_size=1, max_size=7))
+def test_bernstein_certificate_is_sound(coeffs):
+    p = sp.Poly(list(reversed(coeffs)), RHO)
+    cert = bernstein_certificate(p)
+    grid = np.linspace(0, 1, 401)
+    values = np.polyval(list(reversed([float(c) for c in coeffs])), grid)
+    if cert.nonnegative:
+        assert values.min() >= -1e-12
+    if cert.positive:
+        assert (values[1:-1] > 0).all()
+    if values.min() < -1e-9:
+        assert not cert.nonnegative
+
+
+def test_bernstein_certificate_known_cases():
+    assert bernstein_certificate(sp.Poly(RHO - RHO**5, RHO)).positive
+    assert not bernstein_certificate(sp.Poly(RHO**2 - RHO, RHO)).nonnegative
+    assert bernstein_certificate(sp.Poly(0, RHO)).zero
+    # needs degree elevation: positive on [0, 1] but a negative coefficient at its own degree
+    cert = bernstein_certificate(sp.Poly(1 - 3 * RHO + 3 * RHO**2, RHO))
+    assert cert.positive and cert.degree > 2
+
+
+def test_alignment_claims_and_controls():
+    assert check_per_degree_penalty().passed
+    assert not check_per_degree_penalty(factor=1).passed
+    assert not check_per_degree_penalty(max_degree=6, exponent_shift=1).passed
+    assert check_excess_positive().passed
+    assert not check_excess_positive(min_degree=1).passed
+    assert check_spectral_gap().passed
+    assert not check_spectral_gap(claimed_rho_power=2).passed
+    assert not check_spectral_gap(claimed_degree=3).passed
+
+
+def test_theorem_a_claims_and_controls():
+    assert check_simplex_correlation().passed
+    assert not check_simplex_correlation(bound_exponent=2).passed
+    assert check_loss_bound().passed
+    control = check_loss_bound(bound_rho_power=2)
+    assert not control.passed and control.numbers["failures"] == control.numbers["maps_checked"]
+    assert check_orthogonal_of_whitened_linear().passed
+    assert not check_orthogonal_of_whitened_linear(covariance_scale=4).passed
+    assert check_linear_of_degree_one().passed
+    assert not check_linear_of_degree_one(allowed_degrees=(0, 1)).passed
+    assert check_spectral_form().passed
+    assert not check_spectral_form(factor=1).passed
+
+
+@pytest.mark.parametrize("rho", [0, 1, 1.5, -0.1, float("nan"), "a"])
+def test_bad_rho_is_named(rho):
+    with pytest.raises(ValueError, match="rho"):
+        per_degree_penalty(2, rho)
+    with pytest.raises(ValueError, match="rho"):
+        spectral_gap(rho)
+
+
+def test_bad_inputs():
+    with pytest.raises(ValueError, match=r"d must be in \[0, 40\], got -1"):
+        per_degree_penalty(-1, 0.5)
+    with pytest.raises(ValueError, match="d must be an integer"):
+        excess_penalty(2.0, 0.5)
+    with pytest.raises(ValueError, match="n must be >= 1, got 0"):
+        loss_lower_bound(0, 0.5)
+    with pytest.raises(ValueError, match="weights must be >= 0"):
+        simplex_correlation_gap([Fraction(3, 2), Fraction(-1, 2)], Fraction(1, 2))
+    with pytest.raises(ValueError, match="covariance_scale must be a perfect square"):
+        check_orthogonal_of_whitened_linear(covariance_scale=2)
+    with pytest.raises(ValueError, match="max_degree"):
+        degree_penalties(0.5, 1)
+    with pytest.raises(ValueError, match="rho"):
+        degree_penalties(None)
