@@ -1,0 +1,627 @@
+"""Approximate identifiability (paper's Prop 4.3), each step of THEORY.md §4 checked exactly.
+
+For ``h`` with ``E h = 0`` write ``ε = ||Cov h − I||_F``, ``δ = L(h) − 2(1 − ρ) tr Cov h``,
+``D = δ / (2ρ(1 − ρ))``, ``M = E[h(z) zᵀ]`` and ``Q`` the polar factor of ``M``. The bound is
+
+    E||h(z) − Qz||² ≤ D + (ε + D)²          (plus ||E h||² when the mean is not zero),
+
+reached through five steps, each a function here:
+
+1. gap:          ``ρ − ρ^d ≥ ρ − ρ²`` for ``d ≥ 2`` on ``0 < ρ < 1``, hence ``W_nl ≤ D``
+                 (:func:`gap_inequality`);
+2. split:        ``Cov h = M Mᵀ + N`` with ``N`` the Gram matrix of the nonlinear Hermite
+                 coefficients, so ``N ⪰ 0`` and ``tr N = W_nl`` (:func:`polynomial_map_summary`);
+3. polar:        ``||M − Q||_F ≤ ||M Mᵀ − I||_F`` (:func:`polar_bound`), via
+                 ``|σ − 1| ≤ |σ² − 1|`` for ``σ ≥ 0`` (:func:`sigma_inequality`), and
+                 ``||N||_F ≤ tr N`` for ``N ⪰ 0`` (:func:`frobenius_le_trace`);
+4. Pythagoras:   ``E||h − Qz||² = ||M − Q||_F² + W_nl`` (:func:`pythagorean_split`);
+5. monotone:     ``t ↦ t + (ε + t)²`` increases on ``t ≥ 0`` when ``ε ≥ 0``
+                 (:func:`monotonicity`); the assembled bound is :func:`approximate_bound`.
+
+Everything is exact: rational matrices, rational orthogonal matrices from the Cayley transform,
+polynomial maps whose Gaussian expectations come from the moments ``E z^(2m) = (2m − 1)!!``.
+An inequality between polynomials on an interval is *certified* by a substitution that maps
+``[0, ∞)`` onto the interval and leaves a polynomial with non-negative coefficients; when the
+certificate fails, a rational witness where the inequality is violated is searched for, so a
+false variant is refuted by a counterexample, not merely left unproved.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import product
+from typing import Sequence
+
+import sympy as sp
+
+from theory.validate import as_fraction, check_int, check_rho
+
+#: Largest degree for which the gap inequality is certified (a polynomial of that degree in ρ).
+MAX_GAP_DEGREE = 200
+
+#: Largest matrix size for the exact matrix lemmas (exact rational arithmetic grows quickly).
+MAX_MATRIX_SIZE = 8
+
+#: Largest latent dimension / polynomial degree for the exact polynomial-map computations.
+MAX_MAP_DIMENSION = 4
+MAX_MAP_DEGREE = 6
+
+
+# --------------------------------------------------------------------------- certificates
+
+
+@dataclass(frozen=True)
+class InequalityCheck:
+    """The verdict on ``p(x) ≥ 0`` for ``x`` in an interval.
+
+    ``certified``: a non-negative-coefficient certificate was found (a proof).
+    ``witness``: a rational point where ``p < 0`` (a disproof), or ``None``.
+    """
+
+    statement: str
+    certified: bool
+    witness: Fraction | None
+    witness_value: Fraction | None
+
+    @property
+    def holds(self) -> bool:
+        return self.certified and self.witness is None
+
+    def to_dict(self) -> dict:
+        return {
+            "statement": self.statement,
+            "certified": self.certified,
+            "witness": None if self.witness is None else str(self.witness),
+            "witness_value": None if self.witness_value is None else str(self.witness_value),
+        }
+
+
+_T = sp.Symbol("t", nonnegative=True)
+
+
+def _certified_nonnegative(p: sp.Expr, x: sp.Symbol, lo: Fraction, hi: Fraction | None) -> bool:
+    """True when the substitution ``x = lo + t`` (``hi`` None) or ``x = (lo + hi t)/(1 + t)``
+    turns ``p`` (times ``(1 + t)^deg``) into a polynomial in ``t ≥ 0`` with non-negative
+    coefficients, which proves ``p ≥ 0`` on ``[lo, hi)``; the end point ``hi`` is checked
+    directly. Sufficient, not necessary: a False here is not a disproof.
+    """
+    poly = sp.Poly(sp.expand(p), x)
+    if hi is None:
+        q = sp.Poly(sp.expand(poly.as_expr().subs(x, sp.Rational(lo) + _T)), _T)
+        return all(c >= 0 for c in q.all_coeffs())
+    deg = poly.degree()
+    if deg <= 0:
+        return poly.as_expr() >= 0
+    sub = (sp.Rational(lo) + sp.Rational(hi) * _T) / (1 + _T)
+    q = sp.Poly(sp.expand(sp.cancel(poly.as_expr().subs(x, sub) * (1 + _T) ** deg)), _T)
+    at_end = poly.as_expr().subs(x, sp.Rational(hi))
+    return all(c >= 0 for c in q.all_coeffs()) and at_end >= 0
+
+
+def _witness(p: sp.Expr, x: sp.Symbol, lo: Fraction, hi: Fraction | None) -> tuple[Fraction, Fraction] | None:
+    """A rational point of the interval where ``p < 0`` (a counterexample), on a dyadic grid."""
+    top = hi if hi is not None else lo + 16
+    points = [lo + (top - lo) * Fraction(k, 64) for k in range(65)]
+    fn = sp.lambdify(x, p, modules=[{"Abs": abs}, "sympy"])
+    for pt in points:
+        value = sp.Rational(fn(sp.Rational(pt.numerator, pt.denominator)))
+        if value < 0:
+            return pt, Fraction(int(value.p), int(value.q))
+    return None
+
+
+def check_nonnegative(p: sp.Expr, x: sp.Symbol, lo, hi=None, statement: str = "") -> InequalityCheck:
+    """Decide ``p(x) ≥ 0`` on ``[lo, hi]`` (``hi`` None: ``[lo, ∞)``) for a polynomial ``p``."""
+    lo = as_fraction(lo, "lo")
+    hi = None if hi is None else as_fraction(hi, "hi")
+    if hi is not None and hi <= lo:
+        raise ValueError(f"hi must exceed lo, got lo={lo}, hi={hi}")
+    certified = _certified_nonnegative(p, x, lo, hi)
+    found = _witness(p, x, lo, hi)
+    return InequalityCheck(
+        statement=statement or f"{p} >= 0 on [{lo}, {'oo' if hi is None else hi}]",
+        certified=bool(certified),
+        witness=None if found is None else found[0],
+        witness_value=None if found is None else found[1],
+    )
+
+
+# --------------------------------------------------------------------------- step 1: the gap
+
+RHO = sp.Symbol("rho", positive=True)
+
+
+def gap_inequality(d: int, reference_degree: int = 2) -> InequalityCheck:
+    """``ρ − ρ^d ≥ ρ − ρ^r`` on ``0 ≤ ρ ≤ 1`` with ``r = reference_degree`` (THEORY.md §4 step 1).
+
+    The difference is ``ρ^r − ρ^d``. With ``r = 2`` it is ``ρ²(1 − ρ^(d−2)) ≥ 0`` for every
+    ``d ≥ 2``: the excess alignment cost of degree ``d`` is at least the spectral gap
+    ``ρ(1 − ρ)``. A larger ``r`` is false at ``d = 2``.
+    """
+    d = check_int(d, "d", 2, MAX_GAP_DEGREE)
+    r = check_int(reference_degree, "reference_degree", 2, MAX_GAP_DEGREE)
+    return check_nonnegative(
+        RHO**r - RHO**d, RHO, 0, 1, statement=f"rho - rho^{d} >= rho - rho^{r} on [0, 1]"
+    )
+
+
+def nonlinear_energy_bound(max_degree: int, reference_degree: int = 2) -> tuple[bool, sp.Expr]:
+    """``δ − 2ρ(1 − ρ) W_nl = 2 Σ_{d≥2} (ρ² − ρ^d) E_d`` with symbolic energies ``E_d ≥ 0``.
+
+    With ``δ = 2 Σ_{d≥2} (ρ − ρ^d) E_d`` (the degree-1 part cancels against
+    ``2(1 − ρ) tr Cov``) and ``W_nl = Σ_{d≥2} E_d``. Returns whether the difference, written with
+    the reference gap ``ρ − ρ^r``, is a sum of (certified non-negative coefficient) × (energy),
+    i.e. ``W_nl ≤ δ / (2(ρ − ρ^r))``, and the difference itself.
+    """
+    max_degree = check_int(max_degree, "max_degree", 2, MAX_GAP_DEGREE)
+    r = check_int(reference_degree, "reference_degree", 2, MAX_GAP_DEGREE)
+    energies = sp.symbols(f"E_2:{max_degree + 1}", nonnegative=True)
+    delta = 2 * sum((RHO - RHO**d) * e for d, e in zip(range(2, max_degree + 1), energies))
+    w_nl = sum(energies)
+    difference = sp.expand(delta - 2 * (RHO - RHO**r) * w_nl)
+    ok = all(
+        gap_inequality(d, r).holds and sp.expand(difference.coeff(e) - 2 * (RHO**r - RHO**d)) == 0
+        for d, e in zip(range(2, max_degree + 1), energies)
+    )
+    return ok, difference
+
+
+# --------------------------------------------------------------------------- step 3: scalar lemma
+
+SIGMA = sp.Symbol("sigma", nonnegative=True)
+
+
+def sigma_inequality(scale=1) -> tuple[InequalityCheck, InequalityCheck, bool]:
+    """``|σ − 1| ≤ scale·|σ² − 1|`` for ``σ ≥ 0``, split at ``σ = 1`` where the signs change.
+
+    On ``[0, 1]``: ``scale(1 − σ²) − (1 − σ)``; on ``[1, ∞)``: ``scale(σ² − 1) − (σ − 1)``.
+    With ``scale = 1`` both equal ``σ|σ − 1| ≥ 0``, from the factorisation
+    ``|σ² − 1| = |σ − 1|(σ + 1)``, which is also returned as checked (third item).
+    """
+    scale = sp.Rational(as_fraction(scale, "scale"))
+    if scale <= 0:
+        raise ValueError(f"scale must be > 0, got {scale}")
+    below = check_nonnegative(scale * (1 - SIGMA**2) - (1 - SIGMA), SIGMA, 0, 1,
+                              statement=f"|s-1| <= {scale}|s^2-1| on [0, 1]")
+    above = check_nonnegative(scale * (SIGMA**2 - 1) - (SIGMA - 1), SIGMA, 1, None,
+                              statement=f"|s-1| <= {scale}|s^2-1| on [1, oo)")
+    s_real = sp.Symbol("s_real", real=True)
+    factorised = sp.factor(s_real**2 - 1) == (s_real - 1) * (s_real + 1)
+    return below, above, bool(factorised)
+
+
+# --------------------------------------------------------------------------- rational matrices
+
+
+def cayley_orthogonal(S: sp.Matrix) -> sp.Matrix:
+    """``Q = (I − S)(I + S)^{-1}`` for a skew-symmetric rational ``S``: an exact rational
+    orthogonal matrix (``I + S`` is invertible because the eigenvalues of ``S`` are imaginary)."""
+    S = sp.Matrix(S)
+    if S.rows != S.cols or S.rows < 1:
+        raise ValueError(f"S must be a non-empty square matrix, got shape {S.shape}")
+    if S + S.T != sp.zeros(S.rows):
+        raise ValueError("S must be skew-symmetric (S + S^T = 0)")
+    eye = sp.eye(S.rows)
+    return (eye - S) * (eye + S).inv()
+
+
+def random_rational_matrix(rows: int, cols: int, seed: int, bound: int = 3, denominator: int = 2) -> sp.Matrix:
+    """A rows×cols matrix of rationals ``k / denominator`` with ``|k| ≤ bound·denominator``."""
+    rows = check_int(rows, "rows", 1, MAX_MATRIX_SIZE)
+    cols = check_int(cols, "cols", 1, MAX_MATRIX_SIZE)
+    rng = random.Random(seed)
+    top = bound * denominator
+    return sp.Matrix(rows, cols, lambda i, j: sp.Rational(rng.randint(-top, top), denominator))
+
+
+def random_cayley_orthogonal(n: int, seed: int) -> sp.Matrix:
+    """A rational orthogonal n×n matrix: the Cayley transform of a seeded rational skew matrix."""
+    n = check_int(n, "n", 1, MAX_MATRIX_SIZE)
+    A = random_rational_matrix(n, n, seed)
+    return cayley_orthogonal(A - A.T)
+
+
+def _fro2(A: sp.Matrix) -> sp.Expr:
+    """Squared Frobenius norm ``Σ_ij A_ij²``."""
+    return sum((a**2 for a in A), sp.Integer(0))
+
+
+@dataclass(frozen=True)
+class FrobeniusTraceCheck:
+    """``||N||_F ≤ tr N`` decided exactly as ``tr N ≥ 0`` and ``(tr N)² ≥ tr(N²)``."""
+
+    size: int
+    trace: sp.Rational
+    frobenius_sq: sp.Rational
+    principal_minors_nonnegative: bool
+    identity_holds: bool
+
+    @property
+    def holds(self) -> bool:
+        return self.trace >= 0 and self.trace**2 >= self.frobenius_sq
+
+    def to_dict(self) -> dict:
+        return {"size": self.size, "trace": str(self.trace), "frobenius_sq": str(self.frobenius_sq),
+                "principal_minors_nonnegative": self.principal_minors_nonnegative,
+                "identity_holds": self.identity_holds, "holds": self.holds}
+
+
+def frobenius_le_trace(N: sp.Matrix) -> FrobeniusTraceCheck:
+    """Check ``||N||_F ≤ tr N`` for a symmetric rational ``N`` (THEORY.md §4 step 3).
+
+    Proof checked alongside: ``(tr N)² − tr(N²) = 2 Σ_{i<j} (N_ii N_jj − N_ij²)``, twice the sum of
+    the 2×2 principal minors, each ``≥ 0`` when ``N ⪰ 0`` (in eigenvalues: ``(Σλ)² − Σλ² =
+    2 Σ_{i<j} λ_i λ_j ≥ 0`` for ``λ ≥ 0``). ``principal_minors_nonnegative`` reports the
+    minors; ``identity_holds`` the identity, on this ``N``.
+    """
+    N = sp.Matrix(N)
+    n = check_int(N.rows, "N.rows", 1, MAX_MATRIX_SIZE)
+    if N.cols != n or N != N.T:
+        raise ValueError(f"N must be a symmetric square matrix, got shape {N.shape}")
+    tr = N.trace()
+    fro2 = _fro2(N)
+    minors = [N[i, i] * N[j, j] - N[i, j] ** 2 for i in range(n) for j in range(i + 1, n)]
+    identity = sp.expand(tr**2 - (N * N).trace() - 2 * sum(minors, sp.Integer(0))) == 0
+    return FrobeniusTraceCheck(size=n, trace=tr, frobenius_sq=fro2,
+                               principal_minors_nonnegative=all(m >= 0 for m in minors),
+                               identity_holds=bool(identity))
+
+
+def eigenvalue_form_of_trace_lemma(n: int) -> bool:
+    """``(Σ λ_i)² − Σ λ_i² = 2 Σ_{i<j} λ_i λ_j`` symbolically: a polynomial with non-negative
+    coefficients, hence ``≥ 0`` for ``λ ≥ 0``."""
+    n = check_int(n, "n", 1, MAX_MATRIX_SIZE)
+    lam = sp.symbols(f"lambda_1:{n + 1}", nonnegative=True)
+    poly = sp.Poly(sp.expand(sum(lam) ** 2 - sum(l**2 for l in lam)), *lam) if n > 1 else None
+    return poly is None or all(c >= 0 for c in poly.coeffs())
+
+
+# --------------------------------------------------------------------------- step 3: polar factor
+
+
+@dataclass(frozen=True)
+class PolarBoundCheck:
+    """``||M − Q||_F² ≤ ||M Mᵀ − I||_F²`` for ``M = U diag(σ) Vᵀ`` and a candidate ``Q``."""
+
+    singular_values: tuple
+    lhs_sq: sp.Rational
+    rhs_sq: sp.Rational
+    q_orthogonal: bool
+    qtm_symmetric_psd: bool
+
+    @property
+    def holds(self) -> bool:
+        return self.lhs_sq <= self.rhs_sq
+
+    def to_dict(self) -> dict:
+        return {"singular_values": [str(s) for s in self.singular_values], "lhs_sq": str(self.lhs_sq),
+                "rhs_sq": str(self.rhs_sq), "q_orthogonal": self.q_orthogonal,
+                "qtm_symmetric_psd": self.qtm_symmetric_psd, "holds": self.holds}
+
+
+def _is_psd_symmetric(A: sp.Matrix) -> bool:
+    """Exact test of ``A = Aᵀ ⪰ 0``: all principal minors ``≥ 0`` (Sylvester for semidefinite)."""
+    from itertools import combinations
+
+    if A != A.T:
+        return False
+    n = A.rows
+    return all(A.extract(list(idx), list(idx)).det() >= 0
+               for k in range(1, n + 1) for idx in combinations(range(n), k))
+
+
+def polar_bound(U: sp.Matrix, sigma: Sequence, V: sp.Matrix, factor: str = "polar") -> PolarBoundCheck:
+    """``||M − Q||_F ≤ ||M Mᵀ − I||_F`` for ``M = U diag(σ) Vᵀ`` (THEORY.md §4 step 3).
+
+    ``factor="polar"`` uses ``Q = U Vᵀ``, the polar factor (verified independently: ``Q`` is
+    orthogonal and ``Qᵀ M`` is symmetric positive semidefinite, which characterises it);
+    ``factor="left"`` uses ``Q = U``, an orthogonal matrix that is *not* the polar factor. Both
+    sides are computed entrywise from ``M``, not from ``σ``.
+    """
+    U, V = sp.Matrix(U), sp.Matrix(V)
+    n = check_int(U.rows, "U.rows", 1, MAX_MATRIX_SIZE)
+    sig = [sp.Rational(as_fraction(s, "sigma")) for s in sigma]
+    if len(sig) != n or any(s < 0 for s in sig):
+        raise ValueError(f"sigma must hold {n} non-negative rationals, got {list(sigma)}")
+    for name, W in (("U", U), ("V", V)):
+        if W.shape != (n, n) or W.T * W != sp.eye(n):
+            raise ValueError(f"{name} must be an orthogonal {n}x{n} matrix")
+    if factor not in ("polar", "left"):
+        raise ValueError(f"unknown factor {factor!r}; valid choices: polar, left")
+    M = U * sp.diag(*sig) * V.T
+    Q = U * V.T if factor == "polar" else U
+    return PolarBoundCheck(
+        singular_values=tuple(sig),
+        lhs_sq=_fro2(M - Q),
+        rhs_sq=_fro2(M * M.T - sp.eye(n)),
+        q_orthogonal=bool(Q.T * Q == sp.eye(n)),
+        qtm_symmetric_psd=_is_psd_symmetric(Q.T * M),
+    )
+
+
+# --------------------------------------------------------------------------- Gaussian polynomials
+
+
+def _gaussian_moment(k: int) -> int:
+    """``E z^k`` under N(0, 1): ``(k − 1)!!`` for even ``k``, 0 for odd."""
+    return 0 if k % 2 else math.prod(range(k - 1, 0, -2))
+
+
+def gaussian_expectation(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Expr:
+    """``E[expr]`` for independent standard normal ``variables``, read off the monomials."""
+    poly = sp.Poly(sp.expand(expr), *variables)
+    total = sp.Integer(0)
+    for powers, coeff in poly.terms():
+        total += coeff * math.prod(_gaussian_moment(k) for k in powers)
+    return sp.expand(total)
+
+
+def _hermite_multi(alpha: Sequence[int], variables: Sequence[sp.Symbol]) -> sp.Expr:
+    return sp.Mul(*[sp.hermite_prob(a, v) for a, v in zip(alpha, variables)])
+
+
+def latent_symbols(n: int) -> tuple[sp.Symbol, ...]:
+    n = check_int(n, "n", 1, MAX_MAP_DIMENSION)
+    return tuple(sp.Symbol(f"z{i + 1}", real=True) for i in range(n))
+
+
+def nonlinear_coefficients(h: Sequence[sp.Expr], variables: Sequence[sp.Symbol]) -> dict:
+    """Normalised Hermite coefficients ``c_{i,α} = E[h_i He_α] / sqrt(α!)`` for ``|α| ≥ 2``.
+
+    Returned as the squared-norm-preserving pair ``{α: (E[h_i He_α])_i, α!}`` so that
+    ``c_α c_αᵀ = v vᵀ / α!`` stays rational.
+    """
+    deg = max(sp.Poly(sp.expand(c), *variables).total_degree() for c in h)
+    deg = check_int(deg, "degree of h", 0, MAX_MAP_DEGREE)
+    out = {}
+    for alpha in product(range(deg + 1), repeat=len(variables)):
+        if 2 <= sum(alpha) <= deg:
+            he = _hermite_multi(alpha, variables)
+            vec = sp.Matrix([gaussian_expectation(c * he, variables) for c in h])
+            if any(v != 0 for v in vec):
+                out[alpha] = (vec, math.prod(math.factorial(a) for a in alpha))
+    return out
+
+
+@dataclass(frozen=True)
+class MapSummary:
+    """Exact second-order summary of a polynomial map ``h`` under ``z ~ N(0, I)``.
+
+    ``mean``, ``cov`` (covariance), ``M = E[h zᵀ]``, ``N`` (Gram of the nonlinear Hermite
+    coefficients) and ``W_nl = Σ_{|α|≥2} ||c_α||²``.
+    """
+
+    mean: sp.Matrix
+    cov: sp.Matrix
+    M: sp.Matrix
+    N: sp.Matrix
+    w_nl: sp.Expr
+
+    def to_dict(self) -> dict:
+        return {k: str(getattr(self, k).tolist()) if isinstance(getattr(self, k), sp.MatrixBase)
+                else str(getattr(self, k)) for k in ("mean", "cov", "M", "N", "w_nl")}
+
+
+def polynomial_map_summary(h: Sequence[sp.Expr], variables: Sequence[sp.Symbol]) -> MapSummary:
+    """Mean, covariance, degree-1 block and nonlinear Gram matrix of a polynomial map (step 2).
+
+    ``Cov`` comes from raw moments; ``N = Σ_{|α|≥2} c_α c_αᵀ`` from Hermite projections, so
+    ``Cov = M Mᵀ + N`` is a checkable identity (cross-degree orthogonality), not a definition.
+    """
+    h = [sp.expand(c) for c in h]
+    n = len(variables)
+    mean = sp.Matrix([gaussian_expectation(c, variables) for c in h])
+    m = len(h)
+    cov = sp.Matrix(m, m, lambda i, j: gaussian_expectation(h[i] * h[j], variables) - mean[i] * mean[j])
+    M = sp.Matrix(m, n, lambda i, j: gaussian_expectation(h[i] * variables[j], variables))
+    N = sp.zeros(m, m)
+    w_nl = sp.Integer(0)
+    for vec, fact in nonlinear_coefficients(h, variables).values():
+        N += vec * vec.T / fact
+        w_nl += _fro2(vec) / fact
+    return MapSummary(mean=mean, cov=cov, M=M, N=N, w_nl=w_nl)
+
+
+# --------------------------------------------------------------------------- step 4: Pythagoras
+
+
+@dataclass(frozen=True)
+class PythagoreanCheck:
+    """``E||h − Qz||²`` computed directly, against ``||M − Q||_F² + W_nl`` (step 4)."""
+
+    direct: sp.Expr
+    linear_part: sp.Expr
+    w_nl: sp.Expr
+    include_nonlinear: bool
+
+    @property
+    def split(self) -> sp.Expr:
+        return self.linear_part + (self.w_nl if self.include_nonlinear else 0)
+
+    @property
+    def holds(self) -> bool:
+        return sp.simplify(self.direct - self.split) == 0
+
+    def to_dict(self) -> dict:
+        return {"direct": str(self.direct), "linear_part": str(self.linear_part), "w_nl": str(self.w_nl),
+                "include_nonlinear": self.include_nonlinear, "holds": self.holds}
+
+
+def pythagorean_split(h: Sequence[sp.Expr], variables: Sequence[sp.Symbol], Q: sp.Matrix,
+                      include_nonlinear: bool = True) -> PythagoreanCheck:
+    """``E||h(z) − Qz||² = ||M − Q||_F² + W_nl`` for mean-zero polynomial ``h``, ``Q ∈ O(n)``.
+
+    ``include_nonlinear=False`` drops ``W_nl``: the false "Pythagoras" that a nonlinear ``h``
+    refutes. The left side is a raw Gaussian moment computation; ``W_nl`` comes from Hermite
+    projections, so agreement also exercises completeness up to the degree of ``h``.
+    """
+    Q = sp.Matrix(Q)
+    n = len(variables)
+    if Q.shape != (len(h), n) or Q.T * Q != sp.eye(n):
+        raise ValueError(f"Q must be an orthogonal {n}x{n} matrix matching h")
+    s = polynomial_map_summary(h, variables)
+    if any(v != 0 for v in s.mean):
+        raise ValueError(f"h must have mean zero, got mean {list(s.mean)}")
+    z = sp.Matrix(variables)
+    resid = sp.Matrix(h) - Q * z
+    direct = gaussian_expectation(sum(r**2 for r in resid), variables)
+    return PythagoreanCheck(direct=direct, linear_part=_fro2(s.M - Q), w_nl=s.w_nl,
+                            include_nonlinear=include_nonlinear)
+
+
+# --------------------------------------------------------------------------- step 5: monotone
+
+EPS = sp.Symbol("epsilon", real=True)
+
+
+def monotonicity(epsilon_lower=0) -> tuple[bool, InequalityCheck, bool]:
+    """``t ↦ t + (ε + t)²`` is non-decreasing on ``t ≥ 0`` for all ``ε ≥ epsilon_lower``.
+
+    Exact: ``φ(t₂) − φ(t₁) = (t₂ − t₁)(1 + 2ε + t₁ + t₂)``, so on ``0 ≤ t₁ ≤ t₂`` it suffices that
+    ``1 + 2ε ≥ 0``; the factor at its smallest (``t₁ = t₂ = 0``) is checked as a polynomial in
+    ``ε`` on ``[epsilon_lower, ∞)``. Returns (factorisation verified, the inequality check,
+    verdict). True for ``epsilon_lower = 0`` (even down to −1/2), false below −1/2.
+    """
+    lower = as_fraction(epsilon_lower, "epsilon_lower")
+    t1, t2 = sp.symbols("t1 t2", nonnegative=True)
+    phi = lambda t: t + (EPS + t) ** 2  # noqa: E731 - the function of step 5, read as written
+    factorised = sp.expand(phi(t2) - phi(t1) - (t2 - t1) * (1 + 2 * EPS + t1 + t2)) == 0
+    factor_min = check_nonnegative(1 + 2 * EPS, EPS, lower, None,
+                                   statement=f"1 + 2 eps >= 0 for eps >= {lower}")
+    return bool(factorised), factor_min, bool(factorised and factor_min.holds)
+
+
+# --------------------------------------------------------------------------- assembled bound
+
+
+def pythagorean_rho(k: int) -> sp.Rational:
+    """A rational ``ρ`` with rational ``sqrt(1 − ρ²)``: ``ρ = (k² − 1)/(k² + 1)`` for ``k ≥ 2``."""
+    k = check_int(k, "k", 2, 1000)
+    return sp.Rational(k * k - 1, k * k + 1)
+
+
+def _nonneg_rational_plus_sqrt(p: sp.Rational, c: sp.Rational, r: sp.Rational) -> bool:
+    """Exact test of ``p + c·sqrt(r) ≥ 0`` with rationals ``c ≥ 0``, ``r ≥ 0``."""
+    if p >= 0:
+        return True
+    return c * c * r >= p * p
+
+
+@dataclass(frozen=True)
+class ApproximateBound:
+    """Every quantity of Prop 4.3 for one map, exact (``epsilon = sqrt(epsilon_sq)``)."""
+
+    rho: sp.Rational
+    mean_sq: sp.Rational
+    epsilon_sq: sp.Rational
+    delta: sp.Rational
+    D: sp.Rational
+    D_used: sp.Rational
+    w_nl: sp.Rational
+    polar_lhs_sq: sp.Rational
+    polar_rhs_sq: sp.Rational
+    error: sp.Rational
+    step_checks: dict
+
+    @property
+    def bound(self) -> sp.Expr:
+        """``||E h||² + D_used + (ε + D_used)²``."""
+        return self.mean_sq + self.D_used + (sp.sqrt(self.epsilon_sq) + self.D_used) ** 2
+
+    @property
+    def holds(self) -> bool:
+        """``error ≤ bound`` decided exactly (the bound is rational + rational·sqrt(ε²))."""
+        p = self.mean_sq + self.D_used + self.D_used**2 + self.epsilon_sq - self.error
+        return _nonneg_rational_plus_sqrt(p, 2 * self.D_used, self.epsilon_sq)
+
+    def to_dict(self) -> dict:
+        return {"rho": str(self.rho), "mean_sq": str(self.mean_sq), "epsilon_sq": str(self.epsilon_sq),
+                "delta": str(self.delta), "D": str(self.D), "D_used": str(self.D_used),
+                "w_nl": str(self.w_nl), "error": str(self.error), "bound": float(self.bound),
+                "holds": self.holds, "step_checks": dict(self.step_checks)}
+
+
+def alignment_loss(h: Sequence[sp.Expr], variables: Sequence[sp.Symbol], rho) -> sp.Expr:
+    """``L(h) = E||h(z) − h(z')||²`` with ``z' = ρz + sqrt(1 − ρ²) η``, by Gaussian moments in
+    the ``2n`` variables ``(z, η)`` (THEORY.md §1); ``ρ`` must have rational ``sqrt(1 − ρ²)``."""
+    rho = sp.Rational(as_fraction(check_rho(rho), "rho"))
+    s = sp.sqrt(1 - rho**2)
+    if not s.is_Rational:
+        raise ValueError(f"rho must have rational sqrt(1 - rho^2) for exact arithmetic, got {rho}")
+    eta = tuple(sp.Symbol(f"eta{i + 1}", real=True) for i in range(len(variables)))
+    shift = {v: rho * v + s * e for v, e in zip(variables, eta)}
+    total = sum((c - c.subs(shift, simultaneous=True)) ** 2 for c in h)
+    return gaussian_expectation(total, tuple(variables) + eta)
+
+
+def approximate_bound(h: Sequence[sp.Expr], variables: Sequence[sp.Symbol], rho, Q: sp.Matrix,
+                      d_scale=1) -> ApproximateBound:
+    """Assemble Prop 4.3 for a polynomial map with known rational polar factor ``Q`` of ``M``.
+
+    ``d_scale`` multiplies ``D`` in the bound (``d_scale = 1 − ρ`` gives the false variant with
+    ``δ/(2ρ)`` in place of ``D``). ``step_checks`` records each intermediate step on this map:
+    ``Q`` is the polar factor, ``Cov = M Mᵀ + N``, ``N ⪰ 0``, ``tr N = W_nl``, ``W_nl ≤ D``,
+    ``||N||_F ≤ tr N``, ``||M − Q||_F ≤ ||MMᵀ − I||_F``, Pythagoras on the centred map.
+    """
+    rho = sp.Rational(as_fraction(check_rho(rho), "rho"))
+    d_scale = sp.Rational(as_fraction(d_scale, "d_scale"))
+    Q = sp.Matrix(Q)
+    n = len(variables)
+    h = [sp.expand(c) for c in h]
+    s = polynomial_map_summary(h, variables)
+    centred = [c - m for c, m in zip(h, s.mean)]
+    eye = sp.eye(n)
+    epsilon_sq = _fro2(s.cov - eye)
+    delta = alignment_loss(h, variables, rho) - 2 * (1 - rho) * s.cov.trace()
+    D = delta / (2 * rho * (1 - rho))
+    z = sp.Matrix(variables)
+    error = gaussian_expectation(sum(r**2 for r in (sp.Matrix(h) - Q * z)), variables)
+    fro_trace = frobenius_le_trace(s.N)
+    steps = {
+        "Q_is_polar_factor": bool(Q.T * Q == eye and _is_psd_symmetric(Q.T * s.M)),
+        "cov_eq_MMt_plus_N": bool(sp.simplify(s.cov - s.M * s.M.T - s.N) == sp.zeros(n)),
+        "N_psd": _is_psd_symmetric(s.N),
+        "trace_N_eq_W_nl": bool(sp.simplify(s.N.trace() - s.w_nl) == 0),
+        "W_nl_le_D": bool(s.w_nl <= D),
+        "delta_nonneg": bool(delta >= 0),
+        "frobenius_N_le_trace": fro_trace.holds,
+        "polar_bound": bool(_fro2(s.M - Q) <= _fro2(s.M * s.M.T - eye)),
+        "pythagoras": pythagorean_split(centred, variables, Q).holds,
+    }
+    return ApproximateBound(rho=rho, mean_sq=_fro2(s.mean), epsilon_sq=epsilon_sq, delta=delta, D=D,
+                            D_used=D * d_scale, w_nl=s.w_nl, polar_lhs_sq=_fro2(s.M - Q),
+                            polar_rhs_sq=_fro2(s.M * s.M.T - eye), error=error, step_checks=steps)
+
+
+def example_maps() -> list[tuple[str, list[sp.Expr], tuple[sp.Symbol, ...], sp.Matrix]]:
+    """Exact polynomial maps ``R² → R²`` with a rational polar factor, for the assembled bound.
+
+    Each is ``U diag(σ) Vᵀ z + (Hermite terms of degree ≥ 2) (+ a constant)``, so ``M`` and its
+    polar factor ``U Vᵀ`` are rational; ``M`` is nevertheless recomputed from moments.
+    """
+    z1, z2 = latent_symbols(2)
+    U = random_cayley_orthogonal(2, seed=1)
+    V = random_cayley_orthogonal(2, seed=2)
+    Qr = random_cayley_orthogonal(2, seed=3)
+    r = sp.Rational
+    zv = sp.Matrix([z1, z2])
+
+    def linear(Um, sig, Vm):
+        return list(Um * sp.diag(*sig) * Vm.T * zv)
+
+    he = sp.hermite_prob
+    maps = [
+        ("unit-variance mix", [r(3, 5) * z1 + r(4, 5) * z1 * z2, z2], sp.eye(2)),
+        ("rotated, cubic", [a + b for a, b in zip(linear(U, [r(9, 10), r(6, 5)], V),
+                                                  [r(1, 5) * he(3, z1), r(1, 4) * he(2, z2) - r(1, 10) * z1 * z2])],
+         U * V.T),
+        ("shrunk, mixed", [a + b for a, b in zip(linear(U, [r(1, 2), r(3, 4)], sp.eye(2)),
+                                                 [r(1, 3) * z1 * z2, r(1, 2) * he(2, z1) * z2])], U),
+        ("with mean", [a + b for a, b in zip(linear(Qr, [1, 1], sp.eye(2)), [r(1, 2) + r(1, 5) * he(2, z2), 0])],
+         Qr),
+        ("exact rotation", linear(Qr, [1, 1], sp.eye(2)), Qr),
+    ]
+    return [(name, [sp.expand(c) for c in h], (z1, z2), Q) for name, h, Q in maps]
