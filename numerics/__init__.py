@@ -11,7 +11,7 @@ import importlib
 
 _SUBMODULES = (
     "spectrum", "alignment", "hermite", "quadrature", "maps", "twosample",
-    "latents", "transitions", "sturm_liouville", "ar1_operator", "transport", "bounds", "planning",
+    "latents", "transitions", "sturm_liouville", "ar1_operator", "transport", "bounds", "planning", "bound_families",
 )
 
 
