@@ -78,6 +78,9 @@ class TrainConfig:
     m: int | None = None
     rho: float = 0.95
     lam: float = 0.5
+    lam_start: float | None = 0.01
+    lam_ramp_start: float = 0.5
+    lam_ramp_end: float = 0.8
     steps: int = 3000
     batch_size: int = 256
     lr: float = 3e-3
@@ -98,6 +101,7 @@ class TrainConfig:
     eval_every: int = 250
     n_bootstrap: int = 200
     spectrum_degree: int = 3
+    threads: int | None = 1
 
     def __post_init__(self) -> None:
         check_choice(self.mixing, "mixing", MIXINGS)
@@ -128,6 +132,18 @@ class TrainConfig:
         if isinstance(self.lam, bool) or not isinstance(self.lam, (int, float)) or not math.isfinite(self.lam) \
                 or not 0.0 <= float(self.lam) <= 1.0:
             raise ValueError(f"lam must lie in [0, 1], got {self.lam!r}")
+        if self.lam_start is not None:
+            if isinstance(self.lam_start, bool) or not isinstance(self.lam_start, (int, float)) \
+                    or not 0.0 < float(self.lam_start) <= 1.0:
+                raise ValueError(f"lam_start must lie in (0, 1] (or be None for a constant lam), got {self.lam_start!r}")
+            if float(self.lam) <= 0.0:
+                raise ValueError(f"lam must be > 0 when lam_start is given (geometric ramp), got {self.lam!r}")
+        for name in ("lam_ramp_start", "lam_ramp_end"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= float(v) <= 1.0:
+                raise ValueError(f"{name} must lie in [0, 1] (a fraction of the steps), got {v!r}")
+        if self.lam_ramp_end < self.lam_ramp_start:
+            raise ValueError(f"lam_ramp_end must be >= lam_ramp_start = {self.lam_ramp_start}, got {self.lam_ramp_end}")
         check_int(self.steps, "steps", 1)
         check_int(self.batch_size, "batch_size", 2)
         check_positive(self.lr, "lr")
@@ -147,6 +163,17 @@ class TrainConfig:
         check_int(self.eval_every, "eval_every", 1)
         check_int(self.n_bootstrap, "n_bootstrap", 0)
         check_int(self.spectrum_degree, "spectrum_degree", 0, 8)
+        if self.threads is not None:
+            check_int(self.threads, "threads", 1)
+
+    def lam_at(self, step: int) -> float:
+        """λ at ``step`` (0-based): ``lam_start`` until ``lam_ramp_start·steps``, then a geometric
+        ramp to ``lam`` reached at ``lam_ramp_end·steps``; constant ``lam`` when ``lam_start`` is None."""
+        if self.lam_start is None:
+            return float(self.lam)
+        a, b = self.lam_ramp_start * self.steps, self.lam_ramp_end * self.steps
+        frac = 1.0 if step >= b else 0.0 if step < a or b <= a else (step - a) / (b - a)
+        return float(self.lam_start) * (float(self.lam) / float(self.lam_start)) ** frac
 
     @property
     def out_dim(self) -> int:

@@ -1,0 +1,64 @@
+"""Encoders ``f`` whose composition ``h = f ∘ g`` with the mixing is what LeJEPA learns (THEORY.md §1).
+
+``mlp``: ``depth`` hidden GELU layers of ``width`` units, then a linear read-out to ``m``.
+``matched``: the inverse of the coupling architecture (``validation.mixings.Coupling``) with
+trainable matrices, layers applied in reverse order, ``(a, b) ↦ (a, b − tanh(a W_l))``; it can
+represent the exact inverse of a coupling mixing with the same number of layers.
+``linear``: ``h = A x + b``, the model class of Theorem A's optimum.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from theory.validate import check_choice, check_int
+
+from validation.config import ENCODERS
+
+
+def mlp(n: int, m: int, width: int = 128, depth: int = 3) -> nn.Sequential:
+    """``Linear(n, width) → GELU → [Linear(width, width) → GELU] × (depth − 1) → Linear(width, m)``."""
+    layers: list[nn.Module] = [nn.Linear(n, width), nn.GELU()]
+    for _ in range(depth - 1):
+        layers += [nn.Linear(width, width), nn.GELU()]
+    layers.append(nn.Linear(width, m))
+    return nn.Sequential(*layers)
+
+
+class MatchedCoupling(nn.Module):
+    """Inverse additive coupling with trainable ``W_l`` (initialised ``N(0, 1/half)``)."""
+
+    def __init__(self, n: int, n_layers: int = 4):
+        super().__init__()
+        if n % 2:
+            raise ValueError(f"n must be even for the matched encoder, got {n}")
+        self.half = n // 2
+        self.W = nn.Parameter(torch.randn(n_layers, self.half, self.half) / math.sqrt(self.half))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        a, b = x[..., : self.half], x[..., self.half:]
+        for i in reversed(range(self.W.shape[0])):
+            if i % 2 == 0:
+                b = b - torch.tanh(a @ self.W[i])
+            else:
+                a = a - torch.tanh(b @ self.W[i])
+        return torch.cat((a, b), dim=-1)
+
+
+def make_encoder(name: str, n: int, m: int, *, width: int = 128, depth: int = 3, n_layers: int = 4,
+                 seed: int = 0) -> nn.Module:
+    """The encoder ``name`` (one of ``ENCODERS``) from ``R^n`` to ``R^m``, initialised from ``seed``."""
+    check_choice(name, "encoder", ENCODERS)
+    n = check_int(n, "n", 1)
+    m = check_int(m, "m", 1)
+    torch.manual_seed(seed)
+    if name == "mlp":
+        return mlp(n, m, check_int(width, "width", 1), check_int(depth, "depth", 1))
+    if name == "matched":
+        if m != n:
+            raise ValueError(f"m must equal n = {n} for the matched encoder, got {m}")
+        return MatchedCoupling(n, check_int(n_layers, "n_layers", 1))
+    return nn.Linear(n, m)

@@ -1,0 +1,54 @@
+"""Recovery metrics of a learned map on a held-out set (THEORY.md §1, §4, §7). numpy only.
+
+- ``R²(a→b)``: least squares of ``b`` on ``[a, 1]``, ``1 − SS_res / SS_tot`` pooled over the
+  coordinates of ``b``. ``R²(h→z)`` (the latent read out linearly from the embedding) is the
+  recovery score; ``R²(z→h)`` says how linear the embedding is in the latent.
+- MCC: mean absolute Pearson correlation of the coordinates after the best one-to-one matching
+  (Hungarian). LeJEPA identifies ``z`` up to a rotation only, so MCC need not approach 1.
+- Orthogonality error ``||AᵀA − I||_F`` of the least-squares linear map ``h ≈ A z + b``.
+- ε, δ, D, the bound and the Procrustes MSE: :func:`numerics.bounds.approximate_identifiability`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+
+def _design(a: np.ndarray) -> np.ndarray:
+    return np.hstack([a, np.ones((a.shape[0], 1))])
+
+
+def r2(a: np.ndarray, b: np.ndarray) -> float:
+    """Pooled ``R²`` of the affine least-squares prediction of ``b`` from ``a``."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    coef, *_ = np.linalg.lstsq(_design(a), b, rcond=None)
+    res = b - _design(a) @ coef
+    tot = b - b.mean(0)
+    return float(1.0 - np.sum(res ** 2) / np.sum(tot ** 2))
+
+
+def linear_map(z: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """``A`` (m × n) of the least-squares fit ``h ≈ A z + b``."""
+    coef, *_ = np.linalg.lstsq(_design(np.asarray(z, float)), np.asarray(h, float), rcond=None)
+    return coef[:-1].T
+
+
+def orthogonality_error(z: np.ndarray, h: np.ndarray) -> float:
+    """``||AᵀA − I_n||_F`` for the least-squares ``A`` of ``h ≈ A z + b``."""
+    A = linear_map(z, h)
+    return float(np.linalg.norm(A.T @ A - np.eye(A.shape[1])))
+
+
+def mcc(z: np.ndarray, h: np.ndarray) -> float:
+    """Mean absolute correlation of ``z``'s coordinates with their best-matched coordinates of ``h``."""
+    z, h = np.asarray(z, float), np.asarray(h, float)
+    n = z.shape[1]
+    zc = (z - z.mean(0)) / z.std(0)
+    sd = h.std(0)
+    if np.any(sd == 0):
+        return 0.0
+    hc = (h - h.mean(0)) / sd
+    corr = np.abs(zc.T @ hc / z.shape[0])             # (n, m)
+    rows, cols = linear_sum_assignment(-corr)
+    return float(corr[rows, cols].sum() / n)

@@ -1,0 +1,352 @@
+"""A small, readable LeJEPA trainer for synthetic worlds (THEORY.md §1, §4, §7).
+
+One call, ``train(config)``, runs the whole experiment top to bottom:
+
+1. the world (latent law, transition, ρ) and the frozen mixing ``g`` from the config;
+2. a fixed held-out set of pairs ``(z, z')`` and their observations ``x = g(z)``;
+3. ``steps`` AdamW steps on fresh batches of pairs, loss ``λ·SIGReg + (1 − λ)·alignment``
+   (or whitening, or InfoNCE) on ``h = f(x)``, a progress bar with the loss and ``R²(h→z)``;
+4. the metrics of the learned ``h = f ∘ g`` on the held-out set: ``R²`` both ways, MCC,
+   ``||AᵀA − I||_F``, and ε, δ, D, the bound and the Procrustes error of Prop 4.3 with
+   bootstrap uncertainty (``numerics.bounds``); in Gaussian worlds also the Hermite spectrum
+   of ``h`` and the alignment it predicts, ``2 Σ_d (1 − ρ^d) E_d``, against the measured one.
+
+Same seed, same numbers on the CPU. A NaN or inf loss raises :class:`TrainingDiverged`, whose
+``record`` (status ``"diverged"``) is also written when ``out`` is given.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import math
+import platform
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import torch
+
+from validation.config import TrainConfig
+from validation.encoders import make_encoder
+from validation.io import atomic_write_bytes, atomic_write_json, ensure_writable_dir
+from validation.metrics import mcc, orthogonality_error, r2
+from validation.mixings import make_mixing
+from validation.objectives import Objective
+from validation.worlds import World
+
+RECORD_NAME = "record.json"
+ARRAYS_NAME = "arrays.npz"
+WEIGHTS_NAME = "weights.pt"
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss became NaN or infinite; ``record`` is the JSON record with status ``"diverged"``."""
+
+    def __init__(self, message: str, record: Mapping[str, Any]):
+        super().__init__(message)
+        self.record = dict(record)
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, bool) or value is None or isinstance(value, (str, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if hasattr(value, "tolist"):
+        return _json_safe(value.tolist())
+    return str(value)
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and of the packages a run depends on."""
+    out = {"python": platform.python_version()}
+    for name in ("numpy", "scipy", "torch"):
+        out[name] = importlib.import_module(name).__version__
+    try:
+        from importlib.metadata import version
+
+        out["lejepa-verify"] = version("lejepa-verify")
+    except Exception:  # noqa: BLE001 - an uninstalled checkout still trains
+        out["lejepa-verify"] = "not installed"
+    return out
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """The outcome of one run.
+
+    ``metrics`` holds at least ``r2_hz, r2_zh, mcc, orth_err, procrustes_mse, epsilon, delta,
+    D, bound`` and ``uncertainty`` (bootstrap standard errors and intervals of ε, δ, D, the
+    bound and the error); ``curves`` maps names to lists, one entry per evaluation;
+    ``arrays`` (not part of the record) holds the held-out ``z, z_next, x, h, h_next``.
+    """
+
+    config: TrainConfig
+    metrics: Mapping[str, Any]
+    curves: Mapping[str, list]
+    wall_time: float
+    status: str
+    versions: Mapping[str, str]
+    threads: int
+    arrays: Mapping[str, np.ndarray] | None = field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict:
+        """The JSON record: config, final metrics, curves, versions, seed, wall time, status."""
+        return _json_safe({
+            "status": self.status,
+            "seed": self.config.seed,
+            "wall_time": self.wall_time,
+            "steps_per_s": self.metrics.get("steps_per_s"),
+            "threads": self.threads,
+            "config": self.config.to_dict(),
+            "metrics": dict(self.metrics),
+            "curves": dict(self.curves),
+            "versions": dict(self.versions),
+        })
+
+
+def lr_at(step: int, config: TrainConfig) -> float:
+    """Learning rate at ``step``: constant, cosine to 0, or constant for the first half then cosine."""
+    if config.schedule == "constant":
+        return config.lr
+    start = config.steps // 2 if config.schedule == "constant-cosine" else 0
+    if step < start:
+        return config.lr
+    frac = (step - start) / max(config.steps - start, 1)
+    return config.lr * 0.5 * (1.0 + math.cos(math.pi * frac))
+
+
+def numpy_map(encoder: torch.nn.Module, mixing: torch.nn.Module, n: int, device="cpu"):
+    """``h = f ∘ g`` as a numpy callable ``(N, n) -> (N, m)``, evaluated in chunks without gradients."""
+
+    def h(z: np.ndarray) -> np.ndarray:
+        z2 = np.asarray(z, dtype=np.float32).reshape(-1, n)
+        out = []
+        with torch.no_grad():
+            for chunk in np.array_split(z2, max(1, len(z2) // 65536 + 1)):
+                t = torch.from_numpy(np.ascontiguousarray(chunk)).to(device)
+                out.append(encoder(mixing(t)).cpu().numpy().astype(float))
+        return np.concatenate(out)
+
+    return h
+
+
+def _spectrum_metrics(h, config: TrainConfig, measured_alignment: float) -> dict:
+    """Hermite spectrum of the learned ``h`` and the alignment it predicts (Gaussian worlds, §2).
+
+    The degree is capped at 2 above n = 8, where the total-degree basis of degree 3 grows as n³.
+    """
+    try:
+        from numerics.spectrum import hermite_spectrum
+    except ModuleNotFoundError as exc:
+        if exc.name != "numerics.spectrum":
+            raise
+        return {"unavailable": "numerics.spectrum is not installed in this checkout"}
+    degree = config.spectrum_degree if config.n <= 8 else min(config.spectrum_degree, 2)
+    spec = hermite_spectrum(h, config.n, degree, method="auto", seed=config.seed)
+    predicted = spec.alignment_loss(config.rho)
+    return {
+        "max_degree": degree,
+        "method": spec.method,
+        "degree_energy": np.asarray(spec.energy).sum(axis=0).tolist(),
+        "residual": float(np.sum(spec.residual)),
+        "nonlinear_energy": spec.nonlinear_energy(),
+        "linear_block": np.asarray(spec.linear_block).tolist(),
+        "alignment_predicted": predicted.value,
+        "alignment_predicted_interval": [predicted.lower, predicted.upper],
+        "alignment_predicted_se": predicted.standard_error,
+        "alignment_measured": measured_alignment,
+    }
+
+
+def evaluate(encoder, mixing, z, z_next, x, x_next, config: TrainConfig, *, final: bool) -> tuple[dict, dict]:
+    """Metrics of the current encoder on the held-out set; the bound and its bootstrap when ``final``."""
+    from numerics.bounds import approximate_identifiability
+
+    with torch.no_grad():
+        h = encoder(x).cpu().numpy().astype(float)
+        h_next = encoder(x_next).cpu().numpy().astype(float)
+    zn = z.cpu().numpy().astype(float)
+    if not (np.all(np.isfinite(h)) and np.all(np.isfinite(h_next))):
+        return {"r2_hz": float("nan"), "orth_err": float("nan")}, {}
+    out = {"r2_hz": r2(h, zn), "orth_err": orthogonality_error(zn, h)}
+    if not final:
+        return out, {}
+    est = approximate_identifiability(zn, h, h_next, config.rho,
+                                      n_bootstrap=config.n_bootstrap, seed=config.seed)
+    out.update({
+        "r2_zh": r2(zn, h),
+        "mcc": mcc(zn, h),
+        "procrustes_mse": est.error,
+        "epsilon": est.epsilon,
+        "delta": est.delta,
+        "D": est.D,
+        "bound": est.bound,
+        "bound_holds": est.holds,
+        "mean_sq_norm": est.mean_sq_norm,
+        "alignment": est.alignment,
+        "trace_cov": est.trace_cov,
+        "scale": math.sqrt(max(est.trace_cov, 0.0) / h.shape[1]),
+        "uncertainty": {"stderr": dict(est.stderr), "interval": {k: list(v) for k, v in est.interval.items()},
+                        "confidence": est.confidence, "n_bootstrap": est.n_bootstrap,
+                        "n_samples": est.n_samples},
+    })
+    arrays = {"z": zn, "z_next": z_next.cpu().numpy(), "x": x.cpu().numpy(), "x_next": x_next.cpu().numpy(),
+              "h": h, "h_next": h_next}
+    return out, arrays
+
+
+def _check_device(device: str) -> torch.device:
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' was requested but torch sees no CUDA device on this machine")
+    return torch.device(device)
+
+
+def train(config: TrainConfig | None = None, *, progress: bool = True, out=None, save_arrays: bool = False,
+          save_weights: bool = False) -> TrainResult:
+    """Train an encoder on the world of ``config`` and measure what it learned (module docstring).
+
+    ``out``: a folder for ``record.json`` (always, written atomically), ``arrays.npz``
+    (``save_arrays``: held-out ``z, z_next, x, x_next, h, h_next``) and ``weights.pt``
+    (``save_weights``: the encoder's ``state_dict``). Raises ``TrainingDiverged`` on a NaN/inf loss.
+    """
+    config = TrainConfig() if config is None else config
+    if not isinstance(config, TrainConfig):
+        raise ValueError(f"config must be a TrainConfig, got {type(config).__name__}")
+    device = _check_device(config.device)
+    out_dir = ensure_writable_dir(out, "out") if out is not None else None
+    previous = torch.get_num_threads()
+    # small models train fastest on one thread; the setting is global, so it is put back after
+    if config.threads is not None:
+        torch.set_num_threads(config.threads)
+    try:
+        return _train(config, device, out_dir, progress, save_arrays, save_weights)
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bool,
+           save_weights: bool) -> TrainResult:
+    start = time.perf_counter()
+
+    world = World(config.latent, config.latent_params, config.transition, config.n, config.rho)
+    mixing = make_mixing(config.mixing, config.n, n_layers=config.mixing_layers, seed=config.mixing_seed).to(device)
+    encoder = make_encoder(config.encoder, config.n, config.out_dim, width=config.width, depth=config.depth,
+                           n_layers=config.n_encoder_layers, seed=config.seed).to(device)
+    objective = Objective(config.objective, lam=config.lam, n_slices=config.n_slices, n_knots=config.n_knots,
+                          t_max=config.t_max, sigma=config.sigma, m=config.out_dim, device=device)
+    opt = torch.optim.AdamW(encoder.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+
+    # separate streams: the held-out set does not depend on how many steps are trained
+    train_gen = torch.Generator().manual_seed(config.seed)
+    eval_gen = torch.Generator().manual_seed(config.seed + 1_000_003)
+    z_eval, zn_eval = world.sample(config.eval_size, eval_gen)
+    with torch.no_grad():
+        z_eval, zn_eval = z_eval.to(device), zn_eval.to(device)
+        x_eval, xn_eval = mixing(z_eval), mixing(zn_eval)
+
+    curves: dict[str, list] = {"step": [], "lr": [], "lam": [], "loss": [], "alignment": [], "regulariser": [],
+                               "r2_hz": [], "orth_err": []}
+    reg_key = {"lejepa": "sigreg", "whitening": "whitening", "infonce": "infonce"}[config.objective]
+    sums = {"loss": 0.0, "alignment": 0.0, "regulariser": 0.0}
+    count = 0
+
+    def record(status: str, metrics: dict) -> dict:
+        res = TrainResult(config, metrics, curves, time.perf_counter() - start, status, versions(),
+                          torch.get_num_threads())
+        return res.to_dict()
+
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=config.steps, desc=f"train {config.mixing}/{config.objective}", unit="step",
+                   file=sys.stderr, mininterval=0.5, leave=False)
+    encoder.train()
+    for step in range(1, config.steps + 1):
+        lr = lr_at(step - 1, config)
+        for group in opt.param_groups:
+            group["lr"] = lr
+        objective.lam = config.lam_at(step - 1)
+        z, z_next = world.sample(config.batch_size, train_gen)
+        with torch.no_grad():
+            x = mixing(torch.cat((z, z_next)).to(device))
+        h = encoder(x)
+        loss, parts = objective(h[: config.batch_size], h[config.batch_size:], train_gen)
+        value = float(loss.detach())
+        if not math.isfinite(value):
+            if bar is not None:
+                bar.close()
+            rec = record("diverged", {"diverged_at_step": step, "loss": value})
+            if out_dir is not None:
+                atomic_write_json(out_dir / RECORD_NAME, rec)
+            raise TrainingDiverged(f"loss became {value} at step {step} of {config.steps}", rec)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sums["loss"] += value
+        sums["alignment"] += float(parts["alignment"])
+        sums["regulariser"] += float(parts[reg_key])
+        count += 1
+
+        if step % config.eval_every == 0 or step == config.steps:
+            encoder.eval()
+            quick, _ = evaluate(encoder, mixing, z_eval, zn_eval, x_eval, xn_eval, config, final=False)
+            encoder.train()
+            curves["step"].append(step)
+            curves["lr"].append(lr)
+            curves["lam"].append(objective.lam)
+            for key in sums:
+                curves[key].append(sums[key] / count)
+                sums[key] = 0.0
+            count = 0
+            curves["r2_hz"].append(quick["r2_hz"])
+            curves["orth_err"].append(quick["orth_err"])
+            if bar is not None:
+                bar.set_postfix(loss=f"{curves['loss'][-1]:.4g}", r2=f"{quick['r2_hz']:.4f}",
+                                orth=f"{quick['orth_err']:.3f}", refresh=False)
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    train_seconds = time.perf_counter() - start
+
+    encoder.eval()
+    metrics, arrays = evaluate(encoder, mixing, z_eval, zn_eval, x_eval, xn_eval, config, final=True)
+    metrics["steps_per_s"] = config.steps / train_seconds
+    metrics["train_seconds"] = train_seconds
+    metrics["gaussian_world"] = world.is_gaussian
+    if world.is_gaussian and config.spectrum_degree > 0:
+        metrics["spectrum"] = _spectrum_metrics(numpy_map(encoder, mixing, config.n, device), config,
+                                                metrics["alignment"])
+    result = TrainResult(config, metrics, curves, time.perf_counter() - start, "ok", versions(),
+                         torch.get_num_threads(), arrays)
+    if out_dir is not None:
+        if save_arrays:
+            buf = io.BytesIO()
+            np.savez(buf, **arrays)
+            atomic_write_bytes(out_dir / ARRAYS_NAME, buf.getvalue())
+        if save_weights:
+            buf = io.BytesIO()
+            torch.save(encoder.state_dict(), buf)
+            atomic_write_bytes(out_dir / WEIGHTS_NAME, buf.getvalue())
+        atomic_write_json(out_dir / RECORD_NAME, result.to_dict())
+    return result
+
+
+def load_record(path) -> dict:
+    """Read a run's JSON record (``record.json`` or the folder holding it)."""
+    import json
+
+    p = Path(path)
+    if p.is_dir():
+        p = p / RECORD_NAME
+    return json.loads(p.read_text())
