@@ -2,7 +2,6 @@
 quadrature of the loss, brute-force minima, numpy evaluation of polynomials."""
 
 import math
-import random
 from fractions import Fraction
 
 import numpy as np

@@ -2,7 +2,6 @@
 tr Cov h, sympy's limit, and closed forms for hand-built maps."""
 
 import math
-import random
 
 import numpy as np
 import numpy.polynomial.hermite_e as He

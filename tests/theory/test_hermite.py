@@ -3,7 +3,6 @@ sympy.stats moments and Gauss–Hermite quadrature."""
 
 import math
 import random
-from fractions import Fraction
 
 import numpy as np
 import numpy.polynomial.hermite_e as He
