@@ -62,7 +62,7 @@ def check_per_degree_penalty(max_degree: int = DEFAULT_DEGREE, factor: int = 2, 
         direct = alignment_loss([hermite_he(d, z[0])], z) * sp.Rational(1, math.factorial(d))
         if not (direct - _poly(factor * (1 - RHO ** (d + exponent_shift)))).is_zero:
             failing.append(d)
-    top = alignment_loss([hermite_he(max_degree, z[0])], z) * sp.Rational(1, math.factorial(max_degree))
+    top = direct  # the loop ends at d = max_degree
     return Evidence(
         passed=not failing,
         numbers={"max_degree": max_degree, "failing_degrees": failing,
