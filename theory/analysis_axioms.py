@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 from fractions import Fraction
 from typing import Callable, Sequence
 
@@ -159,19 +160,9 @@ class JensenCheck:
 _FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {"exp": sp.exp, "log": sp.log}
 
 
-def jensen(function: str = "exp", count: int = 30, seed: int = 0) -> JensenCheck:
-    """Check ``E f(X) ≥ f(E X)`` (``f = exp``: the axiom; ``f = log``: a false variant).
-
-    1. The integral-remainder Taylor identity for ``f`` at ``μ`` (symbolic ``μ > 0`` and a step
-       ``d > 0`` on either side of ``μ``; ``x = μ`` is trivial).
-    2. ``f'' > 0`` on the domain (sympy sign of ``f''`` with positive argument).
-    3. ``E[f(μ) + f'(μ)(X − μ)] = f(μ)`` for a discrete law with symbolic values and
-       probabilities summing to 1 (the tangent line averages to the value at the mean).
-    4. Seeded discrete laws on positive rationals: ``E f(X) − f(E X)``, decided by sympy's exact
-       sign evaluation of the transcendental numbers (certified interval arithmetic).
-    """
-    check_choice(function, "function", tuple(_FUNCTIONS))
-    count = check_int(count, "count", 1, 1000)
+@lru_cache(maxsize=None)
+def _jensen_symbolic(function: str) -> tuple[bool, bool, bool]:
+    """Steps 1–3 of :func:`jensen` (symbolic, independent of the sampled instances)."""
     f = _FUNCTIONS[function]
     x = sp.Symbol("x", positive=True)
     mu, s, d = sp.symbols("mu s d", positive=True)
@@ -192,6 +183,24 @@ def jensen(function: str = "exp", count: int = 30, seed: int = 0) -> JensenCheck
     mean = sum(p * v for p, v in zip(probs, vals))
     tangent_avg = sum(p * (f(mean) + sp.diff(f(x), x).subs(x, mean) * (v - mean)) for p, v in zip(probs, vals))
     tangent_ok = sp.simplify(tangent_avg - f(mean)) == 0
+    return bool(remainder_ok), positive, bool(tangent_ok)
+
+
+def jensen(function: str = "exp", count: int = 30, seed: int = 0) -> JensenCheck:
+    """Check ``E f(X) ≥ f(E X)`` (``f = exp``: the axiom; ``f = log``: a false variant).
+
+    1. The integral-remainder Taylor identity for ``f`` at ``μ`` (symbolic ``μ > 0`` and a step
+       ``d > 0`` on either side of ``μ``; ``x = μ`` is trivial).
+    2. ``f'' > 0`` on the domain (sympy sign of ``f''`` with positive argument).
+    3. ``E[f(μ) + f'(μ)(X − μ)] = f(μ)`` for a discrete law with symbolic values and
+       probabilities summing to 1 (the tangent line averages to the value at the mean).
+    4. Seeded discrete laws on positive rationals: ``E f(X) − f(E X)``, decided by sympy's exact
+       sign evaluation of the transcendental numbers (certified interval arithmetic).
+    """
+    check_choice(function, "function", tuple(_FUNCTIONS))
+    count = check_int(count, "count", 1, 1000)
+    f = _FUNCTIONS[function]
+    remainder_ok, positive, tangent_ok = _jensen_symbolic(function)
     rng = random.Random(seed)
     counter, undecided = None, 0
     for _ in range(count):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sympy as sp
 
 from theory.approx_bound import random_rational_matrix
 from theory.claims import Evidence, claim
