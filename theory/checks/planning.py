@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from theory.approx_bound import random_rational_matrix
 from theory.claims import Evidence, claim
 from theory.planning import example_problem, riccati_equivariance, trajectory_costs
