@@ -5,8 +5,14 @@ OU channel with ρ = 0.95). The recipe differs from the authors' on purpose: the
 does not hold the Gaussian constraint, so their embeddings settle near 0.8 times a rotation.
 Here SIGReg is the Epps–Pulley *test statistic* (sample size times the weighted integral, so
 its value under the null does not depend on the batch size) and the alignment term is the
-population loss ``L(h) = E||h(z) − h(z')||²`` itself; with this scaling λ = 0.5 keeps the
-scale bias of the embedding below one percent (see ``validation.objectives``).
+population loss ``L(h) = E||h(z) − h(z')||²`` itself (see ``validation.objectives``).
+
+The recipe, found by measurement on the spiral and banana worlds: a weak constraint first
+(λ = 0.01) lets the alignment term unwind the mixing quickly; λ then rises geometrically to
+0.08 between 30 % and 90 % of the steps, which pulls the scale of the embedding from about
+0.89 to about 0.97 of a rotation while the cosine learning-rate decay removes the noise that
+a strong SIGReg term injects. A constant strong λ (0.5) is worse: the SIGReg gradient noise
+then drowns the alignment signal and ``R²`` falls (0.94 → 0.85 in a 2000-step test).
 
 All checks happen in ``__post_init__``, so a bad config is a ``ValueError`` before any
 training starts.
@@ -77,15 +83,15 @@ class TrainConfig:
     n: int = 2
     m: int | None = None
     rho: float = 0.95
-    lam: float = 0.5
+    lam: float = 0.08
     lam_start: float | None = 0.01
-    lam_ramp_start: float = 0.5
-    lam_ramp_end: float = 0.8
-    steps: int = 3000
+    lam_ramp_start: float = 0.3
+    lam_ramp_end: float = 0.9
+    steps: int = 6000
     batch_size: int = 256
-    lr: float = 3e-3
+    lr: float = 1e-2
     weight_decay: float = 0.0
-    schedule: str = "constant-cosine"
+    schedule: str = "cosine"
     seed: int = 0
     device: str = "cpu"
     width: int = 128
@@ -98,7 +104,7 @@ class TrainConfig:
     t_max: float = 3.0
     sigma: float = 1.0
     eval_size: int = 4096
-    eval_every: int = 250
+    eval_every: int = 500
     n_bootstrap: int = 200
     spectrum_degree: int = 3
     threads: int | None = 1
@@ -109,6 +115,7 @@ class TrainConfig:
         check_choice(self.objective, "objective", OBJECTIVES)
         check_choice(self.latent, "latent", latent_names())
         check_choice(self.transition, "transition", transition_names())
+        self._check_world()
         check_choice(self.schedule, "schedule", SCHEDULES)
         check_choice(self.device, "device", DEVICES)
         if not isinstance(self.latent_params, Mapping):
@@ -174,6 +181,23 @@ class TrainConfig:
         a, b = self.lam_ramp_start * self.steps, self.lam_ramp_end * self.steps
         frac = 1.0 if step >= b else 0.0 if step < a or b <= a else (step - a) / (b - a)
         return float(self.lam_start) * (float(self.lam) / float(self.lam_start)) ** frac
+
+    def _check_world(self) -> None:
+        """The latent law must accept ``latent_params`` and have the transition (numerics layer)."""
+        try:
+            from numerics.latents import latent_law
+            from numerics.transitions import available_transitions
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("numerics.latents", "numerics.transitions"):
+                raise
+            if self.latent_params:
+                raise ValueError(f"latent_params must be empty for the built-in Gaussian, got {dict(self.latent_params)}")
+            return
+        law = latent_law(self.latent, **self.latent_params)
+        have = available_transitions(law)
+        if self.transition not in have:
+            raise ValueError(f"transition {self.transition!r} does not exist for the latent law {law.label}; "
+                             f"valid transitions for it: {', '.join(have)}")
 
     @property
     def out_dim(self) -> int:

@@ -1,0 +1,142 @@
+"""ε, δ, D, the bound and the Procrustes error against closed forms (THEORY.md §4).
+
+For ``h(z) = Qz + a·(z₁² − 1)/√2 e₁`` (Q orthogonal, the added term the normalised He₂ of
+z₁) everything is known exactly: ``Cov h = I + a² e₁e₁ᵀ`` so ``ε = a²``; the degree-2 energy
+``a²`` costs ``2(1 − ρ²)`` so ``δ = 2a²ρ(1 − ρ)`` and ``D = a²``; ``M = Q``; the error is
+``a²`` and the bound ``a² + 4a⁴``.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from numerics.bounds import approximate_identifiability, bound_value, polar_factor, spectral_gap
+
+
+def rotation(theta):
+    return np.array([[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]])
+
+
+def ou_pairs(N, rho, seed, n=2):
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((N, n))
+    return z, rho * z + math.sqrt(1 - rho ** 2) * rng.standard_normal((N, n))
+
+
+def he2_map(Q, a):
+    def h(z):
+        out = z @ Q.T
+        out[:, 0] += a * (z[:, 0] ** 2 - 1) / math.sqrt(2)
+        return out
+    return h
+
+
+def test_exact_rotation_has_zero_error_and_recovers_q():
+    rho, Q = 0.9, rotation(0.8)
+    z, zn = ou_pairs(5000, rho, 1)
+    est = approximate_identifiability(z, z @ Q.T, zn @ Q.T, rho, n_bootstrap=0)
+    # the centred cross-moment is Q times an SPD matrix, whose polar factor is exactly Q
+    np.testing.assert_allclose(np.array(est.Q), Q, atol=1e-12)
+    assert abs(est.error) < 1e-10
+    assert est.holds
+
+
+@pytest.mark.parametrize("a", [0.3, 0.5])
+def test_he2_perturbation_matches_closed_forms(a):
+    rho, Q = 0.9, rotation(-0.4)
+    z, zn = ou_pairs(200_000, rho, 2)
+    h = he2_map(Q, a)
+    est = approximate_identifiability(z, h(z), h(zn), rho, n_bootstrap=40, seed=3)
+    exact = {"epsilon": a ** 2, "delta": 2 * a ** 2 * rho * (1 - rho), "D": a ** 2, "error": a ** 2,
+             "bound": a ** 2 + 4 * a ** 4}
+    for key, value in exact.items():
+        # six bootstrap standard errors: the estimators' own stated uncertainty
+        assert abs(getattr(est, key) - value) <= 6 * est.stderr[key], (key, getattr(est, key), value, est.stderr[key])
+    np.testing.assert_allclose(np.array(est.Q), Q, atol=0.02)
+    assert est.holds and est.error <= est.bound
+
+
+def test_mean_offset_is_added_to_error_and_bound():
+    rho, Q, b = 0.8, rotation(1.1), np.array([0.3, -0.4])
+    z, zn = ou_pairs(4000, rho, 4)
+    est = approximate_identifiability(z, z @ Q.T + b, zn @ Q.T + b, rho, n_bootstrap=0)
+    # the sample mean of h is Q z̄ + b (z̄ is only approximately 0)
+    assert est.mean_sq_norm == pytest.approx(float(np.sum((Q @ z.mean(0) + b) ** 2)), rel=1e-9)
+    # with h − E h = Qz exactly, the error is the offset alone
+    assert est.error == pytest.approx(0.25, abs=1e-9)
+    assert est.bound >= 0.25
+
+
+def test_bootstrap_standard_error_matches_replicate_spread():
+    rho, Q, a = 0.9, rotation(0.3), 0.4
+    h = he2_map(Q, a)
+    eps, ses = [], []
+    for seed in range(24):
+        z, zn = ou_pairs(3000, rho, 100 + seed)
+        est = approximate_identifiability(z, h(z), h(zn), rho, n_bootstrap=60, seed=seed)
+        eps.append(est.epsilon)
+        ses.append(est.stderr["epsilon"])
+    ratio = np.std(eps, ddof=1) / np.mean(ses)
+    # 24 replicates: the sample SD itself is uncertain by about 15 %
+    assert 0.6 < ratio < 1.6, ratio
+
+
+def test_overcomplete_embedding():
+    rho = 0.9
+    z, zn = ou_pairs(3000, rho, 5)
+    E = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
+    est = approximate_identifiability(z, z @ E.T, zn @ E.T, rho, n_bootstrap=0)
+    assert np.array(est.Q).shape == (3, 2)
+    assert abs(est.error) < 1e-10
+    # the missing third unit-variance direction: Cov − I has a −1 on the diagonal
+    assert est.epsilon == pytest.approx(1.0, abs=0.1)
+
+
+def test_bound_value_and_gap_closed_forms():
+    assert spectral_gap(0.95) == pytest.approx(2 * 0.95 * 0.05)
+    D, b = bound_value(0.1, 0.019, 0.95)
+    assert D == pytest.approx(0.2)
+    assert b == pytest.approx(0.2 + 0.3 ** 2)
+
+
+@settings(max_examples=40)
+@given(st.integers(2, 5), st.integers(0, 10_000))
+def test_polar_factor_is_orthogonal_and_closest(n, seed):
+    rng = np.random.default_rng(seed)
+    M = rng.standard_normal((n, n))
+    Q = polar_factor(M)
+    np.testing.assert_allclose(Q.T @ Q, np.eye(n), atol=1e-10)
+    # step 3 of the chain: ||M − Q||_F ≤ ||M Mᵀ − I||_F
+    assert np.linalg.norm(M - Q) <= np.linalg.norm(M @ M.T - np.eye(n)) + 1e-12
+    # and no other orthogonal matrix is closer (polar factor = Procrustes solution)
+    for _ in range(5):
+        R, _ = np.linalg.qr(rng.standard_normal((n, n)))
+        assert np.linalg.norm(M - Q) <= np.linalg.norm(M - R) + 1e-12
+
+
+@settings(max_examples=40)
+@given(st.floats(0, 2), st.floats(0, 2), st.floats(0.05, 0.95))
+def test_bound_is_increasing_in_epsilon_and_delta(eps, delta, rho):
+    D, b = bound_value(eps, delta, rho)
+    assert b >= D >= 0
+    assert bound_value(eps + 0.1, delta, rho)[1] >= b
+    assert bound_value(eps, delta + 0.1, rho)[1] >= b
+
+
+def test_bad_input_is_a_value_error():
+    z, zn = ou_pairs(100, 0.9, 0)
+    with pytest.raises(ValueError, match="rho"):
+        approximate_identifiability(z, z, zn, 1.2)
+    bad = z.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="hz"):
+        approximate_identifiability(z, bad, zn, 0.9)
+    with pytest.raises(ValueError, match="hz and hz_next"):
+        approximate_identifiability(z, z, zn[:50], 0.9)
+    with pytest.raises(ValueError, match="m >= n"):
+        approximate_identifiability(z, z[:, :1], zn[:, :1], 0.9)
+    with pytest.raises(ValueError, match="epsilon"):
+        bound_value(-0.1, 0.0, 0.5)

@@ -1,0 +1,89 @@
+"""`lejepa-verify train`: one training run from the command line, its JSON record in ``--out``.
+
+Every field of :class:`validation.config.TrainConfig` is an option (``--mixing banana``,
+``--lam 0.05``, ``--latent-params alpha=0.5``); ``--config FILE`` reads a JSON config first
+and the options given override it. The config is validated before any training starts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import MISSING, fields
+
+NAME = "train"
+HELP = "train one LeJEPA encoder on a synthetic world and write its JSON record (config, metrics, curves)"
+
+# fields whose default is None: the option takes a value or the word "none"
+_OPTIONAL = {"m": int, "encoder_layers": int, "lam_start": float, "threads": int}
+
+
+def _optional(kind):
+    def parse(text: str):
+        return None if text.lower() == "none" else kind(text)
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def _params(text: str) -> dict:
+    """``alpha=0.5,beta=2`` or a JSON object."""
+    text = text.strip()
+    if text.startswith("{"):
+        value = json.loads(text)
+        if not isinstance(value, dict):
+            raise ValueError(f"latent-params must be a JSON object, got {text!r}")
+        return value
+    out = {}
+    for part in filter(None, text.split(",")):
+        key, sep, val = part.partition("=")
+        if not sep:
+            raise ValueError(f"latent-params must look like alpha=0.5 (comma separated), got {part!r}")
+        out[key.strip()] = float(val)
+    return out
+
+
+def add_arguments(p) -> None:
+    from validation.config import TrainConfig
+
+    p.add_argument("--out", default="train-run", help="folder for record.json (default: ./train-run)")
+    p.add_argument("--config", dest="config_file", help="JSON file with config fields (options override it)")
+    p.add_argument("--save-arrays", action="store_true", help="also write arrays.npz (held-out z, x, h)")
+    p.add_argument("--save-weights", action="store_true", help="also write weights.pt (the encoder)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    for f in fields(TrainConfig):
+        default = f.default if f.default is not MISSING else f.default_factory()
+        opt = "--" + f.name.replace("_", "-")
+        if f.name == "latent_params":
+            kind = _params
+        elif f.name in _OPTIONAL:
+            kind = _optional(_OPTIONAL[f.name])
+        else:
+            kind = type(default)
+        p.add_argument(opt, dest=f.name, type=kind, default=None, help=f"(default: {default!r})")
+
+
+def run(args) -> int:
+    from validation.config import TrainConfig
+    from validation.trainer import TrainingDiverged, train
+
+    values = {}
+    if args.config_file:
+        with open(args.config_file) as fh:
+            values.update(json.load(fh))
+    for f in fields(TrainConfig):
+        given = getattr(args, f.name)
+        if given is not None:
+            values[f.name] = given
+    config = TrainConfig.from_dict(values)
+    try:
+        result = train(config, progress=not args.no_progress, out=args.out,
+                       save_arrays=args.save_arrays, save_weights=args.save_weights)
+    except TrainingDiverged as exc:
+        print(json.dumps({"status": "diverged", "error": str(exc), "out": args.out}))
+        return 1
+    m = result.metrics
+    keys = ("r2_hz", "r2_zh", "mcc", "orth_err", "procrustes_mse", "epsilon", "delta", "D", "bound",
+            "bound_holds", "steps_per_s")
+    print(json.dumps({"status": result.status, "out": args.out, "wall_time": round(result.wall_time, 2),
+                      **{k: m[k] for k in keys}}, indent=2))
+    return 0
