@@ -43,7 +43,7 @@ import numpy as np
 from numerics.latents import LatentLaw, latent_law
 from theory.validate import check_int, check_rho
 
-__all__ = ["AR1Operator", "ar1_operator", "AR1_LAWS", "uniform_backward_witness"]
+__all__ = ["AR1Operator", "ar1_galerkin", "AR1_LAWS", "uniform_backward_witness"]
 
 AR1_LAWS = ("gaussian", "laplace", "uniform")
 
@@ -152,7 +152,7 @@ def _top(sym: np.ndarray, d: int) -> tuple[float, np.ndarray]:
     return float(vals[-1]), v if v[0] >= 0 else -v
 
 
-def ar1_operator(law, rho: float, degree: int = 12) -> AR1Operator:
+def ar1_galerkin(law, rho: float, degree: int = 12) -> AR1Operator:
     """The Galerkin matrix of the exact AR(1) chain of ``law`` on polynomials of degree ≤ ``degree``.
 
     Raises ``ValueError`` for a law without an exact chain (listing those with one), ``rho``

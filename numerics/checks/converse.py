@@ -129,11 +129,11 @@ _AR1_CASES = (("gaussian", 0.5, True), ("laplace", 0.5, False), ("laplace", 0.9,
     control_statement="the Laplace AR(1) chain (ρ = 0.5) behaves as the Gaussian one: reversible, z optimal",
 )
 def check_ar1_symmetrised(cases=_AR1_CASES, degree: int = 12, tol: float = 1e-9) -> Evidence:
-    from numerics.ar1_operator import ar1_operator
+    from numerics.ar1_operator import ar1_galerkin
 
     numbers, ok = {}, True
     for name, rho, gaussian in cases:
-        op = ar1_operator(name, rho, degree)
+        op = ar1_galerkin(name, rho, degree)
         invariant = op.lower_defect <= tol and op.diagonal_defect <= tol
         reversible = op.reversibility_defect <= tol
         z_optimal = op.excess_over_linear <= tol

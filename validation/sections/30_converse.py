@@ -32,7 +32,7 @@ def alpha_sweep(alphas=ALPHAS, progress: bool = True) -> list[dict]:
     """One row per α: Sturm–Liouville and transport nonlinearity, AR(1) where a chain exists."""
     from tqdm.auto import tqdm
 
-    from numerics.ar1_operator import ar1_operator
+    from numerics.ar1_operator import ar1_galerkin
     from numerics.latents import latent_law
     from numerics.sturm_liouville import first_eigenpair
     from numerics.transport import transport_r2
@@ -45,7 +45,7 @@ def alpha_sweep(alphas=ALPHAS, progress: bool = True) -> list[dict]:
                "sl_nonlinearity": sl.nonlinearity, "drift_settled": sl.drift_settled,
                "transport_nonlinearity": 1.0 - transport_r2(law), "ar1_nonlinearity": None, "ar1_excess": None}
         if a in (1.0, 2.0):
-            op = ar1_operator(law, AR1_RHO, AR1_DEGREE)
+            op = ar1_galerkin(law, AR1_RHO, AR1_DEGREE)
             row["ar1_nonlinearity"], row["ar1_excess"] = op.nonlinearity, op.excess_over_linear
         rows.append(row)
     return rows
@@ -144,7 +144,7 @@ def _feasibility_table(quick: bool) -> str:
 
 
 def build(ctx: ReportContext) -> str:
-    from numerics.ar1_operator import ar1_operator, uniform_backward_witness
+    from numerics.ar1_operator import ar1_galerkin, uniform_backward_witness
 
     quick = ctx.profile == "quick"
     t0 = time.perf_counter()
@@ -158,8 +158,8 @@ def build(ctx: ReportContext) -> str:
         table.append(f"| {r['alpha']:.4g} | {'yes' if r['has_gap'] else 'no'} | {_fmt(r['sl_eigenvalue'])} | "
                      f"{_fmt(r['sl_nonlinearity'])} | {'yes' if r['drift_settled'] else 'no'} | "
                      f"{max(0.0, r['transport_nonlinearity']):.4g} | {_fmt(r['ar1_nonlinearity'])} |")
-    lap = ar1_operator("laplace", AR1_RHO, AR1_DEGREE)
-    uni = ar1_operator("uniform", AR1_RHO, AR1_DEGREE)
+    lap = ar1_galerkin("laplace", AR1_RHO, AR1_DEGREE)
+    uni = ar1_galerkin("uniform", AR1_RHO, AR1_DEGREE)
     verdicts = {r.id: r.verdict for r in ctx.claim_results}
     claims = "\n".join(f"- `{cid}`: **{verdicts.get(cid, 'not run')}**" for cid in CLAIM_IDS)
     conv = ", ".join(f"D={d}: {lam:.4f}" for d, lam, _ in lap.convergence[2::4])
