@@ -96,14 +96,18 @@ def lqr_gains(A, B, Qx, R, Qf, horizon: int) -> tuple[list[np.ndarray], list[np.
     return P, K
 
 
-def identify_linear_dynamics(phi: Callable, world: LinearWorld, *, n_samples: int = 4000, seed=None):
+def identify_linear_dynamics(phi: Callable, world: LinearWorld, *, n_samples: int = 4000, seed=None,
+                             action_scale: float = 0.5):
     """Least-squares fit ``φ(z') ≈ Â φ(z) + B̂ u + c`` from random states and actions.
 
+    States are drawn from the latent law ``N(0, I)`` (where a learned encoder was trained: far
+    outside it a network extrapolates arbitrarily) and actions from ``N(0, action_scale² I)``.
     Returns ``(Â, B̂, c, rmse)``; for ``φ`` linear the fit is exact (``rmse`` at round-off).
     """
+    check_positive(action_scale, "action_scale")
     rng = np.random.default_rng(seed)
-    z = rng.standard_normal((n_samples, world.n)) * 1.5
-    u = rng.standard_normal((n_samples, world.B.shape[1]))
+    z = rng.standard_normal((n_samples, world.n))
+    u = action_scale * rng.standard_normal((n_samples, world.B.shape[1]))
     z_next = z @ world.A.T + u @ world.B.T
     zh, zh_next = _apply(phi, z, "phi"), _apply(phi, z_next, "phi")
     X = np.hstack([zh, u, np.ones((n_samples, 1))])

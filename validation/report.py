@@ -17,7 +17,7 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from theory.claims import ClaimResult
 from theory.validate import check_choice
@@ -41,6 +41,8 @@ class ReportContext:
     claim_results: Sequence[ClaimResult] = ()
     progress: bool = True
     figures: list[str] = field(default_factory=list)
+    #: settings applied to every training run of the report (tests use tiny ``steps``)
+    train_overrides: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def figures_dir(self) -> Path:
@@ -108,6 +110,7 @@ def write_report(
     progress: bool = True,
     sections: Sequence[Section] | None = None,
     claim_layers: Sequence[str] | None = None,
+    train_overrides: Mapping[str, Any] | None = None,
 ) -> dict:
     """Run the claims and sections; write ``report.md`` and ``claims.json`` into ``out``.
 
@@ -118,7 +121,8 @@ def write_report(
     results = claimrun.run_claims(claim_layers, progress=progress)
     atomic_write_json(out / "claims.json", [r.to_dict() for r in results])
     ctx = ReportContext(out=out, profile=profile, device=device, backend=backend, jobs=jobs,
-                        claim_results=results, progress=progress)
+                        claim_results=results, progress=progress,
+                        train_overrides=dict(train_overrides or {}))
 
     body, failed = [], []
     for sec in load_sections() if sections is None else sections:

@@ -1,0 +1,122 @@
+"""Report section: planning in a learned latent (THEORY.md §5, the paper's Cor 4.5).
+
+A linear latent world ``z' = A z + B u`` with a goal-reaching LQR task. The same planner
+(:func:`numerics.planning.plan_and_execute`: identify a linear model in the representation,
+plan with isotropic costs, act closed-loop on the true system) works in
+
+* the true latent ``z`` (the optimum),
+* an exact rotation ``Qz`` (Cor 4.5: identical plans),
+* the latent learned by LeJEPA from spiral-mixed observations (a trained encoder ``f``, the
+  representation ``f(g(z))``, close to a rotation),
+* the observations themselves, ``x = g(z)`` with the spiral mixing ``g``: Gaussian-preserving,
+  so it satisfies LeJEPA's Gaussian constraint, but nonlinear.
+
+The true cost of each, over many start states, is the measurable consequence of (not)
+recovering the latent up to a rotation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from validation.report import ReportContext, Section
+
+N_STARTS = 20
+
+
+def learned_spiral_map(ctx: ReportContext):
+    """The composed map ``f ∘ g`` of a LeJEPA encoder trained on the spiral world (default recipe).
+
+    Trained once into ``DIR/planning/learned_spiral`` and reloaded by later reports whose
+    training settings are the same.
+    """
+    import torch
+
+    from validation.config import TrainConfig
+    from validation.encoders import make_encoder
+    from validation.mixings import make_mixing
+    from validation.trainer import WEIGHTS_NAME, load_record, numpy_map, train
+
+    config = TrainConfig(mixing="spiral", device=ctx.device, **dict(ctx.train_overrides))
+    run_dir = ctx.out / "planning" / "learned_spiral"
+    record = None
+    if (run_dir / WEIGHTS_NAME).exists() and (run_dir / "record.json").exists():
+        record = load_record(run_dir / "record.json")
+        if record.get("config") != config.to_dict() or record.get("status") != "ok":
+            record = None
+    if record is None:
+        train(config, out=run_dir, save_weights=True, progress=ctx.progress)
+        record = load_record(run_dir / "record.json")
+    encoder = make_encoder(config.encoder, config.n, config.out_dim, width=config.width, depth=config.depth,
+                           n_layers=config.n_encoder_layers, seed=config.seed)
+    encoder.load_state_dict(torch.load(run_dir / WEIGHTS_NAME, map_location="cpu"))
+    encoder.eval()
+    mixing = make_mixing(config.mixing, config.n, n_layers=config.mixing_layers, seed=config.mixing_seed)
+    return numpy_map(encoder, mixing, config.n), record["metrics"]
+
+
+def compare_planners(representations: dict, *, n_starts: int = N_STARTS, seed: int = 0):
+    """True cost of each representation's planner from ``n_starts`` start states, and the optimum."""
+    from numerics.planning import LinearWorld, plan_and_execute
+
+    world = LinearWorld.example(2, seed=seed)
+    starts = np.random.default_rng(seed).standard_normal((n_starts, 2)) * 1.2
+    optimal = [plan_and_execute(world, x0) for x0 in starts]
+    rows = {}
+    for name, phi in representations.items():
+        outs = [plan_and_execute(world, x0, phi, seed=seed) for x0 in starts]
+        excess = np.array([o.true_cost / b.true_cost - 1.0 for o, b in zip(outs, optimal)])
+        act = max(float(np.abs(o.actions - b.actions).max()) for o, b in zip(outs, optimal))
+        rows[name] = {"excess": excess, "max_action_gap": act, "model_rmse": outs[0].model_rmse,
+                      "trajectory": outs[0].states}
+    return world, starts, optimal, rows
+
+
+def build(ctx: ReportContext) -> str:
+    import matplotlib.pyplot as plt
+
+    from numerics.maps import make_map, random_orthogonal
+
+    Q = random_orthogonal(2, 3)
+    learned, metrics = learned_spiral_map(ctx)
+    spiral = make_map("spiral")
+    reps = {"rotation Qz": lambda z: z @ Q.T, "learned f(g(z)) (LeJEPA)": learned,
+            "observations x = spiral(z)": spiral}
+    world, starts, optimal, rows = compare_planners(reps)
+
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.8))
+    ax = axes[0]
+    ax.plot(*optimal[0].states.T, "k-", lw=3, alpha=0.35, label="planner in z (optimal)")
+    for (name, r), style in zip(rows.items(), ("--", "-", ":")):
+        ax.plot(*r["trajectory"].T, style, marker=".", label=name)
+    ax.plot(*world.goal, "r*", ms=14, label="goal")
+    ax.plot(*starts[0], "ko", label="start")
+    ax.set(xlabel="z₁", ylabel="z₂", title="closed-loop trajectories in the true latent", aspect="equal")
+    ax.legend(fontsize=8)
+    ax = axes[1]
+    names = list(rows)
+    ax.boxplot([np.maximum(rows[k]["excess"], 1e-16) for k in names], showfliers=True)
+    ax.set_xticks(range(1, len(names) + 1), [k.split(" (")[0] for k in names], rotation=12, fontsize=8)
+    ax.set(yscale="log", ylabel="true cost / optimal cost − 1", title=f"excess true cost over {len(starts)} starts")
+    fig_md = ctx.save_figure(fig, "planning", "Planning in a representation: a rotation plans optimally, "
+                             "the learned latent nearly so, the Gaussian-preserving spiral does not")
+
+    md = [
+        "A goal-reaching LQR task in a linear latent world (horizon %d, isotropic costs). Each planner "
+        "identifies a linear model in its representation, plans there, and acts on the true system; "
+        "the cost is measured in the true latent. Actions are in the world's action coordinates, so "
+        "a rotation-recovering latent must reproduce them exactly." % world.horizon, "", fig_md,
+        "| representation | mean excess cost | max excess cost | max action gap | model RMSE |", "|---|---|---|---|---|",
+    ]
+    for name, r in rows.items():
+        md.append(f"| {name} | {r['excess'].mean():.3g} | {r['excess'].max():.3g} | {r['max_action_gap']:.3g} | "
+                  f"{r['model_rmse']:.3g} |")
+    md += ["", f"The learned encoder (default recipe, spiral world) has R²(h→z) = {metrics['r2_hz']:.4f} and "
+               f"orthogonality error {metrics['orth_err']:.3f}; its residual nonlinearity is what its excess "
+               "cost measures. The spiral observations satisfy LeJEPA's Gaussian constraint exactly, yet "
+               "their planner pays a large excess: the Gaussian constraint alone does not make a latent "
+               "plannable; alignment does (Theorem A)."]
+    return "\n".join(md)
+
+
+SECTION = Section(title="Planning in a learned latent", order=60, build=build)
