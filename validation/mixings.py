@@ -121,7 +121,8 @@ class LeakyMLP(nn.Module):
         for i in reversed(range(self.Q.shape[0])):
             if i < self.Q.shape[0] - 1:
                 z = torch.where(z >= 0, z, z / self.slope)
-            z = z @ self.Q[i]
+            # solve rather than transpose: float32 Q is orthogonal only to rounding
+            z = torch.linalg.solve(self.Q[i], z.T).T
         return z
 
 

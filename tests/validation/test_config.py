@@ -1,0 +1,67 @@
+"""TrainConfig: defaults, JSON round trip, and ValueError before any training for bad input."""
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from validation.config import ENCODERS, MIXINGS, OBJECTIVES, TrainConfig
+
+
+def test_defaults_are_the_2d_gaussian_recipe():
+    c = TrainConfig()
+    assert (c.n, c.out_dim, c.latent, c.transition, c.rho, c.objective) == (2, 2, "gaussian", "ou", 0.95, "lejepa")
+
+
+def test_json_round_trip():
+    c = TrainConfig(mixing="coupling", encoder="matched", n=4, latent_params={}, lam=0.2, seed=7)
+    d = json.loads(json.dumps(c.to_dict()))
+    assert TrainConfig.from_dict(d) == c
+
+
+def test_unknown_key_is_named_with_the_valid_keys():
+    with pytest.raises(ValueError, match=r"unknown config key 'lamda'.*valid keys: mixing, encoder"):
+        TrainConfig.from_dict({"lamda": 0.1})
+
+
+@pytest.mark.parametrize("kwargs, pattern", [
+    ({"mixing": "swirl"}, "mixing 'swirl'; valid choices: " + ", ".join(MIXINGS)),
+    ({"encoder": "cnn"}, "encoder 'cnn'; valid choices: " + ", ".join(ENCODERS)),
+    ({"objective": "vicreg"}, "objective 'vicreg'; valid choices: " + ", ".join(OBJECTIVES)),
+    ({"latent": "cauchy"}, "latent 'cauchy'; valid choices: gaussian"),
+    ({"mixing": "coupling", "n": 3}, "n must be even for the coupling mixing, got 3"),
+    ({"lam": 1.5}, r"lam must lie in \[0, 1\], got 1.5"),
+    ({"lam": -0.1}, r"lam must lie in \[0, 1\]"),
+    ({"batch_size": 1}, "batch_size must be >= 2, got 1"),
+    ({"rho": 1.0}, r"rho must lie in \(0, 1\), got 1.0"),
+    ({"rho": 0.0}, r"rho must lie in \(0, 1\)"),
+    ({"mixing": "spiral", "n": 3}, "n = 2 only"),
+    ({"m": 1}, "m must be >= n"),
+    ({"latent": "gennorm", "latent_params": {"alpha": 0.5}}, "transition 'ou' does not exist"),
+    ({"lam_ramp_start": 0.9, "lam_ramp_end": 0.5}, "lam_ramp_end must be >= lam_ramp_start"),
+    ({"steps": 0}, "steps must be >= 1"),
+])
+def test_bad_input_is_a_value_error_naming_the_parameter(kwargs, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        TrainConfig(**kwargs)
+
+
+def test_lambda_schedule_ramps_geometrically():
+    c = TrainConfig(steps=1000, lam=0.1, lam_start=0.001, lam_ramp_start=0.2, lam_ramp_end=0.6)
+    assert c.lam_at(0) == pytest.approx(0.001)
+    assert c.lam_at(199) == pytest.approx(0.001)
+    assert c.lam_at(400) == pytest.approx(0.01)      # half way in the exponent
+    assert c.lam_at(600) == pytest.approx(0.1)
+    assert c.lam_at(999) == pytest.approx(0.1)
+    assert TrainConfig(lam=0.3, lam_start=None).lam_at(5) == 0.3
+
+
+@settings(max_examples=40)
+@given(st.sampled_from(["spiral", "banana", "sinusoid", "coupling", "mlp", "identity"]),
+       st.sampled_from(["lejepa", "whitening", "infonce"]), st.floats(0.01, 0.99), st.floats(0.0, 1.0),
+       st.integers(2, 4096), st.integers(0, 2 ** 31))
+def test_any_valid_config_round_trips(mixing, objective, rho, lam, batch, seed):
+    c = TrainConfig(mixing=mixing, objective=objective, rho=rho, lam=lam, batch_size=batch, seed=seed,
+                    lam_start=None)
+    assert TrainConfig.from_dict(json.loads(json.dumps(c.to_dict()))) == c

@@ -1,0 +1,145 @@
+"""The trainer: determinism, the JSON record, divergence, mixings, encoders and metrics."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from validation import TrainConfig, train
+from validation.cli import main as cli_main
+from validation.encoders import make_encoder
+from validation.metrics import mcc, orthogonality_error, r2
+from validation.mixings import make_mixing
+from validation.trainer import TrainingDiverged, load_record
+
+TINY = dict(steps=40, eval_size=256, eval_every=20, n_bootstrap=10, width=16, depth=2, spectrum_degree=2)
+KEYS = ("r2_hz", "r2_zh", "mcc", "orth_err", "procrustes_mse", "epsilon", "delta", "D", "bound", "uncertainty")
+
+
+def test_same_seed_same_numbers_and_other_seed_other_numbers():
+    a = train(TrainConfig(**TINY), progress=False)
+    b = train(TrainConfig(**TINY), progress=False)
+    c = train(TrainConfig(**TINY, seed=1), progress=False)
+    assert a.curves == b.curves
+    assert {k: a.metrics[k] for k in KEYS} == {k: b.metrics[k] for k in KEYS}
+    assert a.metrics["r2_hz"] != c.metrics["r2_hz"]
+
+
+def test_record_and_files(tmp_path):
+    res = train(TrainConfig(**TINY), progress=False, out=tmp_path, save_arrays=True, save_weights=True)
+    rec = load_record(tmp_path)
+    assert rec["status"] == "ok" and rec["seed"] == 0
+    assert TrainConfig.from_dict(rec["config"]) == res.config
+    for key in KEYS:
+        assert key in rec["metrics"]
+    assert set(rec["uncertainty"] if "uncertainty" in rec else rec["metrics"]["uncertainty"]["stderr"]) >= {"epsilon", "delta"}
+    assert {"torch", "numpy", "python"} <= set(rec["versions"])
+    arrays = np.load(tmp_path / "arrays.npz")
+    assert arrays["h"].shape == (256, 2)
+    # the stored arrays reproduce the stored metric (an independent recomputation)
+    assert r2(arrays["h"], arrays["z"]) == pytest.approx(rec["metrics"]["r2_hz"], rel=1e-9)
+    state = torch.load(tmp_path / "weights.pt")
+    assert any(k.endswith("weight") for k in state)
+    # the Gaussian world also reports the Hermite spectrum and the alignment it predicts
+    spec = rec["metrics"]["spectrum"]
+    lo, hi = spec["alignment_predicted_interval"]
+    assert lo - 0.05 <= spec["alignment_measured"] <= hi + 0.05
+
+
+def test_divergence_raises_and_writes_a_diverged_record(tmp_path):
+    with pytest.raises(TrainingDiverged) as info:
+        train(TrainConfig(**{**TINY, "lr": 1e8, "objective": "whitening", "lam_start": None, "lam": 0.5}),
+              progress=False, out=tmp_path)
+    assert info.value.record["status"] == "diverged"
+    assert load_record(tmp_path)["status"] == "diverged"
+
+
+def test_bad_out_and_device_fail_before_training(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ValueError, match="out"):
+        train(TrainConfig(**TINY), progress=False, out=blocker / "sub")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="cuda"):
+            train(TrainConfig(**TINY, device="cuda"), progress=False)
+    with pytest.raises(ValueError, match="TrainConfig"):
+        train({"steps": 3}, progress=False)
+
+
+def test_short_gaussian_run_recovers_a_rotation():
+    # no mixing, a linear encoder: Theorem A's optimum is in the model class
+    cfg = TrainConfig(mixing="identity", encoder="linear", steps=400, lam=0.08, lam_start=None, lr=0.02,
+                      eval_size=2048, n_bootstrap=20, spectrum_degree=2)
+    m = train(cfg, progress=False).metrics
+    assert m["r2_hz"] > 0.99
+    assert m["orth_err"] < 0.15
+    assert m["bound_holds"]
+
+
+def test_non_gaussian_world_runs_through_numerics_transitions():
+    m = train(TrainConfig(**TINY, latent="gennorm", latent_params={"alpha": 1.0}, transition="authors"),
+              progress=False).metrics
+    assert math.isfinite(m["r2_hz"]) and "spectrum" not in m
+
+
+@pytest.mark.parametrize("name, n", [("spiral", 2), ("banana", 2), ("sinusoid", 2), ("coupling", 6), ("mlp", 5),
+                                     ("identity", 3)])
+def test_mixings_are_exactly_invertible(name, n):
+    g = make_mixing(name, n, seed=3)
+    z = torch.randn(500, n, dtype=torch.float64)
+    g = g.double()
+    torch.testing.assert_close(g.inverse(g(z)), z, rtol=1e-9, atol=1e-9)
+
+
+def test_spiral_preserves_the_radius_and_rotates_by_pi_r():
+    z = torch.tensor([[1.0, 0.0], [0.0, 0.5]])
+    x = make_mixing("spiral", 2)(z)
+    torch.testing.assert_close(x.norm(dim=1), z.norm(dim=1))
+    torch.testing.assert_close(x[0], torch.tensor([-1.0, 0.0]), atol=1e-6, rtol=0)   # angle π
+    torch.testing.assert_close(x[1], torch.tensor([-0.5, 0.0]), atol=1e-6, rtol=0)   # angle π/2 of (0, .5)
+
+
+def test_matched_encoder_represents_the_inverse_coupling():
+    g = make_mixing("coupling", 4, n_layers=3, seed=5)
+    f = make_encoder("matched", 4, 4, n_layers=3)
+    with torch.no_grad():
+        f.W.copy_(g.W)
+    z = torch.randn(100, 4)
+    torch.testing.assert_close(f(g(z)), z, atol=1e-5, rtol=0)
+
+
+@settings(max_examples=25)
+@given(st.floats(0, 2 * math.pi), st.floats(0.2, 3.0), st.integers(0, 1000))
+def test_metrics_on_linear_maps(theta, scale, seed):
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((2000, 2))
+    Q = np.array([[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]])
+    h = scale * z @ Q.T + 0.5
+    assert r2(h, z) == pytest.approx(1.0, abs=1e-12)
+    # ||AᵀA − I||_F for A = sQ is sqrt(2)|s² − 1|
+    assert orthogonality_error(z, h) == pytest.approx(math.sqrt(2) * abs(scale ** 2 - 1), abs=1e-9)
+    perm = z[:, ::-1] * np.array([-1.0, 2.0])
+    assert mcc(z, perm) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_cli_train_writes_the_record(tmp_path, capsys):
+    rc = cli_main(["train", "--steps", "20", "--eval-size", "128", "--n-bootstrap", "5", "--width", "8",
+                   "--spectrum-degree", "0", "--out", str(tmp_path), "--no-progress"])
+    assert rc == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["status"] == "ok"
+    assert load_record(tmp_path)["config"]["steps"] == 20
+    assert cli_main(["train", "--mixing", "swirl", "--out", str(tmp_path)]) == 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mixing", ["spiral", "banana", "sinusoid", "coupling"])
+def test_default_recipe_meets_the_acceptance_numbers(mixing):
+    m = train(TrainConfig(mixing=mixing), progress=False).metrics
+    assert m["r2_hz"] >= 0.99
+    assert m["orth_err"] <= 0.15
+    assert m["procrustes_mse"] <= m["bound"]
