@@ -32,6 +32,7 @@ from typing import Callable, Sequence
 
 import sympy as sp
 
+from theory.polymaps import cayley_orthogonal, random_cayley_orthogonal
 from theory.validate import as_fraction, check_choice, check_int
 
 # --------------------------------------------------------------------------- AM-GM
@@ -261,8 +262,6 @@ def norm_preserving_map(name: str, n: int = 2, seed: int = 0) -> Callable[[sp.Ma
     """Maps fixing 0 and preserving norms: an orthogonal (Cayley) map, ``z ↦ ||z|| e_1`` and the
     radial rotation ``z ↦ R(||z||²) z`` with the rational rotation ``R(r) = Cayley([[0, −r],[r, 0]])``
     (``n = 2``; exact because the angle depends on ``||z||²``, a rational)."""
-    from theory.approx_bound import random_cayley_orthogonal
-
     check_choice(name, "map", MAPS)
     n = check_int(n, "n", 1 if name != "radial_rotation" else 2, 8 if name != "radial_rotation" else 2)
     if name == "orthogonal":
@@ -273,8 +272,7 @@ def norm_preserving_map(name: str, n: int = 2, seed: int = 0) -> Callable[[sp.Ma
 
     def radial(v: sp.Matrix) -> sp.Matrix:
         r = _dot(v, v)
-        S = sp.Matrix([[0, -r], [r, 0]])
-        return (sp.eye(2) - S) * (sp.eye(2) + S).inv() * v
+        return cayley_orthogonal(sp.Matrix([[0, -r], [r, 0]])) * v
 
     return radial
 

@@ -29,7 +29,7 @@ from typing import Sequence
 
 import sympy as sp
 
-from theory.approx_bound import random_cayley_orthogonal, random_rational_matrix
+from theory.polymaps import random_cayley_orthogonal, random_rational_matrix
 from theory.validate import check_choice, check_int
 
 #: Largest state dimension and horizon for the exact recursion (rational entries grow with T).

@@ -1,8 +1,10 @@
-"""Seeded random polynomial maps with rational coefficients, and rational orthogonal matrices.
+"""Seeded random polynomial maps, rational matrices and rational orthogonal matrices.
 
-These are the test objects of the exact claims (THEORY.md §2, Theorem A, the Dirichlet route):
-a statement about every polynomial map is checked on maps drawn here, with an explicit seed so
-that the same seed gives the same maps. Standard library and sympy only.
+These are the test objects of the exact claims (THEORY.md §2, Theorem A, the Dirichlet route,
+Prop 4.3 and Cor 4.5): a statement about every polynomial map or every orthogonal matrix is
+checked on objects drawn here, with an explicit seed so that the same seed gives the same
+objects. Rational orthogonal matrices all come from one Cayley transform,
+:func:`cayley_orthogonal`. Standard library and sympy only.
 """
 
 from __future__ import annotations
@@ -13,8 +15,12 @@ from typing import Sequence
 
 import sympy as sp
 
-from theory.hermite import MAX_DEGREE, MAX_DIMENSION, as_poly, latent_symbols
+from theory.hermite import MAX_DEGREE, MAX_DIMENSION, as_poly, hermite_he, latent_symbols
 from theory.validate import check_int
+
+#: Largest size of the exact rational matrices drawn here (rational entries grow quickly under
+#: products and inverses, so the matrix lemmas of Prop 4.3 and the LQR checks stay below it).
+MAX_MATRIX_SIZE = 8
 
 
 def _rational(rng: random.Random, bound: int = 9) -> sp.Rational:
@@ -82,12 +88,43 @@ def linear_map(matrix: sp.Matrix, gens: Sequence[sp.Symbol], offset: Sequence | 
     )
 
 
-def random_rational_orthogonal(n: int, seed: int) -> sp.Matrix:
-    """A random ``Q ∈ O(n)`` with rational entries, by the Cayley transform ``Q = (I − A)(I + A)⁻¹``.
+def cayley_orthogonal(S: sp.Matrix) -> sp.Matrix:
+    """``Q = (I − S)(I + S)⁻¹`` for a skew-symmetric ``S``: an exactly orthogonal matrix.
 
-    ``A`` is a random rational skew-symmetric matrix; ``I + A`` is always invertible (the
-    eigenvalues of ``A`` are imaginary), so ``Q`` is exactly orthogonal. A random sign flip of
-    one row reaches the other component of ``O(n)``.
+    ``I + S`` is always invertible (the eigenvalues of ``S`` are imaginary), and ``Q`` is rational
+    when ``S`` is. Every such ``Q`` has determinant ``+1`` and no eigenvalue ``−1``.
+    """
+    S = sp.Matrix(S)
+    if S.rows != S.cols or S.rows < 1:
+        raise ValueError(f"S must be a non-empty square matrix, got shape {S.shape}")
+    if S + S.T != sp.zeros(S.rows):
+        raise ValueError("S must be skew-symmetric (S + S^T = 0)")
+    eye = sp.eye(S.rows)
+    return (eye - S) * (eye + S).inv()
+
+
+def random_rational_matrix(rows: int, cols: int, seed: int, bound: int = 3, denominator: int = 2) -> sp.Matrix:
+    """A rows×cols matrix of rationals ``k / denominator`` with ``|k| ≤ bound·denominator``, seeded."""
+    rows = check_int(rows, "rows", 1, MAX_MATRIX_SIZE)
+    cols = check_int(cols, "cols", 1, MAX_MATRIX_SIZE)
+    rng = random.Random(seed)
+    top = bound * denominator
+    return sp.Matrix(rows, cols, lambda i, j: sp.Rational(rng.randint(-top, top), denominator))
+
+
+def random_cayley_orthogonal(n: int, seed: int) -> sp.Matrix:
+    """A rational rotation (``det = +1``): the Cayley transform of ``A − Aᵀ``, ``A`` from
+    :func:`random_rational_matrix` with the same ``seed``. See :func:`random_rational_orthogonal`
+    for a draw that also reaches the reflections."""
+    n = check_int(n, "n", 1, MAX_MATRIX_SIZE)
+    A = random_rational_matrix(n, n, seed)
+    return cayley_orthogonal(A - A.T)
+
+
+def random_rational_orthogonal(n: int, seed: int) -> sp.Matrix:
+    """A random ``Q ∈ O(n)`` with rational entries: :func:`cayley_orthogonal` of a random
+    rational skew-symmetric matrix, then a random sign flip of one row, which reaches the other
+    component of ``O(n)`` (the Cayley transform alone gives rotations only).
     """
     n = check_int(n, "n", 1, MAX_DIMENSION)
     rng = random.Random(check_int(seed, "seed", 0))
@@ -97,8 +134,7 @@ def random_rational_orthogonal(n: int, seed: int) -> sp.Matrix:
             v = Fraction(rng.randint(-5, 5), rng.randint(1, 4))
             a[i, j] = sp.Rational(v.numerator, v.denominator)
             a[j, i] = -a[i, j]
-    eye = sp.eye(n)
-    q = (eye - a) * (eye + a).inv()
+    q = cayley_orthogonal(a)
     if rng.random() < 0.5:
         q[0, :] = -q[0, :]
     return q
@@ -120,8 +156,6 @@ def random_whitened_map(n: int, seed: int, max_degree: int = 3, linear: bool = F
     are independent and mean zero, hence uncorrelated. ``linear=True`` takes ``y_i = 0``
     (then ``h = Q z``); otherwise every ``y_i != 0`` and ``h`` is nonlinear.
     """
-    from theory.hermite import hermite_he
-
     n = check_int(n, "n", 1, MAX_DIMENSION)
     max_degree = check_int(max_degree, "max_degree", 2, 8)
     rng = random.Random(check_int(seed, "seed", 0))

@@ -6,7 +6,6 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from theory.approx_bound import random_rational_matrix
 from theory.claims import registered, run_claim
 from theory.planning import (
     LQRProblem,
@@ -18,6 +17,7 @@ from theory.planning import (
     trajectory_costs,
     transformed,
 )
+from theory.polymaps import random_rational_matrix
 
 
 def _np(M):
