@@ -146,18 +146,26 @@ class Monitor:
         return [rid for rid in self.pending if rid not in self.finished]
 
 
-def _job_error(job) -> str:
-    try:
-        exc = job.exception()
-    except Exception as err:  # noqa: BLE001 - any failure to read it is itself the message
-        exc = err
+def _job_error(job, wait_for_result: bool = True) -> str:
+    """What a finished job left to explain itself: its exception, else the tail of its stderr.
+
+    submitit waits up to 15 s for the result pickle of a job that died without one (a slow
+    shared file system may show it late); on the local disk a missing pickle is final.
+    """
+    if not wait_for_result and not job.paths.result_pickle.exists():
+        exc = RuntimeError(f"job {job.job_id} ended without a result (killed, or it exited mid-run)")
+    else:
+        try:
+            exc = job.exception()
+        except Exception as err:  # noqa: BLE001 - any failure to read it is itself the message
+            exc = err
     tail = ""
     try:
         err_text = job.stderr() or ""
         tail = "\n".join(err_text.strip().splitlines()[-8:])
     except Exception:  # noqa: BLE001
         pass
-    parts = [f"{type(exc).__name__}: {exc}" if exc is not None else "the job ended without a result"]
+    parts = [f"{type(exc).__name__}: {exc}" if exc is not None else "it finished normally"]
     if tail:
         parts.append(f"last lines of its stderr ({job.paths.stderr}):\n{tail}")
     return "\n".join(parts)
@@ -207,12 +215,15 @@ def run_local(out: Path, session: Path, items: Sequence[tuple[str, dict]], *, jo
             monitor.poll()
             running = sum(1 for rid in monitor.unfinished if (claims / rid).exists())
             on_poll(monitor, running)
-            if all(job.done() for job in job_list):
+            # every record is in: the workers have nothing left to claim and exit by themselves
+            # (unpickling results and process teardown would add seconds to the wait for nothing)
+            if not monitor.unfinished or all(job.done() for job in job_list):
                 break
             time.sleep(POLL_SECONDS)
         monitor.poll()
         if monitor.unfinished:
-            errors = "\n---\n".join(f"worker {job.job_id}: {_job_error(job)}" for job in job_list)
+            errors = "\n---\n".join(f"worker {job.job_id}: {_job_error(job, wait_for_result=False)}"
+                                    for job in job_list)
 
             def reason(rid: str) -> str:
                 if (claims / rid).exists():

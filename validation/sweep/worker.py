@@ -56,11 +56,10 @@ def _as_record(result: Any) -> dict:
 
 
 def _diverged_class():
-    try:
-        from validation.trainer import TrainingDiverged
-    except ImportError:
-        return None
-    return TrainingDiverged
+    # an exception can only be a TrainingDiverged if the trainer was imported; not importing it
+    # here spares a custom run function's failure the cost of importing torch
+    trainer = sys.modules.get("validation.trainer")
+    return getattr(trainer, "TrainingDiverged", None)
 
 
 def execute(rid: str, config_dict: Mapping[str, Any], runner: Runner | None = None, *,
@@ -146,7 +145,7 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def _watch(pid: int, period: float = 0.5) -> None:
+def _watch(pid: int, period: float = 0.25) -> None:
     """End this worker when the sweep that started it is gone.
 
     submitit's local controller outlives its parent by design; without this, a sweep killed
@@ -167,6 +166,9 @@ def claim(claims_dir: Path, rid: str) -> bool:
     try:
         fd = os.open(claims_dir / rid, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
     except FileExistsError:
+        return False
+    except FileNotFoundError:
+        # the sweep removed its claims folder: every run has its record, the session is over
         return False
     with os.fdopen(fd, "w") as fh:
         fh.write(f"{socket.gethostname()} {os.getpid()} {time.time()}\n")

@@ -1,0 +1,401 @@
+"""Sweep configs, run ids and the store, without starting any run (issue 6).
+
+The backends are exercised for real in ``test_sweep_backend.py``.
+"""
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from validation.cli import main
+from validation.config import MIXINGS, OBJECTIVES, TrainConfig
+from validation.sweep import (PROFILES, SlurmOptions, canonical_json, check_slurm_available, expand, load_sweep,
+                              run_id, run_sweep, shipped_sweeps)
+from validation.sweep import store
+from validation.sweep.spec import parse_spec, read_config_file
+
+TINY = {"steps": 5, "eval_every": 5, "eval_size": 64, "n_bootstrap": 0, "spectrum_degree": 0, "width": 8, "depth": 1}
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+# ------------------------------------------------------------------------------------------
+# config errors: named, and raised before any run starts
+
+
+@pytest.mark.parametrize("text,needles", [
+    ("colour = 1\n", ["'colour'", "valid keys", "axes"]),
+    ("[fixed]\nmixin = 'spiral'\n", ["'mixin'", "fixed", "mixing"]),
+    ("[axes]\nsteeps = [1, 2]\n", ["'steeps'", "axes", "steps"]),
+    ("[[cases]]\nenn = 4\n", ["'enn'", "cases[0]", "n"]),
+    ("[profiles.paper.fixed]\nbatch = 3\n", ["'batch'", "profiles.paper.fixed", "batch_size"]),
+    ("[profiles.huge]\n", ["'huge'", "quick", "paper"]),
+    ("[profiles.quick]\nsteps = 3\n", ["'steps'", "profiles.quick", "fixed"]),
+    ("[axes]\n'seed.x' = [1]\n", ["'seed.x'", "latent_params"]),
+])
+def test_unknown_key_is_named_with_the_valid_choices(tmp_path, text, needles):
+    cfg = write(tmp_path / "s.toml", text)
+    with pytest.raises(ValueError) as err:
+        load_sweep(cfg)
+    for needle in needles:
+        assert needle in str(err.value)
+
+
+@pytest.mark.parametrize("axes,needles", [
+    ("mixing = ['spiral', 'swirl']", ["'swirl'", "mixing", *MIXINGS]),
+    ("objective = ['lejepa', 'simclr']", ["'simclr'", "objective", *OBJECTIVES]),
+    ("rho = [0.5, 1.5]", ["rho", "1.5", "(0, 1)"]),
+    ("'latent_params.beta' = [1.0]", ["'beta'", "alpha"]),
+    ("'latent_params.alpha' = [-1.0]", ["alpha", "-1"]),
+    ("transition = ['ou']", ["'ou'", "authors", "langevin"]),
+])
+def test_unknown_value_fails_before_any_run_and_names_it(tmp_path, axes, needles):
+    text = f"[fixed]\nlatent = 'gennorm'\ntransition = 'authors'\nsteps = 5\n[axes]\nseed = [0, 1]\n{axes}\n"
+    if "transition" in axes:
+        # alpha = 4 is not Gaussian (alpha = 2 would be, and has the OU channel)
+        text = text.replace("transition = 'authors'\n", "latent_params = { alpha = 4.0 }\n")
+    cfg = write(tmp_path / "s.toml", text)
+    out = tmp_path / "out"
+    with pytest.raises(ValueError) as err:
+        run_sweep(cfg, out, progress=False)
+    for needle in needles:
+        assert needle in str(err.value)
+    # nothing was started: not even the output folder exists
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("[axes]\nseed = 3\n", "non-empty list"),
+    ("[axes]\nseed = []\n", "non-empty list"),
+    ("[axes]\nseed = [1, 1]\n", "twice"),
+    ("[fixed]\nseed = 1\n[axes]\nseed = [1, 2]\n", "both"),
+    ("[axes]\nweight_decay = [0, 0.0]\n", "twice"),
+    ("name = 'a b'\n", "name"),
+    ("[fixed]\nlatent_params = 3\n", "latent_params"),
+])
+def test_malformed_axes_are_refused(tmp_path, text, needle):
+    with pytest.raises(ValueError, match=needle):
+        expand(load_sweep(write(tmp_path / "s.toml", text)))
+
+
+def test_bad_file_and_unknown_sweep_name(tmp_path):
+    with pytest.raises(ValueError, match="not valid TOML"):
+        load_sweep(write(tmp_path / "s.toml", "[fixed\n"))
+    with pytest.raises(ValueError, match="not valid YAML"):
+        load_sweep(write(tmp_path / "s.yaml", "fixed: [1,\n"))
+    with pytest.raises(ValueError, match="sweep config file type.*toml"):
+        load_sweep(write(tmp_path / "s.json", "{}"))
+    with pytest.raises(ValueError) as err:
+        load_sweep("no_such_sweep")
+    assert "no_such_sweep" in str(err.value) and "mixings_2d" in str(err.value)
+    with pytest.raises(ValueError, match="profile"):
+        load_sweep("mixings_2d", profile="huge")
+
+
+# ------------------------------------------------------------------------------------------
+# expansion
+
+
+def test_grid_is_the_product_in_the_written_order_with_profile_overrides(tmp_path):
+    cfg = write(tmp_path / "g.toml", """
+name = "g"
+[fixed]
+steps = 7
+[axes]
+mixing = ["spiral", "banana"]
+seed = [0, 1, 2]
+[profiles.quick.fixed]
+seed = 5
+[profiles.paper.axes]
+steps = [10, 20]
+""")
+    quick = expand(load_sweep(cfg, profile="quick"))
+    assert [(r.config.mixing, r.config.seed, r.config.steps) for r in quick] == [("spiral", 5, 7), ("banana", 5, 7)]
+    paper = expand(load_sweep(cfg, profile="paper"))
+    expected = [(m, s, n) for m in ("spiral", "banana") for s in (0, 1, 2) for n in (10, 20)]
+    assert [(r.config.mixing, r.config.seed, r.config.steps) for r in paper] == expected
+    assert paper[0].point == {"mixing": "spiral", "seed": 0, "steps": 10}
+
+
+def test_cases_cross_the_axes_and_dotted_axes_set_mapping_entries(tmp_path):
+    cfg = write(tmp_path / "c.toml", """
+[fixed]
+latent = "gennorm"
+transition = "authors"
+[axes]
+latent_params.alpha = [0.5, 4.0]
+[[cases]]
+n = 2
+mixing = "spiral"
+[[cases]]
+n = 4
+mixing = "coupling"
+""")
+    runs = expand(load_sweep(cfg))
+    assert [(r.config.n, r.config.mixing, r.config.latent_params["alpha"]) for r in runs] == [
+        (2, "spiral", 0.5), (2, "spiral", 4.0), (4, "coupling", 0.5), (4, "coupling", 4.0)]
+    assert runs[2].point == {"case": 1, "latent_params.alpha": 0.5}
+
+
+def test_two_grid_points_with_one_config_are_refused(tmp_path):
+    cfg = write(tmp_path / "d.toml", "[axes]\nrho = [0.5]\n[[cases]]\nseed = 1\n[[cases]]\nseed = 1\n")
+    with pytest.raises(ValueError, match="same full config"):
+        expand(load_sweep(cfg))
+
+
+def test_yaml_reads_exponents_as_floats_and_matches_toml(tmp_path):
+    toml = write(tmp_path / "s.toml", "[fixed]\nlr = 1e-3\n[axes]\nlam = [1e-6, 0.5]\nseed = [0, 1]\n")
+    yaml = write(tmp_path / "s.yaml", "fixed:\n  lr: 1e-3\naxes:\n  lam: [1e-6, 5e-1]\n  seed: [0, 1]\n")
+    data = read_config_file(yaml)
+    assert data["fixed"]["lr"] == 1e-3 and isinstance(data["axes"]["lam"][0], float)
+    assert [r.run_id for r in expand(load_sweep(toml))] == [r.run_id for r in expand(load_sweep(yaml))]
+
+
+def test_every_shipped_sweep_expands_in_both_profiles():
+    shipped = shipped_sweeps()
+    assert set(shipped) >= {"mixings_2d", "lambda_rho", "gennorm_alpha", "dimension_scaling"}
+    for name, path in shipped.items():
+        sizes = {p: len(expand(load_sweep(path, profile=p))) for p in PROFILES}
+        assert 0 < sizes["quick"] < sizes["paper"], name
+    paper = {name: expand(load_sweep(name, profile="paper")) for name in shipped}
+    # the authors' grids (THEORY.md §7)
+    alphas = {r.config.latent_params["alpha"] for r in paper["gennorm_alpha"]}
+    assert min(alphas) == 0.125 and max(alphas) == 32.0
+    lams = {r.config.lam for r in paper["lambda_rho"]}
+    rhos = {r.config.rho for r in paper["lambda_rho"]}
+    assert (min(lams), max(lams), min(rhos), max(rhos)) == (1e-6, 0.5, 0.3, 0.99)
+    ns = {r.config.n for r in paper["dimension_scaling"]}
+    assert min(ns) == 2 and max(ns) == 1024
+    assert {r.config.encoder for r in paper["dimension_scaling"]} == {"matched"}
+    assert all(r.config.steps == 20000 for rs in paper.values() for r in rs)
+    assert {r.config.mixing for r in paper["mixings_2d"]} == {"spiral", "banana", "sinusoid", "coupling"}
+
+
+@settings(max_examples=30, deadline=None)
+@given(sizes=st.lists(st.integers(1, 4), min_size=1, max_size=3))
+def test_expansion_size_is_the_product_and_ids_are_distinct(sizes):
+    names = ["seed", "steps", "mixing_seed"][: len(sizes)]
+    axes = {name: list(range(1, k + 1)) for name, k in zip(names, sizes)}
+    runs = expand(parse_spec({"name": "h", "axes": axes}))
+    product = 1
+    for k in sizes:
+        product *= k
+    assert len(runs) == product
+    assert len({r.run_id for r in runs}) == product
+    points = {tuple(r.point[n] for n in names) for r in runs}
+    assert len(points) == product
+
+
+# ------------------------------------------------------------------------------------------
+# run ids
+
+
+def test_run_id_is_sha256_of_the_sorted_compact_json():
+    cfg = TrainConfig(seed=3)
+    # an independent rendering: json with sorted keys and no spaces, hashed by hashlib
+    text = json.dumps(cfg.to_dict(), sort_keys=True, separators=(",", ":"))
+    assert run_id(cfg) == hashlib.sha256(text.encode()).hexdigest()[:16]
+    assert canonical_json({"b": 1, "a": [1, 2]}) == '{"a":[1,2],"b":1}'
+
+
+def test_run_id_is_stable_across_processes_and_key_order():
+    cfg = TrainConfig(mixing="banana", lam=0.1, seed=7, latent_params={})
+    code = ("from validation.config import TrainConfig; from validation.sweep import run_id; "
+            "print(run_id(TrainConfig(seed=7, lam=0.1, mixing='banana')))")
+    # another process, another string-hash seed, the config's fields given in another order
+    env = {**os.environ, "PYTHONHASHSEED": "123"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == run_id(cfg)
+    reversed_dict = dict(reversed(list(cfg.to_dict().items())))
+    assert run_id(reversed_dict) == run_id(cfg)
+
+
+@settings(max_examples=25, deadline=None)
+@given(field=st.sampled_from(["seed", "steps", "batch_size", "width", "mixing_seed", "eval_every"]),
+       bump=st.integers(1, 50))
+def test_changing_any_field_changes_the_run_id(field, bump):
+    base = TrainConfig()
+    changed = base.replace(**{field: getattr(base, field) + bump})
+    assert run_id(changed) != run_id(base)
+
+
+def test_an_int_for_a_float_field_is_the_same_run(tmp_path):
+    a = expand(load_sweep(write(tmp_path / "a.toml", "[fixed]\nt_max = 3\nweight_decay = 1\n")))
+    b = expand(load_sweep(write(tmp_path / "b.toml", "[fixed]\nt_max = 3.0\nweight_decay = 1.0\n")))
+    assert a[0].run_id == b[0].run_id
+
+
+# ------------------------------------------------------------------------------------------
+# the store
+
+
+def _record(rid="0123456789abcdef", status="ok"):
+    return {"run_id": rid, "status": status, "error": None, "config": {}, "metrics": {"r2_hz": 0.5}}
+
+
+def test_write_record_is_atomic_when_the_write_is_interrupted(tmp_path, monkeypatch):
+    store.write_record(tmp_path, _record())
+    before = store.record_path(tmp_path, "0123456789abcdef").read_bytes()
+
+    def boom(src, dst):
+        raise KeyboardInterrupt  # as if the process were interrupted between write and rename
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(KeyboardInterrupt):
+        store.write_record(tmp_path, {**_record(), "metrics": {"r2_hz": 0.9}})
+    # the old record is intact, no temporary file is left behind
+    assert store.record_path(tmp_path, "0123456789abcdef").read_bytes() == before
+    assert [p.name for p in store.runs_dir(tmp_path).iterdir()] == ["0123456789abcdef.json"]
+
+
+def test_records_are_plain_json_and_nan_is_spelled_out(tmp_path):
+    path = store.write_record(tmp_path, {**_record(), "metrics": {"delta": float("nan"), "D": float("inf")}})
+    data = json.loads(path.read_text())
+    assert data["metrics"] == {"delta": "nan", "D": "inf"}
+
+
+@pytest.mark.parametrize("rec,needle", [
+    ({"run_id": "short", "status": "ok"}, "run_id"),
+    ({"run_id": "0123456789abcdef", "status": "done"}, "status"),
+])
+def test_write_record_refuses_malformed_records(tmp_path, rec, needle):
+    with pytest.raises(ValueError, match=needle):
+        store.write_record(tmp_path, rec)
+
+
+def test_a_foreign_file_in_runs_is_an_error_not_a_skip(tmp_path):
+    store.runs_dir(tmp_path).mkdir()
+    (store.runs_dir(tmp_path) / "0123456789abcdef.json").write_text("{not json")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        store.load_record(tmp_path, "0123456789abcdef")
+    (store.runs_dir(tmp_path) / "0123456789abcdef.json").write_text('{"x": 1}')
+    with pytest.raises(ValueError, match="run_id/status"):
+        store.load_record(tmp_path, "0123456789abcdef")
+
+
+def test_only_stale_temporaries_are_removed(tmp_path):
+    runs = store.runs_dir(tmp_path)
+    runs.mkdir()
+    old = runs / ".0123456789abcdef.json.abc.tmp"
+    fresh = runs / ".fedcba9876543210.json.def.tmp"
+    old.write_text("{")
+    fresh.write_text("{")
+    past = time.time() - 10 * store.STALE_TMP_SECONDS
+    os.utime(old, (past, past))
+    store.write_record(tmp_path, _record())
+    removed = store.remove_stale_temporaries(tmp_path)
+    assert removed == [old]
+    assert fresh.exists() and store.record_path(tmp_path, "0123456789abcdef").exists()
+
+
+# ------------------------------------------------------------------------------------------
+# backends: argument checks and SLURM
+
+
+@pytest.mark.parametrize("kwargs,needle", [
+    ({"backend": "pbs"}, "backend"),
+    ({"jobs": 0}, "jobs must be >= 1"),
+    ({"profile": "huge"}, "profile"),
+    ({"slurm": SlurmOptions()}, "slurm"),
+])
+def test_run_sweep_argument_errors_come_first(tmp_path, kwargs, needle):
+    with pytest.raises(ValueError, match=needle):
+        run_sweep("mixings_2d", tmp_path / "out", progress=False, **kwargs)
+    assert not (tmp_path / "out").exists()
+
+
+def test_unwritable_out_fails_before_any_run(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ValueError, match="out directory"):
+        run_sweep({"name": "t", "fixed": TINY}, blocker / "sub", progress=False)
+
+
+def _path_without(*commands):
+    """A PATH keeping the Python interpreter reachable but none of ``commands``."""
+    import shutil
+
+    keep = []
+    for d in os.environ.get("PATH", "").split(os.pathsep):
+        if not any(Path(d, c).exists() for c in commands):
+            keep.append(d)
+    assert all(shutil.which(c, path=os.pathsep.join(keep)) is None for c in commands)
+    return os.pathsep.join(keep)
+
+
+def test_slurm_unreachable_is_said_plainly_before_any_work(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", _path_without("sbatch", "srun", "sacct"))
+    with pytest.raises(ValueError) as err:
+        check_slurm_available()
+    assert "sbatch" in str(err.value) and "Nothing was run" in str(err.value)
+    out = tmp_path / "out"
+    rc = main(["sweep", "mixings_2d", "--backend", "slurm", "--out", str(out), "--no-progress"])
+    assert rc == 2
+    assert "cannot reach" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_slurm_options_reach_the_sbatch_script(tmp_path, monkeypatch):
+    # stand-ins for the SLURM commands, enough for submitit to build (not submit) a job
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    for c in ("sbatch", "srun", "sacct"):
+        (bindir / c).write_text("#!/bin/sh\nexit 1\n")
+        (bindir / c).chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+    check_slurm_available()
+    from submitit.slurm.slurm import _make_sbatch_string
+
+    from validation.sweep.backends import slurm_executor
+
+    opts = SlurmOptions(partition="gpu", time_min=90, cpus_per_task=4, gpus_per_node=1, array_parallelism=8,
+                        mem_gb=16)
+    ex = slurm_executor(tmp_path / "logs", opts, "lejepa-test")
+    text = _make_sbatch_string(command="true", folder=str(tmp_path / "logs"), map_count=20, **ex.parameters)
+    for line in ("#SBATCH --partition=gpu", "#SBATCH --time=90", "#SBATCH --cpus-per-task=4",
+                 "#SBATCH --gpus-per-node=1", "#SBATCH --array=0-19%8", "#SBATCH --mem=16384MB",
+                 "#SBATCH --job-name=lejepa-test"):
+        assert line in text
+
+
+@pytest.mark.parametrize("kwargs,needle", [
+    ({"time_min": 0}, "time_min"), ({"cpus_per_task": 0}, "cpus_per_task"), ({"gpus_per_node": -1}, "gpus_per_node"),
+    ({"array_parallelism": 0}, "array_parallelism"), ({"mem_gb": -2.0}, "mem_gb"), ({"partition": ""}, "partition"),
+])
+def test_slurm_options_are_validated(kwargs, needle):
+    with pytest.raises(ValueError, match=needle):
+        SlurmOptions(**kwargs)
+
+
+def test_cli_errors(tmp_path, capsys):
+    assert main(["sweep", "mixings_2d", "--jobs", "0", "--out", str(tmp_path / "o"), "--no-progress"]) == 2
+    assert "jobs" in capsys.readouterr().err
+    assert main(["sweep", "mixings_2d", "--partition", "x", "--out", str(tmp_path / "o")]) == 2
+    assert "--backend slurm" in capsys.readouterr().err
+    assert main(["sweep"]) == 2
+    assert "mixings_2d" in capsys.readouterr().err
+    assert main(["collect", str(tmp_path / "missing")]) == 2
+    assert "not a folder" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_list_and_dry_run(tmp_path, capsys):
+    assert main(["sweep", "--list"]) == 0
+    listing = capsys.readouterr().out
+    for name in ("mixings_2d", "lambda_rho", "gennorm_alpha", "dimension_scaling"):
+        assert name in listing
+    assert main(["sweep", "lambda_rho", "--dry-run", "--out", str(tmp_path / "o")]) == 0
+    text = capsys.readouterr().out
+    assert "16 runs, all configs valid" in text and text.count("pending") == 16
+    assert not (tmp_path / "o").exists()
