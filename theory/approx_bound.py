@@ -18,8 +18,10 @@ reached through five steps, each a function here:
 5. monotone:     ``t ↦ t + (ε + t)²`` increases on ``t ≥ 0`` when ``ε ≥ 0``
                  (:func:`monotonicity`); the assembled bound is :func:`approximate_bound`.
 
-Everything is exact: rational matrices, rational orthogonal matrices from the Cayley transform,
-polynomial maps whose Gaussian expectations come from the moments ``E z^(2m) = (2m − 1)!!``.
+Everything is exact: rational matrices, rational orthogonal matrices from the Cayley transform
+(:mod:`theory.polymaps`), polynomial maps whose Gaussian expectations come from the moments
+``E z^(2m) = (2m − 1)!!`` and whose Hermite projections come from :mod:`theory.hermite`; the
+alignment loss is the direct one of :mod:`theory.alignment`, evaluated at a rational ``ρ``.
 An inequality between polynomials on an interval is *certified* by a substitution that maps
 ``[0, ∞)`` onto the interval and leaves a polynomial with non-negative coefficients; when the
 certificate fails, a rational witness where the inequality is violated is searched for, so a
@@ -28,25 +30,31 @@ false variant is refuted by a counterexample, not merely left unproved.
 
 from __future__ import annotations
 
-import math
-import random
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import product
+from itertools import combinations
 from typing import Sequence
 
 import sympy as sp
 
+from theory import alignment
+from theory.hermite import (
+    RHO,
+    as_poly,
+    gaussian_expectation,
+    hermite_he,
+    hermite_multi,
+    latent_symbols,
+    multi_factorial,
+    multi_indices,
+)
+from theory.polymaps import MAX_MATRIX_SIZE, random_cayley_orthogonal
 from theory.validate import as_fraction, check_int, check_rho
 
 #: Largest degree for which the gap inequality is certified (a polynomial of that degree in ρ).
 MAX_GAP_DEGREE = 200
 
-#: Largest matrix size for the exact matrix lemmas (exact rational arithmetic grows quickly).
-MAX_MATRIX_SIZE = 8
-
-#: Largest latent dimension / polynomial degree for the exact polynomial-map computations.
-MAX_MAP_DIMENSION = 4
+#: Largest polynomial degree for the exact polynomial-map computations.
 MAX_MAP_DEGREE = 6
 
 
@@ -131,8 +139,6 @@ def check_nonnegative(p: sp.Expr, x: sp.Symbol, lo, hi=None, statement: str = ""
 
 # --------------------------------------------------------------------------- step 1: the gap
 
-RHO = sp.Symbol("rho", positive=True)
-
 
 def gap_inequality(d: int, reference_degree: int = 2) -> InequalityCheck:
     """``ρ − ρ^d ≥ ρ − ρ^r`` on ``0 ≤ ρ ≤ 1`` with ``r = reference_degree`` (THEORY.md §4 step 1).
@@ -193,35 +199,7 @@ def sigma_inequality(scale=1) -> tuple[InequalityCheck, InequalityCheck, bool]:
     return below, above, bool(factorised)
 
 
-# --------------------------------------------------------------------------- rational matrices
-
-
-def cayley_orthogonal(S: sp.Matrix) -> sp.Matrix:
-    """``Q = (I − S)(I + S)^{-1}`` for a skew-symmetric rational ``S``: an exact rational
-    orthogonal matrix (``I + S`` is invertible because the eigenvalues of ``S`` are imaginary)."""
-    S = sp.Matrix(S)
-    if S.rows != S.cols or S.rows < 1:
-        raise ValueError(f"S must be a non-empty square matrix, got shape {S.shape}")
-    if S + S.T != sp.zeros(S.rows):
-        raise ValueError("S must be skew-symmetric (S + S^T = 0)")
-    eye = sp.eye(S.rows)
-    return (eye - S) * (eye + S).inv()
-
-
-def random_rational_matrix(rows: int, cols: int, seed: int, bound: int = 3, denominator: int = 2) -> sp.Matrix:
-    """A rows×cols matrix of rationals ``k / denominator`` with ``|k| ≤ bound·denominator``."""
-    rows = check_int(rows, "rows", 1, MAX_MATRIX_SIZE)
-    cols = check_int(cols, "cols", 1, MAX_MATRIX_SIZE)
-    rng = random.Random(seed)
-    top = bound * denominator
-    return sp.Matrix(rows, cols, lambda i, j: sp.Rational(rng.randint(-top, top), denominator))
-
-
-def random_cayley_orthogonal(n: int, seed: int) -> sp.Matrix:
-    """A rational orthogonal n×n matrix: the Cayley transform of a seeded rational skew matrix."""
-    n = check_int(n, "n", 1, MAX_MATRIX_SIZE)
-    A = random_rational_matrix(n, n, seed)
-    return cayley_orthogonal(A - A.T)
+# --------------------------------------------------------------------------- matrix lemmas
 
 
 def _fro2(A: sp.Matrix) -> sp.Expr:
@@ -304,8 +282,6 @@ class PolarBoundCheck:
 
 def _is_psd_symmetric(A: sp.Matrix) -> bool:
     """Exact test of ``A = Aᵀ ⪰ 0``: all principal minors ``≥ 0`` (Sylvester for semidefinite)."""
-    from itertools import combinations
-
     if A != A.T:
         return False
     n = A.rows
@@ -345,44 +321,23 @@ def polar_bound(U: sp.Matrix, sigma: Sequence, V: sp.Matrix, factor: str = "pola
 # --------------------------------------------------------------------------- Gaussian polynomials
 
 
-def _gaussian_moment(k: int) -> int:
-    """``E z^k`` under N(0, 1): ``(k − 1)!!`` for even ``k``, 0 for odd."""
-    return 0 if k % 2 else math.prod(range(k - 1, 0, -2))
-
-
-def gaussian_expectation(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Expr:
-    """``E[expr]`` for independent standard normal ``variables``, read off the monomials."""
-    poly = sp.Poly(sp.expand(expr), *variables)
-    total = sp.Integer(0)
-    for powers, coeff in poly.terms():
-        total += coeff * math.prod(_gaussian_moment(k) for k in powers)
-    return sp.expand(total)
-
-
-def _hermite_multi(alpha: Sequence[int], variables: Sequence[sp.Symbol]) -> sp.Expr:
-    return sp.Mul(*[sp.hermite_prob(a, v) for a, v in zip(alpha, variables)])
-
-
-def latent_symbols(n: int) -> tuple[sp.Symbol, ...]:
-    n = check_int(n, "n", 1, MAX_MAP_DIMENSION)
-    return tuple(sp.Symbol(f"z{i + 1}", real=True) for i in range(n))
-
-
 def nonlinear_coefficients(h: Sequence[sp.Expr], variables: Sequence[sp.Symbol]) -> dict:
     """Normalised Hermite coefficients ``c_{i,α} = E[h_i He_α] / sqrt(α!)`` for ``|α| ≥ 2``.
 
     Returned as the squared-norm-preserving pair ``{α: (E[h_i He_α])_i, α!}`` so that
-    ``c_α c_αᵀ = v vᵀ / α!`` stays rational.
+    ``c_α c_αᵀ = v vᵀ / α!`` stays rational. Each entry is a Gaussian projection (a raw moment
+    of ``h_i He_α``), not read off a change of basis.
     """
-    deg = max(sp.Poly(sp.expand(c), *variables).total_degree() for c in h)
-    deg = check_int(deg, "degree of h", 0, MAX_MAP_DEGREE)
+    variables = tuple(variables)
+    polys = [as_poly(c, variables) for c in h]
+    deg = check_int(max(p.total_degree() for p in polys), "degree of h", 0, MAX_MAP_DEGREE)
     out = {}
-    for alpha in product(range(deg + 1), repeat=len(variables)):
-        if 2 <= sum(alpha) <= deg:
-            he = _hermite_multi(alpha, variables)
-            vec = sp.Matrix([gaussian_expectation(c * he, variables) for c in h])
+    for alpha in multi_indices(len(variables), deg):
+        if sum(alpha) >= 2:
+            he = hermite_multi(alpha, variables)
+            vec = sp.Matrix([gaussian_expectation(p * he) for p in polys])
             if any(v != 0 for v in vec):
-                out[alpha] = (vec, math.prod(math.factorial(a) for a in alpha))
+                out[alpha] = (vec, multi_factorial(alpha))
     return out
 
 
@@ -408,16 +363,16 @@ class MapSummary:
 def polynomial_map_summary(h: Sequence[sp.Expr], variables: Sequence[sp.Symbol]) -> MapSummary:
     """Mean, covariance, degree-1 block and nonlinear Gram matrix of a polynomial map (step 2).
 
-    ``Cov`` comes from raw moments; ``N = Σ_{|α|≥2} c_α c_αᵀ`` from Hermite projections, so
-    ``Cov = M Mᵀ + N`` is a checkable identity (cross-degree orthogonality), not a definition.
+    ``Cov`` comes from raw moments (:func:`theory.alignment.covariance_matrix`);
+    ``N = Σ_{|α|≥2} c_α c_αᵀ`` from Hermite projections, so ``Cov = M Mᵀ + N`` is a checkable
+    identity (cross-degree orthogonality), not a definition.
     """
     h = [sp.expand(c) for c in h]
     n = len(variables)
-    mean = sp.Matrix([gaussian_expectation(c, variables) for c in h])
-    m = len(h)
-    cov = sp.Matrix(m, m, lambda i, j: gaussian_expectation(h[i] * h[j], variables) - mean[i] * mean[j])
-    M = sp.Matrix(m, n, lambda i, j: gaussian_expectation(h[i] * variables[j], variables))
-    N = sp.zeros(m, m)
+    mean = alignment.mean_vector(h, variables)
+    cov = alignment.covariance_matrix(h, variables)
+    M = sp.Matrix(len(h), n, lambda i, j: gaussian_expectation(h[i] * variables[j], variables))
+    N = sp.zeros(len(h), len(h))
     w_nl = sp.Integer(0)
     for vec, fact in nonlinear_coefficients(h, variables).values():
         N += vec * vec.T / fact
@@ -544,17 +499,17 @@ class ApproximateBound:
                 "holds": self.holds, "step_checks": dict(self.step_checks)}
 
 
-def alignment_loss(h: Sequence[sp.Expr], variables: Sequence[sp.Symbol], rho) -> sp.Expr:
-    """``L(h) = E||h(z) − h(z')||²`` with ``z' = ρz + sqrt(1 − ρ²) η``, by Gaussian moments in
-    the ``2n`` variables ``(z, η)`` (THEORY.md §1); ``ρ`` must have rational ``sqrt(1 − ρ²)``."""
+def alignment_loss(h: Sequence[sp.Expr], variables: Sequence[sp.Symbol], rho) -> sp.Rational:
+    """``L(h) = E||h(z) − h(z')||²`` with ``z' = ρz + sqrt(1 − ρ²) η`` at one rational ``ρ``
+    (THEORY.md §1): :func:`theory.alignment.alignment_loss`, a polynomial in the symbol ``ρ``
+    computed by Gaussian moments in ``(z, η)``, evaluated at ``ρ``. Restricted, as the rest of
+    this module, to ``ρ`` with rational ``sqrt(1 − ρ²)`` (:func:`pythagorean_rho`); the symbolic
+    route itself would accept any rational ``ρ``.
+    """
     rho = sp.Rational(as_fraction(check_rho(rho), "rho"))
-    s = sp.sqrt(1 - rho**2)
-    if not s.is_Rational:
+    if not sp.sqrt(1 - rho**2).is_Rational:
         raise ValueError(f"rho must have rational sqrt(1 - rho^2) for exact arithmetic, got {rho}")
-    eta = tuple(sp.Symbol(f"eta{i + 1}", real=True) for i in range(len(variables)))
-    shift = {v: rho * v + s * e for v, e in zip(variables, eta)}
-    total = sum((c - c.subs(shift, simultaneous=True)) ** 2 for c in h)
-    return gaussian_expectation(total, tuple(variables) + eta)
+    return sp.Rational(alignment.alignment_loss(h, variables).eval(rho))
 
 
 def approximate_bound(h: Sequence[sp.Expr], variables: Sequence[sp.Symbol], rho, Q: sp.Matrix,
@@ -612,7 +567,9 @@ def example_maps() -> list[tuple[str, list[sp.Expr], tuple[sp.Symbol, ...], sp.M
     def linear(Um, sig, Vm):
         return list(Um * sp.diag(*sig) * Vm.T * zv)
 
-    he = sp.hermite_prob
+    def he(k, var):
+        return hermite_he(k, var).as_expr()
+
     maps = [
         ("unit-variance mix", [r(3, 5) * z1 + r(4, 5) * z1 * z2, z2], sp.eye(2)),
         ("rotated, cubic", [a + b for a, b in zip(linear(U, [r(9, 10), r(6, 5)], V),

@@ -166,14 +166,19 @@ def as_poly(p, gens: Sequence[sp.Symbol]) -> sp.Poly:
     return poly
 
 
-def gaussian_expectation(p: sp.Poly, over: Sequence[sp.Symbol] | None = None):
+def gaussian_expectation(p, over: Sequence[sp.Symbol] | None = None):
     """``E[p]`` with the generators ``over`` (all of them by default) i.i.d. ``N(0, 1)``.
 
-    Linear in the monomials, so each ``Π z_i^{m_i}`` becomes ``Π E[z^{m_i}]``. Returns a sympy
-    Rational when every generator is averaged, else a Poly in the remaining generators.
+    Linear in the monomials, so each ``Π z_i^{m_i}`` becomes ``Π E[z^{m_i}]``. ``p`` is a Poly,
+    or an expression that is read as a polynomial in exactly ``over`` (then required; other
+    symbols stay in the coefficients). Returns a sympy number (an expression in the other
+    symbols, if any) when every generator is averaged, else a Poly in the remaining generators.
     """
     if not isinstance(p, sp.Poly):
-        raise ValueError(f"p must be a sympy Poly, got {type(p).__name__}")
+        if over is None:
+            raise ValueError(f"p must be a sympy Poly, or an expression with the variables `over`, "
+                             f"got {type(p).__name__} without `over`")
+        p = as_poly(p, over)
     gens = tuple(p.gens)
     over = gens if over is None else tuple(over)
     unknown = [g for g in over if g not in gens]

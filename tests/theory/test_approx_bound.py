@@ -12,23 +12,21 @@ from hypothesis import strategies as st
 from theory.approx_bound import (
     alignment_loss,
     approximate_bound,
-    cayley_orthogonal,
     check_nonnegative,
     example_maps,
     frobenius_le_trace,
     gap_inequality,
-    gaussian_expectation,
-    latent_symbols,
     monotonicity,
     nonlinear_energy_bound,
     polar_bound,
     polynomial_map_summary,
     pythagorean_rho,
     pythagorean_split,
-    random_cayley_orthogonal,
     sigma_inequality,
 )
 from theory.claims import registered, run_claim
+from theory.hermite import gaussian_expectation, latent_symbols
+from theory.polymaps import cayley_orthogonal, random_cayley_orthogonal
 
 R = sp.Rational
 rationals01 = st.fractions(min_value=Fraction(1, 1000), max_value=Fraction(999, 1000))

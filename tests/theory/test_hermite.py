@@ -177,6 +177,19 @@ def test_mehler_claims_and_controls():
     assert not check_mehler_multivariate(max_degree=4, exponent_shift=1).passed
 
 
+def test_expression_expectation_matches_sympy_stats_and_keeps_other_symbols():
+    from sympy.stats import E, Normal
+
+    a, b, c = sp.symbols("a b c")
+    x, y = Normal("x", 0, 1), Normal("y", 0, 1)
+    expr = (2 * a - b) ** 3 * (a + b) + sp.Rational(1, 3) * a**2 * b**4
+    assert gaussian_expectation(expr, (a, b)) == sp.expand(E(expr.subs({a: x, b: y}, simultaneous=True)))
+    # a symbol outside `over` is a coefficient: E[c a^2 + c^2] = c + c^2
+    assert sp.expand(gaussian_expectation(c * a**2 + c**2, (a,)) - (c + c**2)) == 0
+    with pytest.raises(ValueError, match="over"):
+        gaussian_expectation(a**2)
+
+
 @pytest.mark.parametrize("bad", [-1, 2.0, MAX_DEGREE + 1, "3", True])
 def test_bad_degree_is_named(bad):
     with pytest.raises(ValueError, match="degree"):

@@ -11,19 +11,17 @@ from theory.approx_bound import (
     eigenvalue_form_of_trace_lemma,
     example_maps,
     frobenius_le_trace,
-    gaussian_expectation,
     gap_inequality,
-    latent_symbols,
     monotonicity,
     nonlinear_energy_bound,
     polar_bound,
     pythagorean_rho,
     pythagorean_split,
-    random_cayley_orthogonal,
-    random_rational_matrix,
     sigma_inequality,
 )
 from theory.claims import Evidence, claim
+from theory.hermite import gaussian_expectation, latent_symbols
+from theory.polymaps import random_cayley_orthogonal, random_rational_matrix
 
 #: Degrees up to which the gap is certified (the claims' default D, as in issue 2).
 GAP_DEGREE = 12
