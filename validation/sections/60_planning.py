@@ -30,29 +30,12 @@ def learned_spiral_map(ctx: ReportContext):
     Trained once into ``DIR/planning/learned_spiral`` and reloaded by later reports whose
     training settings are the same.
     """
-    import torch
-
     from validation.config import TrainConfig
-    from validation.encoders import make_encoder
-    from validation.mixings import make_mixing
-    from validation.trainer import WEIGHTS_NAME, load_record, numpy_map, train
+    from validation.trained import train_or_load
 
     config = TrainConfig(mixing="spiral", device=ctx.device, **dict(ctx.train_overrides))
-    run_dir = ctx.out / "planning" / "learned_spiral"
-    record = None
-    if (run_dir / WEIGHTS_NAME).exists() and (run_dir / "record.json").exists():
-        record = load_record(run_dir / "record.json")
-        if record.get("config") != config.to_dict() or record.get("status") != "ok":
-            record = None
-    if record is None:
-        train(config, out=run_dir, save_weights=True, progress=ctx.progress)
-        record = load_record(run_dir / "record.json")
-    encoder = make_encoder(config.encoder, config.n, config.out_dim, width=config.width, depth=config.depth,
-                           n_layers=config.n_encoder_layers, seed=config.seed)
-    encoder.load_state_dict(torch.load(run_dir / WEIGHTS_NAME, map_location="cpu"))
-    encoder.eval()
-    mixing = make_mixing(config.mixing, config.n, n_layers=config.mixing_layers, seed=config.mixing_seed)
-    return numpy_map(encoder, mixing, config.n), record["metrics"]
+    h, record = train_or_load(config, ctx.out / "planning" / "learned_spiral", progress=ctx.progress)
+    return h, record["metrics"]
 
 
 def compare_planners(representations: dict, *, n_starts: int = N_STARTS, seed: int = 0):

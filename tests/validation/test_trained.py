@@ -1,0 +1,31 @@
+"""A saved run reloads into the same composed map h = f ∘ g that was evaluated in training."""
+
+import numpy as np
+import pytest
+
+from validation.config import TrainConfig
+from validation.trained import load_trained_map, train_or_load
+from validation.trainer import train
+
+
+def test_reloaded_map_reproduces_the_held_out_outputs(tmp_path):
+    cfg = TrainConfig(steps=40, eval_size=256, n_bootstrap=5, spectrum_degree=0)
+    res = train(cfg, progress=False, out=tmp_path, save_arrays=True, save_weights=True)
+    h, record = load_trained_map(tmp_path)
+    assert record["config"] == cfg.to_dict()
+    np.testing.assert_allclose(h(res.arrays["z"]), res.arrays["h"], rtol=1e-5, atol=1e-5)
+
+
+def test_train_or_load_reuses_a_matching_run_and_retrains_a_different_one(tmp_path):
+    cfg = TrainConfig(steps=30, eval_size=256, n_bootstrap=5, spectrum_degree=0)
+    _, first = train_or_load(cfg, tmp_path, progress=False)
+    _, again = train_or_load(cfg, tmp_path, progress=False)
+    assert again["wall_time"] == first["wall_time"]  # read back, not retrained
+    other = TrainConfig(steps=31, eval_size=256, n_bootstrap=5, spectrum_degree=0)
+    _, changed = train_or_load(other, tmp_path, progress=False)
+    assert changed["config"]["steps"] == 31
+
+
+def test_missing_or_failed_runs_are_named(tmp_path):
+    with pytest.raises(ValueError, match="run_dir .* holds no record.json"):
+        load_trained_map(tmp_path)
