@@ -110,19 +110,25 @@ def write_report(
     progress: bool = True,
     sections: Sequence[Section] | None = None,
     claim_layers: Sequence[str] | None = None,
+    claim_ids: Sequence[str] | None = None,
     train_overrides: Mapping[str, Any] | None = None,
 ) -> dict:
     """Run the claims and sections; write ``report.md`` and ``claims.json`` into ``out``.
 
     Returns a summary: the path of the report, the claims verified, the sections that failed.
     """
+    train_overrides = dict(train_overrides or {})
+    if train_overrides:
+        from validation.config import TrainConfig
+
+        TrainConfig.from_dict(train_overrides)  # an unknown key or bad value fails before any work
     out = validate_report_args(out, profile, device, backend)
     start = time.perf_counter()
-    results = claimrun.run_claims(claim_layers, progress=progress)
+    results = claimrun.run_claims(claim_layers, ids=claim_ids, progress=progress)
     atomic_write_json(out / "claims.json", [r.to_dict() for r in results])
     ctx = ReportContext(out=out, profile=profile, device=device, backend=backend, jobs=jobs,
                         claim_results=results, progress=progress,
-                        train_overrides=dict(train_overrides or {}))
+                        train_overrides=train_overrides)
 
     body, failed = [], []
     for sec in load_sections() if sections is None else sections:
@@ -145,7 +151,8 @@ def write_report(
         "(Klindt, LeCun, Balestriero, 2026).",
         "",
         f"- generated: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"- profile: `{profile}`, device: `{device}`, backend: `{backend}`",
+        f"- profile: `{profile}`, device: `{device}`, backend: `{backend}`"
+        + (f", training overrides: `{json.dumps(train_overrides)}`" if train_overrides else ""),
         f"- machine: {platform.platform()}, {platform.processor() or platform.machine()}",
         f"- versions: {', '.join(f'{k} {v}' for k, v in _versions().items())}",
         f"- wall time: {wall:.1f} s",

@@ -14,7 +14,26 @@ def add_arguments(p) -> None:
     p.add_argument("--device", default="cpu", help=f"one of {', '.join(DEVICES)} (default: cpu)")
     p.add_argument("--backend", default="local", help=f"one of {', '.join(BACKENDS)} (default: local)")
     p.add_argument("--jobs", type=int, default=None, help="parallel local runs (default: number of cores)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
+                   help="override a training setting in every run of the report, e.g. --set steps=500 "
+                        "(a TrainConfig field; VALUE is parsed as JSON when it can be)")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
+
+
+def parse_overrides(items) -> dict:
+    """``["steps=500", "lam=0.1"]`` → ``{"steps": 500, "lam": 0.1}``; a malformed item is a ValueError."""
+    import json
+
+    out = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep or not key:
+            raise ValueError(f"--set takes KEY=VALUE, got {item!r}")
+        try:
+            out[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            out[key] = raw
+    return out
 
 
 def run(args) -> int:
@@ -26,7 +45,7 @@ def run(args) -> int:
     if jobs < 1:
         raise ValueError(f"jobs must be >= 1, got {jobs}")
     summary = write_report(args.out, profile=args.profile, device=args.device, backend=args.backend,
-                           jobs=jobs, progress=not args.no_progress)
+                           jobs=jobs, progress=not args.no_progress, train_overrides=parse_overrides(args.overrides))
     print(f"wrote {summary['report']}: {summary['claims_verified']}/{summary['claims_total']} claims verified")
     ok = summary["claims_verified"] == summary["claims_total"] and not summary["failed_sections"]
     return 0 if ok else 1

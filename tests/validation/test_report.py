@@ -1,0 +1,51 @@
+"""The report writer: claims table, sections (a failing one is listed, not dropped), atomic files."""
+
+import json
+
+import pytest
+
+from validation.cli import main
+from validation.report import ReportContext, Section, write_report
+
+CLAIM = "cor-4.5/planning-in-rotated-latent"
+
+
+def _ok(ctx: ReportContext) -> str:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    return "fine section\n\n" + ctx.save_figure(fig, "line", "a line")
+
+
+def _broken(ctx: ReportContext) -> str:
+    raise RuntimeError("this section broke")
+
+
+def test_report_lists_claims_figures_and_failed_sections(tmp_path):
+    summary = write_report(tmp_path, progress=False, claim_ids=[CLAIM],
+                           sections=[Section("Works", 1, _ok), Section("Breaks", 2, _broken)])
+    text = (tmp_path / "report.md").read_text()
+    assert f"`{CLAIM}`" in text and "1 of 1 claims verified" in text
+    assert "## Works" in text and "![a line](figures/line.png)" in text
+    assert "## Breaks" in text and "This section FAILED" in text and "this section broke" in text
+    assert "Sections that FAILED: Breaks" in text
+    assert (tmp_path / "figures" / "line.png").stat().st_size > 0 and (tmp_path / "figures" / "line.pdf").exists()
+    claims = json.loads((tmp_path / "claims.json").read_text())
+    assert [c["id"] for c in claims] == [CLAIM] and claims[0]["control_rejected"] is True
+    assert summary["failed_sections"] == [{"section": "Breaks", "error": "RuntimeError: this section broke"}]
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")], "no temporary file is left behind"
+
+
+def test_unknown_training_override_fails_before_any_work(tmp_path):
+    with pytest.raises(ValueError, match="unknown config key 'stepz'"):
+        write_report(tmp_path / "r", progress=False, train_overrides={"stepz": 3}, sections=[])
+    assert not (tmp_path / "r").exists()
+
+
+def test_cli_set_is_parsed_and_validated(tmp_path, capsys):
+    rc = main(["report", "--out", str(tmp_path / "r"), "--set", "steps", "--no-progress"])
+    assert rc == 2 and "KEY=VALUE" in capsys.readouterr().err
+    rc = main(["report", "--out", str(tmp_path / "r"), "--set", "lam=2", "--no-progress"])
+    assert rc == 2 and "lam must lie in [0, 1]" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
