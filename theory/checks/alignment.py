@@ -276,12 +276,8 @@ def check_orthogonal_of_whitened_linear(dimensions: tuple = (1, 2, 3), n_example
         n = check_int(n, "n", 1, 3)
         g = latent_symbols(n)
         m = sp.Matrix(n, n, sp.symbols(f"m_0:{n * n}"))
-        cov = sp.zeros(n, n)
-        # Cov(Mz)_ij = Σ_kl M_ik M_jl E[z_k z_l], from the Gaussian moments of the generic linear map
-        polys = [sp.Poly(sum(m[i, k] * g[k] for k in range(n)), *g) for i in range(n)]
-        for i in range(n):
-            for j in range(n):
-                cov[i, j] = gaussian_expectation(polys[i] * polys[j])
+        # Cov(Mz) from the Gaussian moments of the generic linear map (symbolic entries of M)
+        cov = covariance_matrix([sum(m[i, k] * g[k] for k in range(n)) for i in range(n)], g)
         symbolic_ok &= (cov - m * m.T).expand() == sp.zeros(n, n)
         lhs = m.adjugate() * (m * m.T - c * sp.eye(n)) * m
         rhs = m.det() * (m.T * m - c * sp.eye(n))
