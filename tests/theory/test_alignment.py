@@ -5,12 +5,12 @@ import math
 from fractions import Fraction
 
 import numpy as np
-import numpy.polynomial.hermite_e as He
 import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.theory.gauss_hermite import gauss_hermite_grid
 from theory.alignment import (
     alignment_loss,
     covariance_matrix,
@@ -45,15 +45,10 @@ open_rho = st.fractions(min_value=0, max_value=1, max_denominator=200).filter(la
 
 def _quadrature_loss(poly, gens, rho, points=12):
     """E||h(z) − h(rho z + s eta)||² for a scalar polynomial in n <= 2 variables by tensor Gauss–Hermite."""
-    x, w = He.hermegauss(points)
-    w = w / math.sqrt(2 * math.pi)
     s = math.sqrt(1 - rho * rho)
     f = sp.lambdify(gens, poly.as_expr(), "numpy")
     n = len(gens)
-    grids = np.meshgrid(*([x] * (2 * n)), indexing="ij")
-    weights = np.ones_like(grids[0])
-    for gr_w in np.meshgrid(*([w] * (2 * n)), indexing="ij"):
-        weights = weights * gr_w
+    grids, weights = gauss_hermite_grid(2 * n, points)
     z, eta = grids[:n], grids[n:]
     diff = f(*z) - f(*[rho * zi + s * ei for zi, ei in zip(z, eta)])
     return float(np.sum(weights * diff**2))

@@ -4,12 +4,12 @@ tr Cov h, sympy's limit, and closed forms for hand-built maps."""
 import math
 
 import numpy as np
-import numpy.polynomial.hermite_e as He
 import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.theory.gauss_hermite import gauss_hermite_grid
 from theory.checks.dirichlet import check_dirichlet_energy_identity, check_poincare, check_small_t_limit
 from theory.dirichlet import (
     covariance_trace,
@@ -25,12 +25,7 @@ from theory.polymaps import linear_map, random_polynomial_map
 
 def _quadrature_gradient_energy(h, gens, points=10):
     """E||J_h||_F² by tensor Gauss–Hermite quadrature of the sympy derivatives (n <= 2)."""
-    x, w = He.hermegauss(points)
-    w = w / math.sqrt(2 * math.pi)
-    grids = np.meshgrid(*([x] * len(gens)), indexing="ij")
-    weights = np.ones_like(grids[0])
-    for gw in np.meshgrid(*([w] * len(gens)), indexing="ij"):
-        weights = weights * gw
+    grids, weights = gauss_hermite_grid(len(gens), points)
     total = 0.0
     for comp in h:
         for gvar in gens:

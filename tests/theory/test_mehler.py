@@ -9,11 +9,11 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.theory.gauss_hermite import gauss_hermite_grid
 from theory.hermite import NOISE_SCALE, RHO, hermite_he, hermite_multi, latent_symbols
 from theory.mehler import mehler_residual, next_state_polynomial, ou_conditional_expectation, reduce_noise_scale
 
-X, W = He.hermegauss(30)
-W = W / math.sqrt(2 * math.pi)
+(X,), W = gauss_hermite_grid(1, 30)
 
 
 def _quadrature_conditional(k, rho, z):
@@ -43,8 +43,7 @@ def test_multivariate_conditional_matches_tensor_quadrature():
     alpha = (3, 2)
     exact = ou_conditional_expectation(hermite_multi(alpha, g), g)
     value = float(exact.as_expr().subs({g[0]: z[0], g[1]: z[1], RHO: sp.Rational(7, 10)}))
-    e1, e2 = np.meshgrid(X, X, indexing="ij")
-    ww = np.outer(W, W)
+    (e1, e2), ww = gauss_hermite_grid(2, 30)
     integrand = He.hermeval(rho * z[0] + s * e1, [0, 0, 0, 1]) * He.hermeval(rho * z[1] + s * e2, [0, 0, 1])
     assert abs(value - float(np.sum(ww * integrand))) < 1e-10
 
