@@ -67,6 +67,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer cases and repeats")
     ap.add_argument("--csv", default=None, help="also write the table as CSV here")
+    # chaospy's side of (dim 3, degree 20) did not finish within 8 minutes on a 2-core machine
+    ap.add_argument("--with-3d-20", action="store_true", help="also run dim 3 at degree 20 (chaospy: many minutes)")
     args = ap.parse_args(argv)
 
     from numerics.spectrum import hermite_spectrum
@@ -75,7 +77,9 @@ def main(argv=None) -> int:
     hermite_spectrum(np.tanh, 1, 3)
     hermite_spectrum(lambda z: z, 9, 2, seed=0, n_samples=400)
 
-    cases = [(1, 5), (1, 10), (1, 20), (2, 5), (2, 10), (2, 20), (3, 5), (3, 10), (3, 20)]
+    cases = [(1, 5), (1, 10), (1, 20), (2, 5), (2, 10), (2, 20), (3, 5), (3, 10)]
+    if args.with_3d_20:
+        cases.append((3, 20))
     if args.quick:
         cases = [(1, 10), (2, 10), (3, 5)]
     repeat = 2 if args.quick else 3
@@ -86,7 +90,7 @@ def main(argv=None) -> int:
         name, h = _maps()[dim]
         q = degree + 1 + (degree + 1) // 2  # exact for h·h_α up to coordinate degree ~2D; same rule for both
         t_ours, spec = _best_of(lambda: hermite_spectrum(h, dim, degree, method="quadrature", n_samples=q**dim), repeat)
-        t_cp, (expansion, coef) = _best_of(_chaospy_energies(h, dim, degree, q), 1 if dim == 3 and degree >= 20 else repeat)
+        t_cp, (expansion, coef) = _best_of(_chaospy_energies(h, dim, degree, q), 1 if dim == 3 and degree >= 10 else repeat)
         e_cp = _chaospy_degree_energy(expansion, coef, dim, degree)
         diff = float(np.abs(e_cp - spec.energy).max())
         rows.append({"dim": dim, "degree": degree, "nodes_per_axis": q, "map": name, "chaospy_s": t_cp,
