@@ -14,9 +14,10 @@ for a non-Gaussian law it grows like B.
 
 The alignment term is the population alignment loss itself, ``L = E||h(z) − h(z')||²``
 (summed over the m coordinates). With ``h = cQz`` the LeJEPA objective
-``λ·SIGReg + (1 − λ)·L`` is minimised near ``c = 1 − (1 − λ) 2m(1 − ρ) / (λ B S''(1))`` with
-``S''(1) ≈ 0.48`` for the default quadrature (B counts both views): λ = 0.08, B = 512,
-ρ = 0.95, m = 2 give ``c ≈ 0.97``; λ = 0.01 gives ``c ≈ 0.86`` (measured: 0.89). The
+``λ·SIGReg + (1 − λ)·L`` is minimised near ``c = λBS'' / (λBS'' + (1 − λ) 4m(1 − ρ))``, where
+``S(c) ≈ S''(c − 1)²/2`` is the population statistic per sample, ``S'' ≈ 0.48`` for the
+default quadrature and B counts both views: λ = 0.08, B = 512, ρ = 0.95, m = 2 give
+``c ≈ 0.98`` (measured after the ramp: 0.97); λ = 0.01 gives ``c ≈ 0.86`` (measured: 0.89). The
 authors' λ = 1e−3 with their normalisation (alignment divided by 4m) corresponds to λ ≈ 0.008
 here and leaves ``c ≈ 0.8``.
 """
