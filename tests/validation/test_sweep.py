@@ -399,3 +399,18 @@ def test_cli_list_and_dry_run(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "16 runs, all configs valid" in text and text.count("pending") == 16
     assert not (tmp_path / "o").exists()
+
+
+def test_local_workers_see_the_gpus_a_cuda_run_needs(tmp_path, monkeypatch):
+    # submitit's local executor sets CUDA_VISIBLE_DEVICES="" for a job without gpus_per_node
+    import submitit
+
+    from validation.sweep.backends import _local_gpu_parameters
+
+    assert _local_gpu_parameters([("a", {"device": "cpu"})]) == {}
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "2,3")
+    params = _local_gpu_parameters([("a", {"device": "cpu"}), ("b", {"device": "cuda"})])
+    assert params == {"gpus_per_node": 2, "visible_gpus": [2, 3]}
+    ex = submitit.LocalExecutor(folder=str(tmp_path))
+    ex.update_parameters(timeout_min=1, **params)
+    assert ex.parameters["gpus_per_node"] == 2 and list(ex.parameters["visible_gpus"]) == [2, 3]

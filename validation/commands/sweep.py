@@ -8,7 +8,7 @@ HELP = "run a sweep of training runs (a TOML/YAML config or a shipped sweep's na
 
 def add_arguments(p) -> None:
     p.add_argument("config", nargs="?", help="a sweep config file (.toml, .yaml) or the name of a shipped sweep")
-    p.add_argument("--out", default=None, help="results folder (default: ./sweeps/<name>-<profile>)")
+    p.add_argument("--out", default=None, help="results folder (default: ./runs/<name>-<profile>)")
     p.add_argument("--profile", default="quick", help="quick (fits a laptop) or paper (the authors' grid)")
     p.add_argument("--backend", default="local", help="local (processes on this machine) or slurm")
     p.add_argument("--jobs", type=int, default=None, help="parallel local runs (default: number of cores)")
@@ -56,7 +56,7 @@ def run(args) -> int:
             raise ValueError(f"--{next(iter(given)).replace('_', '-')} is a SLURM option; add --backend slurm")
         slurm = SlurmOptions(**given)
     spec = load_sweep(args.config, profile=args.profile)
-    out = Path(args.out) if args.out is not None else Path("sweeps") / f"{spec.name}-{spec.profile}"
+    out = Path(args.out) if args.out is not None else Path("runs") / f"{spec.name}-{spec.profile}"
 
     if args.dry_run:
         runs = spec.runs()

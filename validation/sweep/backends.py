@@ -192,6 +192,31 @@ def _cancel(jobs) -> None:
             pass
 
 
+def _local_gpu_parameters(items: Sequence[tuple[str, dict]]) -> dict:
+    """Let local workers see this machine's GPUs when a run asks for ``device = "cuda"``.
+
+    submitit's local executor sets ``CUDA_VISIBLE_DEVICES`` for every job it starts, to the
+    empty string unless ``gpus_per_node`` is given: left alone, it would hide every GPU from
+    the workers. All workers share the GPUs visible here (a CUDA_VISIBLE_DEVICES list of
+    indices is kept as is).
+    """
+    if not any(cfg.get("device") == "cuda" for _, cfg in items):
+        return {}
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if visible is not None and visible.strip():
+        try:
+            ids = [int(x) for x in visible.split(",") if x.strip()]
+        except ValueError:  # GPU UUIDs: submitit only takes indices, so keep the first device
+            ids = [0]
+        return {"gpus_per_node": len(ids), "visible_gpus": ids}
+    import torch
+
+    count = torch.cuda.device_count()
+    if count == 0:
+        raise ValueError("device 'cuda' was requested but torch sees no CUDA device on this machine")
+    return {"gpus_per_node": count}
+
+
 def run_local(out: Path, session: Path, items: Sequence[tuple[str, dict]], *, jobs: int,
               runner: worker.Runner | None, on_poll: Callable[[Monitor, int], None],
               save_arrays: bool = False) -> None:
@@ -203,7 +228,7 @@ def run_local(out: Path, session: Path, items: Sequence[tuple[str, dict]], *, jo
     n_workers = min(jobs, len(items))
     threads = max(1, available_cores() // n_workers)
     ex = submitit.LocalExecutor(folder=str(session / "submitit"))
-    ex.update_parameters(timeout_min=LOCAL_TIMEOUT_MIN)
+    ex.update_parameters(timeout_min=LOCAL_TIMEOUT_MIN, **_local_gpu_parameters(items))
     monitor = Monitor(out, [rid for rid, _ in items])
     job_list = []
     try:

@@ -182,7 +182,10 @@ def local_worker(out: str, claims_dir: str, items: Sequence[tuple[str, dict]], *
         _watch(watch_pid)
     limit_threads(threads)
     if runner is None:
-        # pay the trainer's imports (torch, numerics) once, outside every run's own timing
+        # pay the trainer's imports once, outside every run's own timing: torch, numerics, and
+        # torch._dynamo, which torch imports lazily when the first optimiser is built
+        import torch._dynamo  # noqa: F401
+
         import validation.trainer  # noqa: F401
     claims = Path(claims_dir)
     ran = []
