@@ -40,20 +40,12 @@ from dataclasses import dataclass
 import mpmath
 import numpy as np
 
-from numerics.latents import LatentLaw, latent_law
+from numerics.latents import LatentLaw, as_law
 from theory.validate import check_int, check_rho
 
 __all__ = ["AR1Operator", "ar1_galerkin", "AR1_LAWS", "uniform_backward_witness"]
 
 AR1_LAWS = ("gaussian", "laplace", "uniform")
-
-
-def _as_law(law) -> LatentLaw:
-    if isinstance(law, LatentLaw):
-        return law
-    if isinstance(law, str):
-        return latent_law(law)
-    raise ValueError(f"law must be a LatentLaw or a law name, got {law!r}")
 
 
 def _chain_kind(law: LatentLaw) -> str:
@@ -158,7 +150,7 @@ def ar1_galerkin(law, rho: float, degree: int = 12) -> AR1Operator:
     Raises ``ValueError`` for a law without an exact chain (listing those with one), ``rho``
     outside (0, 1) or, for the uniform law, ``rho`` not of the form ``1/k``.
     """
-    law = _as_law(law)
+    law = as_law(law)
     rho = float(check_rho(rho))
     degree = check_int(degree, "degree", 1, 30)
     kind = _chain_kind(law)

@@ -36,7 +36,7 @@ from scipy import special, stats
 
 from theory.validate import check_choice, check_int, check_positive
 
-__all__ = ["LATENT_LAWS", "LatentLaw", "latent_law"]
+__all__ = ["LATENT_LAWS", "LatentLaw", "as_law", "latent_law"]
 
 LATENT_LAWS = ("gaussian", "gennorm", "laplace", "uniform", "logistic", "student_t", "gaussian_mixture")
 
@@ -348,3 +348,12 @@ def latent_law(name: str, **params) -> LatentLaw:
     p = _validate_params(name, params)
     dist, scale = _build(name, p)
     return LatentLaw(name=name, param_items=tuple(sorted(p.items())), _dist=dist, scale=scale)
+
+
+def as_law(law) -> LatentLaw:
+    """``law`` itself if it is a :class:`LatentLaw`, else the law of that name with default parameters."""
+    if isinstance(law, LatentLaw):
+        return law
+    if isinstance(law, str):
+        return latent_law(law)
+    raise ValueError(f"law must be a LatentLaw or a law name, got {law!r}")

@@ -52,21 +52,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg import eigh, eigh_tridiagonal
 
-from numerics.latents import LatentLaw, latent_law
+from numerics.latents import LatentLaw, as_law
 from theory.validate import check_choice, check_int, check_positive
 
 __all__ = ["FirstEigenpair", "SpectralClass", "first_eigenpair", "spectral_class", "eigenvalue_drift"]
 
 METHODS = ("finite_volume", "galerkin")
 DRIFT_TAIL_MASSES = (1e-4, 1e-6, 1e-8, 1e-10, 1e-12)
-
-
-def _as_law(law) -> LatentLaw:
-    if isinstance(law, LatentLaw):
-        return law
-    if isinstance(law, str):
-        return latent_law(law)
-    raise ValueError(f"law must be a LatentLaw or a law name, got {law!r}")
 
 
 @dataclass(frozen=True)
@@ -91,7 +83,7 @@ class SpectralClass:
 
 def spectral_class(law, K: float = 1.0) -> SpectralClass:
     """Classify the spectrum of ``K(f'' + s f')`` for ``law`` (see the module docstring)."""
-    law = _as_law(law)
+    law = as_law(law)
     K = check_positive(K, "K")
     name, p = law.name, law.params
     if name == "uniform":
@@ -243,7 +235,7 @@ def eigenvalue_drift(law, K: float = 1.0, *, n_cells: int = 2000,
     (towards the edge of the continuous spectrum) when it is not. A compactly supported law
     has one domain, so its entries repeat.
     """
-    law = _as_law(law)
+    law = as_law(law)
     K = check_positive(K, "K")
     n_cells = check_int(n_cells, "n_cells", 50, 10**6)
     return tuple(K * _finite_volume(law, float(t), n_cells)[0] for t in tail_masses)
@@ -265,7 +257,7 @@ def first_eigenpair(law, K: float = 1.0, *, method: str = "finite_volume", n_cel
     the mass, reflecting ends) or ``"galerkin"`` (orthonormal polynomials of ``p`` up to
     ``degree``). See the module docstring for how ``has_gap`` is decided.
     """
-    law = _as_law(law)
+    law = as_law(law)
     K = check_positive(K, "K")
     check_choice(method, "method", METHODS)
     n_cells = check_int(n_cells, "n_cells", 50, 10**6)

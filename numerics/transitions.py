@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from numerics.latents import LatentLaw, _as_rng, latent_law
+from numerics.latents import LatentLaw, _as_rng, as_law
 from numerics.twosample import TwoSampleResult, energy_test
 from theory.validate import check_choice, check_int, check_rho
 
@@ -54,21 +54,13 @@ TRANSITIONS = ("ou", "authors", "ar1", "langevin")
 _TAU_MAX = 0.15  # MALA sub-step size cap: keeps acceptance high so the chain mixes like the diffusion
 
 
-def _as_law(law) -> LatentLaw:
-    if isinstance(law, LatentLaw):
-        return law
-    if isinstance(law, str):
-        return latent_law(law)
-    raise ValueError(f"law must be a LatentLaw or a law name, got {law!r}")
-
-
 def _is_laplace(law: LatentLaw) -> bool:
     return law.name == "laplace" or (law.name == "gennorm" and law.params["alpha"] == 1.0)
 
 
 def available_transitions(law) -> tuple[str, ...]:
     """The transitions that exist for ``law`` (``ar1`` only where an exact chain is known)."""
-    law = _as_law(law)
+    law = as_law(law)
     out = []
     if law.is_gaussian:
         out.append("ou")
@@ -181,7 +173,7 @@ def langevin_kernel(law, rho: float, *, pilot_pairs: int = 4000, seed: int = 0) 
     The achieved correlation is reported (``pilot_corr``), never assumed; exact invariance of
     ``p`` does not depend on the calibration.
     """
-    law = _as_law(law)
+    law = as_law(law)
     rho = float(check_rho(rho))
     pilot_pairs = check_int(pilot_pairs, "pilot_pairs", 100, 10**7)
     seed = check_int(seed, "seed", 0)
@@ -213,7 +205,7 @@ def sample_pairs(law, transition: str, rho: float, n_pairs: int, dim: int = 1, s
     named in the module table. Raises ``ValueError`` for ``rho`` outside (0, 1), a transition
     the law does not have (listing those it has), or ``rho`` not ``1/k`` for the uniform chain.
     """
-    law = _as_law(law)
+    law = as_law(law)
     rho = float(check_rho(rho))
     _check_transition(law, transition, rho)
     n_pairs = check_int(n_pairs, "n_pairs", 1)
@@ -276,7 +268,7 @@ def population_energy_defect(law, transition: str, rho: float, *, n_grid: int = 
     Returns ``None`` for ``langevin``, whose one-step law has no closed form: its defect is only
     measured by sampling.
     """
-    law = _as_law(law)
+    law = as_law(law)
     rho = float(check_rho(rho))
     _check_transition(law, transition, rho)
     n_grid = check_int(n_grid, "n_grid", 101)
@@ -338,7 +330,7 @@ class StationarityDefect:
 def stationarity_defect(law, transition: str, rho: float, *, n_pairs: int = 3000, permutations: int = 200,
                         seed: int = 0) -> StationarityDefect:
     """Measure the stationarity defect of ``transition`` for ``law`` (1-D pairs)."""
-    law = _as_law(law)
+    law = as_law(law)
     rho = float(check_rho(rho))
     n_pairs = check_int(n_pairs, "n_pairs", 20, 12_000)
     z, zn = sample_pairs(law, transition, rho, n_pairs, 1, seed=seed)

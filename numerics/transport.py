@@ -21,7 +21,7 @@ import numpy as np
 from scipy.special import ndtri
 from scipy.stats import ortho_group
 
-from numerics.latents import LatentLaw, _as_rng, latent_law
+from numerics.latents import _as_rng, as_law
 from numerics.transitions import _normal_nodes, quantile_coupling, sample_pairs
 from numerics.twosample import TwoSampleResult, gaussian_energy_test
 from theory.validate import check_int, check_rho
@@ -36,21 +36,13 @@ __all__ = [
 ]
 
 
-def _as_law(law) -> LatentLaw:
-    if isinstance(law, LatentLaw):
-        return law
-    if isinstance(law, str):
-        return latent_law(law)
-    raise ValueError(f"law must be a LatentLaw or a law name, got {law!r}")
-
-
 def gaussian_transport(law, z) -> np.ndarray:
     """``T(z) = Φ⁻¹(F(z))``, through the survival function above the median (tail accuracy).
 
     Outside the support of ``p`` (possible for the uniform under the authors' channel) ``T``
     is ``±inf``: the transport is only defined on the support.
     """
-    law = _as_law(law)
+    law = as_law(law)
     z = np.asarray(z, dtype=float)
     med = float(law.ppf(0.5))
     with np.errstate(divide="ignore"):
@@ -59,7 +51,7 @@ def gaussian_transport(law, z) -> np.ndarray:
 
 def transport_r2(law) -> float:
     """``corr(z, Φ⁻¹(F(z)))²`` for the unit-variance ``law`` (3/π for the uniform, 1 for the Gaussian)."""
-    law = _as_law(law)
+    law = as_law(law)
     y, w = _normal_nodes(n_panels=400, order=8, y_max=9.0)
     z = quantile_coupling(law, y)
     w = w / w.sum()
@@ -92,7 +84,7 @@ class TransportAlignment:
 
 def transport_alignment(law, transition: str, rho: float, *, n_pairs: int = 20_000, seed: int = 0) -> TransportAlignment:
     """Monte Carlo alignment loss of ``T = Φ⁻¹∘F`` under ``transition`` (1-D pairs)."""
-    law = _as_law(law)
+    law = as_law(law)
     n_pairs = check_int(n_pairs, "n_pairs", 10)
     rho = float(check_rho(rho))
     z, zn = sample_pairs(law, transition, rho, n_pairs, 1, seed=seed)
@@ -139,7 +131,7 @@ class RotatedGaussianity:
 def rotated_gaussianity(law, dim: int = 2, *, n_samples: int = 1500, permutations: int = 200,
                         seed: int = 0) -> RotatedGaussianity:
     """Is ``Qz`` N(0, I)? ``z`` has ``dim`` iid coordinates of ``law``; ``Q`` is Haar on O(dim)."""
-    law = _as_law(law)
+    law = as_law(law)
     dim = check_int(dim, "dim", 1, 1024)
     n_samples = check_int(n_samples, "n_samples", 10, 6000)
     rng = _as_rng(seed)

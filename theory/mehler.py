@@ -30,7 +30,7 @@ def reduce_noise_scale(p: sp.Poly, s: sp.Symbol = NOISE_SCALE, rho: sp.Symbol = 
     gens = tuple(p.gens)
     if s not in gens or rho not in gens:
         raise ValueError(f"p must have generators {s} and {rho}, got {gens}")
-    si, ri = gens.index(s), gens.index(rho)
+    si = gens.index(s)
     rest = tuple(g for g in gens if g != s)
     one_minus = sp.Poly(1 - rho**2, *rest, domain=p.domain)
     by_power: dict[int, dict] = {}
