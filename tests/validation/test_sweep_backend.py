@@ -82,7 +82,7 @@ def test_a_sweep_killed_midway_resumes_without_losing_or_redoing_a_run(tmp_path,
     from validation.cli import main
 
     cfg = tmp_path / "kill.yaml"
-    settings = {**TINY, "steps": 150, "eval_every": 150}
+    settings = {**TINY, "steps": 100, "eval_every": 100}
     cfg.write_text("name: kill\nfixed:\n" + "".join(f"  {k}: {v}\n" for k, v in settings.items())
                    + "axes:\n  seed: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n")
     out = tmp_path / "out"
@@ -125,7 +125,7 @@ def test_a_sweep_killed_midway_resumes_without_losing_or_redoing_a_run(tmp_path,
     assert main(["collect", str(out), "--out", str(tmp_path / "t.csv")]) == 0
     assert "10 runs (10 ok)" in capsys.readouterr().out
     table = pd.read_csv(tmp_path / "t.csv")
-    assert sorted(table["seed"]) == list(range(10)) and set(table["steps"]) == {150}
+    assert sorted(table["seed"]) == list(range(10)) and set(table["steps"]) == {100}
 
 
 def failing_on_odd_seeds(config):
