@@ -67,9 +67,17 @@ def run(args) -> int:
             print(f"  {r.run_id}  {rec['status'] if rec else 'pending':<8}  {point}")
         return 0
 
-    result = run_sweep(spec, out, backend=args.backend, jobs=args.jobs, retry_failed=args.retry_failed,
-                       progress=not args.no_progress, profile=args.profile, slurm=slurm,
-                       save_arrays=args.save_arrays)
+    try:
+        result = run_sweep(spec, out, backend=args.backend, jobs=args.jobs, retry_failed=args.retry_failed,
+                           progress=not args.no_progress, profile=args.profile, slurm=slurm,
+                           save_arrays=args.save_arrays)
+    except KeyboardInterrupt:
+        import sys
+
+        done = len(list(store.runs_dir(out).glob("*.json"))) if store.runs_dir(out).is_dir() else 0
+        print(f"\ninterrupted: {done} run records are in {out}/runs, complete; run the same command again "
+              "to resume where it stopped", file=sys.stderr)
+        return 130
     c = result.counts
     print(f"sweep {result.name} [{result.profile}]: {c['total']} runs: {c['ok']} ok, {c['failed']} failed, "
           f"{c['diverged']} diverged ({c['ran']} run now, {c['reused']} already in the store) "
