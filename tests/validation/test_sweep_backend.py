@@ -7,13 +7,12 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import cloudpickle
 import pandas as pd
 import pytest
 
-from validation.sweep import collect, load_sweep, run_sweep, write_csv
+from validation.sweep import collect, run_sweep, write_csv
 from validation.sweep import store
 from validation.sweep.worker import _alive
 
