@@ -29,6 +29,7 @@ from theory.validate import check_choice, check_int, check_positive, check_rho
 MIXINGS = ("spiral", "banana", "sinusoid", "coupling", "mlp", "identity")
 MIXINGS_2D = ("spiral", "banana", "sinusoid")
 ENCODERS = ("mlp", "matched", "linear")
+MATCHED_INITS = ("identity", "random")
 OBJECTIVES = ("lejepa", "whitening", "infonce")
 SCHEDULES = ("constant", "cosine", "constant-cosine")
 DEVICES = ("cpu", "cuda")
@@ -64,7 +65,8 @@ class TrainConfig:
     ``transition`` with correlation ``rho``, observed through ``mixing`` (its random parts
     drawn from ``mixing_seed``; ``mixing_layers`` coupling or MLP layers).
     Learner: ``encoder`` (``width`` × ``depth`` for the MLP, ``encoder_layers`` for the matched
-    inverse coupling, default ``mixing_layers``) with output dimension ``m``; objective
+    inverse coupling, default ``mixing_layers``, started as the identity map unless
+    ``matched_init="random"``, see ``validation.encoders``) with output dimension ``m``; objective
     ``λ·SIGReg + (1 − λ)·alignment`` (``lejepa``), ``λ·||Cov − I||_F² + (1 − λ)·alignment``
     (``whitening``) or Gaussian-kernel InfoNCE with bandwidth ``sigma`` (``infonce``).
     SIGReg uses ``n_slices`` directions and ``n_knots`` trapezoid knots on ``[0, t_max]``.
@@ -97,6 +99,7 @@ class TrainConfig:
     width: int = 128
     depth: int = 3
     encoder_layers: int | None = None
+    matched_init: str = "identity"
     mixing_layers: int = 4
     mixing_seed: int = 1337
     n_slices: int = 16
@@ -118,6 +121,7 @@ class TrainConfig:
         self._check_world()
         check_choice(self.schedule, "schedule", SCHEDULES)
         check_choice(self.device, "device", DEVICES)
+        check_choice(self.matched_init, "matched_init", MATCHED_INITS)
         if not isinstance(self.latent_params, Mapping):
             raise ValueError(f"latent_params must be a mapping such as {{'alpha': 0.5}}, got {self.latent_params!r}")
         object.__setattr__(self, "latent_params", {str(k): v for k, v in sorted(self.latent_params.items())})

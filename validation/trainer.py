@@ -240,7 +240,8 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
     world = World(config.latent, config.latent_params, config.transition, config.n, config.rho)
     mixing = make_mixing(config.mixing, config.n, n_layers=config.mixing_layers, seed=config.mixing_seed).to(device)
     encoder = make_encoder(config.encoder, config.n, config.out_dim, width=config.width, depth=config.depth,
-                           n_layers=config.n_encoder_layers, seed=config.seed).to(device)
+                           n_layers=config.n_encoder_layers, seed=config.seed,
+                           matched_init=config.matched_init).to(device)
     objective = Objective(config.objective, lam=config.lam, n_slices=config.n_slices, n_knots=config.n_knots,
                           t_max=config.t_max, sigma=config.sigma, m=config.out_dim, device=device)
     opt = torch.optim.AdamW(encoder.parameters(), lr=config.lr, weight_decay=config.weight_decay)

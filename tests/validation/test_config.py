@@ -41,6 +41,7 @@ def test_unknown_key_is_named_with_the_valid_keys():
     ({"latent": "gennorm", "latent_params": {"alpha": 0.5}}, "transition 'ou' does not exist"),
     ({"lam_ramp_start": 0.9, "lam_ramp_end": 0.5}, "lam_ramp_end must be >= lam_ramp_start"),
     ({"steps": 0}, "steps must be >= 1"),
+    ({"matched_init": "zeros"}, "matched_init 'zeros'; valid choices: identity, random"),
 ])
 def test_bad_input_is_a_value_error_naming_the_parameter(kwargs, pattern):
     with pytest.raises(ValueError, match=pattern):
