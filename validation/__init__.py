@@ -1,27 +1,30 @@
 """The empirical side: torch trainer, experiments and sweeps, figures, the report and the CLI.
 
-``validation.TrainConfig`` and ``validation.train`` are looked up lazily so that the CLI
-starts without importing torch.
+``validation.TrainConfig``, ``validation.train``, ``validation.run_sweep``, ``validation.collect``
+and ``validation.load_trained_map`` are imported on first use, so the CLI starts without torch.
 """
 
 from __future__ import annotations
 
 import importlib
 
-# a submodule must not share its name with a function exported here (``validation.train``)
-_SUBMODULES = ("config", "trainer", "sweep")
+# a submodule must not share its name with an export (``validation.train`` is the function)
+_EXPORTS = {
+    "TrainConfig": "config",
+    "train": "trainer", "TrainResult": "trainer", "TrainingDiverged": "trainer",
+    "run_sweep": "sweep", "collect": "sweep", "SweepResult": "sweep",
+    "load_trained_map": "trained",
+}
+
+__all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str):
-    if name.startswith("_"):
-        raise AttributeError(name)
-    for sub in _SUBMODULES:
-        try:
-            mod = importlib.import_module(f"validation.{sub}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"validation.{sub}":
-                continue
-            raise
-        if hasattr(mod, name) and name != sub:
-            return getattr(mod, name)
-    raise AttributeError(f"module 'validation' has no attribute {name!r}")
+    sub = _EXPORTS.get(name)
+    if sub is None:
+        raise AttributeError(f"module 'validation' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"validation.{sub}"), name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -1,0 +1,28 @@
+"""The documented top-level names of numerics and validation resolve to the right objects."""
+
+import importlib
+
+import pytest
+
+import numerics
+import validation
+
+
+@pytest.mark.parametrize("pkg", [numerics, validation], ids=["numerics", "validation"])
+def test_every_export_resolves_and_is_not_shadowed_by_a_submodule(pkg):
+    for name in pkg.__all__:
+        obj = getattr(pkg, name)
+        assert not isinstance(obj, type(importlib)), f"{pkg.__name__}.{name} resolved to a module"
+        assert name in dir(pkg)
+
+
+def test_unknown_names_raise_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        numerics.nope  # noqa: B018
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        validation.nope  # noqa: B018
+
+
+def test_train_is_the_function_even_after_the_trainer_module_is_imported():
+    importlib.import_module("validation.trainer")
+    assert callable(validation.train) and validation.train.__name__ == "train"
