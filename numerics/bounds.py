@@ -15,6 +15,13 @@ from a nonparametric bootstrap over the pairs (standard errors and percentile in
 If ``E h ≠ 0`` the error is measured on ``h`` itself and the bound gets ``||E h||²`` added:
 ``E||h − Qz||² = E||(h − E h) − Qz||² + ||E h||²`` because ``E z = 0``.
 
+The plug-in ε is biased upwards by the sampling noise of the covariance: for an exact rotation
+of a Gaussian ``E ε̂² ≈ m(m + 1)/N`` (``m = 64, N = 4096``: ε̂ ≈ 1.0 although ε = 0).
+``epsilon_sq_unbiased`` removes that bias by splitting the samples into two independent halves
+with unbiased covariances ``S_1, S_2``: ``E tr((S_1 − I)(S_2 − I)) = ||Cov h − I||_F² = ε²``
+exactly, averaged over random splits; it can come out negative when ε is small.
+``BoundEstimate.epsilon_debiased`` is ``sqrt(max(that, 0))``; the bound keeps the plug-in ε.
+
 The polar factor is exact (one SVD); for ``m > n`` it is the ``m × n`` matrix with
 orthonormal columns closest to ``M``. numpy only.
 """
@@ -29,7 +36,8 @@ import numpy as np
 from theory.validate import check_int, check_positive, check_rho
 
 __all__ = [
-    "BoundEstimate", "approximate_identifiability", "bound_value", "polar_factor", "spectral_gap",
+    "BoundEstimate", "approximate_identifiability", "bound_value", "epsilon_sq_unbiased", "polar_factor",
+    "spectral_gap",
 ]
 
 
@@ -58,6 +66,30 @@ def polar_factor(M: np.ndarray) -> np.ndarray:
     return U @ Vt
 
 
+def epsilon_sq_unbiased(h, *, n_splits: int = 16, seed: int | None = 0) -> float:
+    """Unbiased estimate of ``ε² = ||Cov h − I||_F²`` from i.i.d. rows of ``h`` (N, m), N >= 4.
+
+    Each split draws two disjoint random halves with unbiased (``N_k − 1``) covariances
+    ``S_1, S_2``; being independent, ``E tr((S_1 − I)(S_2 − I)) = tr((Cov h − I)²)``. The
+    result is the mean over ``n_splits`` splits (still unbiased, less variance than one).
+    """
+    h = _as_samples(h, "h")
+    N, m = h.shape
+    if N < 4:
+        raise ValueError(f"h must have at least 4 rows for two halves with a covariance each, got {N}")
+    n_splits = check_int(n_splits, "n_splits", 1)
+    rng = np.random.default_rng(seed)
+    eye = np.eye(m)
+    total = 0.0
+    for _ in range(n_splits):
+        perm = rng.permutation(N)
+        a, b = h[perm[: N // 2]], h[perm[N // 2: 2 * (N // 2)]]
+        S1 = np.cov(a, rowvar=False, ddof=1).reshape(m, m) - eye
+        S2 = np.cov(b, rowvar=False, ddof=1).reshape(m, m) - eye
+        total += float(np.sum(S1 * S2))                       # tr(S1 S2) for symmetric matrices
+    return total / n_splits
+
+
 @dataclass(frozen=True)
 class BoundEstimate:
     """Sample estimates of the quantities of Prop 4.3, with bootstrap uncertainty.
@@ -65,7 +97,8 @@ class BoundEstimate:
     ``error`` is ``E||h − Qz||²`` (the Procrustes MSE) measured on the samples; ``bound`` is
     ``D + (ε + D)² + ||E h||²``; ``holds`` compares the two point estimates. ``stderr`` and
     ``interval`` map each of ``epsilon, delta, D, bound, error`` to its bootstrap standard
-    error and percentile interval at level ``confidence``.
+    error and percentile interval at level ``confidence``. ``epsilon_sq_unbiased`` and
+    ``epsilon_debiased`` are the split-sample estimates of ε² and ε (module docstring).
     """
 
     rho: float
@@ -84,6 +117,8 @@ class BoundEstimate:
     n_bootstrap: int
     stderr: Mapping[str, float] = field(default_factory=dict)
     interval: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    epsilon_sq_unbiased: float = float("nan")
+    epsilon_debiased: float = float("nan")
 
     @property
     def holds_with_margin(self) -> bool:
@@ -100,6 +135,7 @@ class BoundEstimate:
             "Q": [list(row) for row in self.Q], "holds": bool(self.holds),
             "confidence": self.confidence, "n_bootstrap": self.n_bootstrap,
             "stderr": dict(self.stderr), "interval": {k: list(v) for k, v in self.interval.items()},
+            "epsilon_sq_unbiased": self.epsilon_sq_unbiased, "epsilon_debiased": self.epsilon_debiased,
         }
         return out
 
@@ -198,6 +234,8 @@ def approximate_identifiability(
             interval[key] = (float(np.quantile(d, lo_q)), float(np.quantile(d, hi_q)))
 
     value = {k: float(v) for k, v in full.items() if k != "Q"}
+    # centred on the sample mean: ε concerns Cov h, the mean enters the bound separately
+    eps_sq = epsilon_sq_unbiased(hz, seed=seed) if N >= 4 else float("nan")
     Q = full["Q"]
     return BoundEstimate(
         rho=rho,
@@ -216,4 +254,6 @@ def approximate_identifiability(
         n_bootstrap=n_bootstrap,
         stderr=stderr,
         interval=interval,
+        epsilon_sq_unbiased=eps_sq,
+        epsilon_debiased=float(np.sqrt(max(eps_sq, 0.0))) if np.isfinite(eps_sq) else float("nan"),
     )

@@ -187,6 +187,8 @@ def evaluate(encoder, mixing, z, z_next, x, x_next, config: TrainConfig, *, fina
         "mcc": mcc(zn, h),
         "procrustes_mse": est.error,
         "epsilon": est.epsilon,
+        # split-sample estimate without the plug-in's upward m/√N-sized bias (numerics.bounds)
+        "epsilon_debiased": est.epsilon_debiased,
         "delta": est.delta,
         "D": est.D,
         "bound": est.bound,

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numerics.bounds import approximate_identifiability, bound_value, polar_factor, spectral_gap
+from numerics.bounds import (approximate_identifiability, bound_value, epsilon_sq_unbiased, polar_factor,
+                             spectral_gap)
 
 
 def rotation(theta):
@@ -140,3 +141,49 @@ def test_bad_input_is_a_value_error():
         approximate_identifiability(z, z[:, :1], zn[:, :1], 0.9)
     with pytest.raises(ValueError, match="epsilon"):
         bound_value(-0.1, 0.0, 0.5)
+
+
+def plug_in_eps_sq_mean(m, N):
+    """``E||S_N − I||_F²`` for N i.i.d. N(0, I_m) rows, ``S_N = W/N`` with ``W ~ Wishart_m(N − 1, I)``:
+    off-diagonal ``E S_ij² = (N − 1)/N²``, diagonal ``Var + bias² = 2(N − 1)/N² + 1/N²``."""
+    return (m * (m + 1) * (N - 1) + m) / N ** 2
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.2])
+def test_split_sample_eps_sq_is_unbiased_where_the_plug_in_is_not(scale):
+    m, N, reps = 8, 200, 300
+    rng = np.random.default_rng(11)
+    Q = np.linalg.qr(rng.standard_normal((m, m)))[0]
+    truth = m * (scale ** 2 - 1) ** 2                      # ||s²I − I||_F²
+    plug, unb = [], []
+    for r in range(reps):
+        h = scale * rng.standard_normal((N, m)) @ Q.T
+        c = h - h.mean(0)
+        plug.append(np.sum((c.T @ c / N - np.eye(m)) ** 2))
+        unb.append(epsilon_sq_unbiased(h, n_splits=4, seed=r))
+    plug, unb = np.array(plug), np.array(unb)
+    se = unb.std(ddof=1) / math.sqrt(reps)
+    assert abs(unb.mean() - truth) < 4 * se
+    if scale == 1.0:
+        # the plug-in's mean is the Wishart closed form, far above the truth 0
+        assert plug.mean() == pytest.approx(plug_in_eps_sq_mean(m, N), rel=4 * plug.std(ddof=1) / math.sqrt(reps) / plug.mean())
+        assert plug.mean() - truth > 10 * se
+
+
+def test_debiased_epsilon_of_a_64d_rotation_is_near_zero():
+    rho, m, N = 0.95, 64, 4096
+    z, zn = ou_pairs(N, rho, 3, n=m)
+    Q = np.linalg.qr(np.random.default_rng(4).standard_normal((m, m)))[0]
+    est = approximate_identifiability(z, z @ Q.T, zn @ Q.T, rho, n_bootstrap=0)
+    # plug-in: sqrt(E ε̂²) = 1.008 by the Wishart closed form; truth ε = 0
+    assert est.epsilon == pytest.approx(math.sqrt(plug_in_eps_sq_mean(m, N)), abs=0.05)
+    assert est.epsilon_debiased < 0.3
+    assert abs(est.epsilon_sq_unbiased) < 0.1
+    assert est.to_dict()["epsilon_debiased"] == est.epsilon_debiased
+
+
+def test_eps_sq_unbiased_bad_input():
+    with pytest.raises(ValueError, match="at least 4 rows"):
+        epsilon_sq_unbiased(np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="n_splits"):
+        epsilon_sq_unbiased(np.zeros((10, 2)), n_splits=0)
