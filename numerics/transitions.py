@@ -59,7 +59,12 @@ def _is_laplace(law: LatentLaw) -> bool:
 
 
 def available_transitions(law) -> tuple[str, ...]:
-    """The transitions that exist for ``law`` (``ar1`` only where an exact chain is known)."""
+    """The transitions that exist for ``law`` (``ar1`` only where an exact chain is known).
+
+    A custom law (``latent_law("custom", logpdf=...)``) has ``authors`` (innovations drawn by
+    its inverse CDF) and ``langevin`` (its logpdf and score): never ``ou`` (``is_gaussian`` is
+    False for it) nor ``ar1`` (no exact innovation law is known for an arbitrary density).
+    """
     law = as_law(law)
     out = []
     if law.is_gaussian:
@@ -84,8 +89,9 @@ def _check_transition(law: LatentLaw, transition: str, rho: float) -> None:
     check_choice(transition, "transition", TRANSITIONS)
     have = available_transitions(law)
     if transition not in have:
+        why = " (a custom law has no ou or exact ar1 chain)" if law.name == "custom" else ""
         raise ValueError(
-            f"transition {transition!r} is not available for law {law.label}; available: {', '.join(have)}"
+            f"transition {transition!r} is not available for law {law.label}{why}; available: {', '.join(have)}"
         )
     if transition == "ar1" and law.name == "uniform":
         _uniform_k(rho)
