@@ -118,13 +118,13 @@ class TrainConfig:
         check_choice(self.objective, "objective", OBJECTIVES)
         check_choice(self.latent, "latent", latent_names())
         check_choice(self.transition, "transition", transition_names())
+        if not isinstance(self.latent_params, Mapping):
+            raise ValueError(f"latent_params must be a mapping such as {{'alpha': 0.5}}, got {self.latent_params!r}")
+        object.__setattr__(self, "latent_params", {str(k): v for k, v in sorted(self.latent_params.items())})
         self._check_world()
         check_choice(self.schedule, "schedule", SCHEDULES)
         check_choice(self.device, "device", DEVICES)
         check_choice(self.matched_init, "matched_init", MATCHED_INITS)
-        if not isinstance(self.latent_params, Mapping):
-            raise ValueError(f"latent_params must be a mapping such as {{'alpha': 0.5}}, got {self.latent_params!r}")
-        object.__setattr__(self, "latent_params", {str(k): v for k, v in sorted(self.latent_params.items())})
         n = check_int(self.n, "n", 1)
         if self.m is not None:
             m = check_int(self.m, "m", 1)

@@ -66,3 +66,8 @@ def test_any_valid_config_round_trips(mixing, objective, rho, lam, batch, seed):
     c = TrainConfig(mixing=mixing, objective=objective, rho=rho, lam=lam, batch_size=batch, seed=seed,
                     lam_start=None)
     assert TrainConfig.from_dict(json.loads(json.dumps(c.to_dict()))) == c
+
+
+def test_latent_params_that_is_not_a_mapping_is_named_before_the_law_is_built():
+    with pytest.raises(ValueError, match="latent_params must be a mapping"):
+        TrainConfig(latent_params=3)
