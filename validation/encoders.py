@@ -23,6 +23,7 @@ from torch import nn
 from theory.validate import check_choice, check_int
 
 from validation.config import ENCODERS, MATCHED_INITS
+from validation.mixings import inverse_coupling
 
 
 def mlp(n: int, m: int, width: int = 128, depth: int = 3) -> nn.Sequential:
@@ -51,13 +52,7 @@ class MatchedCoupling(nn.Module):
         self.W = nn.Parameter(W)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        a, b = x[..., : self.half], x[..., self.half:]
-        for i in reversed(range(self.W.shape[0])):
-            if i % 2 == 0:
-                b = b - torch.tanh(a @ self.W[i])
-            else:
-                a = a - torch.tanh(b @ self.W[i])
-        return torch.cat((a, b), dim=-1)
+        return inverse_coupling(x, self.W)
 
 
 def make_encoder(name: str, n: int, m: int, *, width: int = 128, depth: int = 3, n_layers: int = 4,

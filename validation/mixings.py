@@ -64,6 +64,18 @@ def _orthogonal(k: int, gen: torch.Generator) -> torch.Tensor:
     return (q * torch.sign(torch.diagonal(r))).to(torch.float32)
 
 
+def inverse_coupling(x: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
+    """Undo the additive coupling layers ``W`` (shape ``(layers, half, half)``), last layer first."""
+    half = W.shape[-1]
+    a, b = x[..., :half], x[..., half:]
+    for i in reversed(range(W.shape[0])):
+        if i % 2 == 0:
+            b = b - torch.tanh(a @ W[i])
+        else:
+            a = a - torch.tanh(b @ W[i])
+    return torch.cat((a, b), dim=-1)
+
+
 class Coupling(nn.Module):
     """Additive coupling layers: layer l maps ``(a, b) ↦ (a, b + tanh(a W_l))`` (even l) or
     ``(a + tanh(b W_l), b)`` (odd l), with ``W_l = 2 × orthogonal``; any even n."""
@@ -88,13 +100,7 @@ class Coupling(nn.Module):
         return torch.cat((a, b), dim=-1)
 
     def inverse(self, x: torch.Tensor) -> torch.Tensor:
-        a, b = x[..., : self.half], x[..., self.half:]
-        for i in reversed(range(self.W.shape[0])):
-            if i % 2 == 0:
-                b = b - torch.tanh(a @ self.W[i])
-            else:
-                a = a - torch.tanh(b @ self.W[i])
-        return torch.cat((a, b), dim=-1)
+        return inverse_coupling(x, self.W)
 
 
 class LeakyMLP(nn.Module):
