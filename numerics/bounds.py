@@ -33,6 +33,7 @@ from typing import Mapping
 
 import numpy as np
 
+from numerics.twosample import as_samples
 from theory.validate import check_int, check_positive, check_rho
 
 __all__ = [
@@ -73,7 +74,7 @@ def epsilon_sq_unbiased(h, *, n_splits: int = 16, seed: int | None = 0) -> float
     ``S_1, S_2``; being independent, ``E tr((S_1 − I)(S_2 − I)) = tr((Cov h − I)²)``. The
     result is the mean over ``n_splits`` splits (still unbiased, less variance than one).
     """
-    h = _as_samples(h, "h")
+    h = as_samples(h, "h")
     N, m = h.shape
     if N < 4:
         raise ValueError(f"h must have at least 4 rows for two halves with a covariance each, got {N}")
@@ -140,17 +141,6 @@ class BoundEstimate:
         return out
 
 
-def _as_samples(a, name: str) -> np.ndarray:
-    a = np.asarray(a, dtype=float)
-    if a.ndim == 1:
-        a = a[:, None]
-    if a.ndim != 2 or a.shape[0] < 2:
-        raise ValueError(f"{name} must be an array of shape (n_samples >= 2, dim), got shape {np.shape(a)}")
-    if not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} must be finite, got NaN or inf entries")
-    return a
-
-
 def _moments(w: np.ndarray, z, hz, hz_next):
     """Weighted sufficient statistics for weights ``w`` (N,) summing to 1 (one resample)."""
     mean = w @ hz                                                    # (m,)
@@ -203,9 +193,9 @@ def approximate_identifiability(
     """
     check_rho(rho)
     rho = float(rho)
-    z = _as_samples(z, "z")
-    hz = _as_samples(hz, "hz")
-    hz_next = _as_samples(hz_next, "hz_next")
+    z = as_samples(z, "z")
+    hz = as_samples(hz, "hz")
+    hz_next = as_samples(hz_next, "hz_next")
     N, n = z.shape
     if hz.shape[0] != N or hz_next.shape != hz.shape:
         raise ValueError(f"hz and hz_next must both have shape ({N}, m), got {hz.shape} and {hz_next.shape}")

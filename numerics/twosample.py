@@ -18,7 +18,7 @@ from scipy.spatial.distance import cdist
 
 from theory.validate import check_int
 
-__all__ = ["TwoSampleResult", "energy_distance", "energy_test", "gaussian_energy_test"]
+__all__ = ["TwoSampleResult", "as_samples", "energy_distance", "energy_test", "gaussian_energy_test"]
 
 _MAX_POOLED = 12_000  # the pooled distance matrix is (N_x + N_y)² doubles
 
@@ -49,7 +49,8 @@ class TwoSampleResult:
         return d
 
 
-def _as_samples(a, name: str) -> np.ndarray:
+def as_samples(a, name: str) -> np.ndarray:
+    """``a`` as a finite float array of shape (N, d), N >= 2 (a 1D array is one column)."""
     a = np.asarray(a, dtype=float)
     if a.ndim == 1:
         a = a[:, None]
@@ -67,7 +68,7 @@ def _energy_from_distances(d: np.ndarray, ix: np.ndarray, iy: np.ndarray) -> flo
 
 def energy_distance(x, y) -> float:
     """The energy distance between the samples ``x`` (N, d) and ``y`` (M, d)."""
-    x, y = _as_samples(x, "x"), _as_samples(y, "y")
+    x, y = as_samples(x, "x"), as_samples(y, "y")
     if x.shape[1] != y.shape[1]:
         raise ValueError(f"x and y must have the same dimension, got {x.shape[1]} and {y.shape[1]}")
     return float(2 * cdist(x, y).mean() - cdist(x, x).mean() - cdist(y, y).mean())
@@ -75,7 +76,7 @@ def energy_distance(x, y) -> float:
 
 def energy_test(x, y, *, permutations: int = 200, seed=None) -> TwoSampleResult:
     """Energy distance with a permutation p-value and null mean/std (its noise level)."""
-    x, y = _as_samples(x, "x"), _as_samples(y, "y")
+    x, y = as_samples(x, "x"), as_samples(y, "y")
     if x.shape[1] != y.shape[1]:
         raise ValueError(f"x and y must have the same dimension, got {x.shape[1]} and {y.shape[1]}")
     permutations = check_int(permutations, "permutations", 10, 100_000)
@@ -97,7 +98,7 @@ def energy_test(x, y, *, permutations: int = 200, seed=None) -> TwoSampleResult:
 
 def gaussian_energy_test(x, *, n_reference: int | None = None, permutations: int = 200, seed=None) -> TwoSampleResult:
     """Energy test of the sample ``x`` (N, d) against a fresh N(0, I_d) sample of the same size."""
-    x = _as_samples(x, "x")
+    x = as_samples(x, "x")
     rng = np.random.default_rng(seed)
     ref = rng.standard_normal((n_reference or len(x), x.shape[1]))
     return energy_test(x, ref, permutations=permutations, seed=rng)
