@@ -25,7 +25,7 @@ def _runs(ctx: ReportContext):
     steps = QUICK_STEPS if ctx.profile == "quick" else TrainConfig().steps
     out = []
     for mixing in MIXING_ORDER:
-        cfg = TrainConfig(mixing=mixing, steps=steps, device=ctx.device)
+        cfg = TrainConfig.from_dict({"mixing": mixing, "steps": steps, "device": ctx.device, **ctx.train_overrides})
         out.append(train(cfg, progress=ctx.progress))
     return out
 
@@ -49,10 +49,16 @@ def _figure(results):
     return fig
 
 
+def _lam_text(cfg) -> str:
+    if cfg.lam_start is None:
+        return f"constant λ = {cfg.lam:g}"
+    return f"λ ramped from {cfg.lam_start:g} to {cfg.lam:g}"
+
+
 def build(ctx: ReportContext) -> str:
     results = _runs(ctx)
     lines = [
-        "LeJEPA (λ·SIGReg + (1 − λ)·alignment, λ ramped from 0.01 to 0.08) trained on each 2D world "
+        f"LeJEPA (λ·SIGReg + (1 − λ)·alignment, {_lam_text(results[0].config)}) trained on each 2D world "
         "(Gaussian latent, OU channel, ρ = 0.95) with a GELU MLP encoder; metrics on a held-out set of "
         f"{results[0].config.eval_size} pairs. ε and δ are sample estimates: ± is the bootstrap standard error "
         f"({results[0].config.n_bootstrap} resamples). The bound is D + (ε + D)² + ||E h||² (THEORY.md §4).",
