@@ -1,7 +1,9 @@
 """Floating-point analysis of LeJEPA identifiability (numpy, scipy, numba). Never imports torch.
 
-The main entry points are available here; each lives in a submodule of the same topic, which
-is imported only when the name is first used (so ``import numerics`` compiles no numba kernel):
+Every public function and class of the submodules (their ``__all__``; constants stay in their
+submodule, except the name lists ``LATENT_LAWS``, ``TRANSITIONS``, ``MAP_NAMES`` and
+``CUSTOM_LAW``) is available here. A submodule is imported only when one of its names is first
+used, so ``import numerics`` compiles no numba kernel. The main entry points:
 
 =============================  ==================================================
 ``hermite_spectrum``           Hermite spectrum of a map under N(0, I) (``spectrum``)
@@ -24,18 +26,90 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
-    "hermite_spectrum": "spectrum", "Spectrum": "spectrum",
-    "alignment_loss": "alignment", "AlignmentLoss": "alignment",
-    "make_map": "maps", "Map": "maps", "MAP_NAMES": "maps",
-    "energy_test": "twosample", "gaussian_energy_test": "twosample",
-    "latent_law": "latents", "LatentLaw": "latents", "LATENT_LAWS": "latents",
-    "sample_pairs": "transitions", "stationarity_defect": "transitions", "TRANSITIONS": "transitions",
+    # spectrum
+    "Spectrum": "spectrum",
+    "SpectralAlignment": "spectrum",
+    "hermite_spectrum": "spectrum",
+    "evaluate_map": "spectrum",
+    # alignment
+    "AlignmentLoss": "alignment",
+    "alignment_loss": "alignment",
+    # hermite
+    "hermite_functions": "hermite",
+    "total_degree_indices": "hermite",
+    "basis_size": "hermite",
+    "basis_matrix": "hermite",
+    "degree_of_indices": "hermite",
+    # quadrature
+    "QuadratureRule": "quadrature",
+    "gauss_hermite": "quadrature",
+    "tensor_rule": "quadrature",
+    "smolyak_rule": "quadrature",
+    "smolyak_size": "quadrature",
+    # maps
+    "MAP_NAMES": "maps",
+    "Map": "maps",
+    "make_map": "maps",
+    "gaussian_preserving_library": "maps",
+    "mixing_library": "maps",
+    "gaussian_preservation_test": "maps",
+    "random_orthogonal": "maps",
+    # twosample
+    "TwoSampleResult": "twosample",
+    "as_samples": "twosample",
+    "energy_distance": "twosample",
+    "energy_test": "twosample",
+    "gaussian_energy_test": "twosample",
+    # latents
+    "CUSTOM_LAW": "latents",
+    "LATENT_LAWS": "latents",
+    "LatentLaw": "latents",
+    "as_law": "latents",
+    "latent_law": "latents",
+    # transitions
+    "TRANSITIONS": "transitions",
+    "LangevinKernel": "transitions",
+    "StationarityDefect": "transitions",
+    "available_transitions": "transitions",
+    "langevin_kernel": "transitions",
+    "population_energy_defect": "transitions",
+    "sample_pairs": "transitions",
+    "stationarity_defect": "transitions",
+    # sturm_liouville
+    "FirstEigenpair": "sturm_liouville",
+    "SpectralClass": "sturm_liouville",
     "first_eigenpair": "sturm_liouville",
+    "spectral_class": "sturm_liouville",
+    "eigenvalue_drift": "sturm_liouville",
+    # ar1_operator
+    "AR1Operator": "ar1_operator",
     "ar1_galerkin": "ar1_operator",
+    "uniform_backward_witness": "ar1_operator",
+    # transport
+    "RotatedGaussianity": "transport",
+    "TransportAlignment": "transport",
+    "gaussian_transport": "transport",
+    "rotated_gaussianity": "transport",
+    "transport_alignment": "transport",
     "transport_r2": "transport",
-    "approximate_identifiability": "bounds", "BoundEstimate": "bounds",
+    # bounds
+    "BoundEstimate": "bounds",
+    "approximate_identifiability": "bounds",
+    "bound_value": "bounds",
+    "epsilon_sq_unbiased": "bounds",
+    "polar_factor": "bounds",
+    "spectral_gap": "bounds",
+    # planning
+    "LinearWorld": "planning",
+    "PlanOutcome": "planning",
+    "lqr_gains": "planning",
+    "plan_and_execute": "planning",
+    "identify_linear_dynamics": "planning",
+    # bound_families
+    "FamilyPoint": "bound_families",
+    "family_map": "bound_families",
     "perturbation_family": "bound_families",
-    "plan_and_execute": "planning", "LinearWorld": "planning",
+    "closed_form": "bound_families",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -26,3 +26,13 @@ def test_unknown_names_raise_attribute_error():
 def test_train_is_the_function_even_after_the_trainer_module_is_imported():
     importlib.import_module("validation.trainer")
     assert callable(validation.train) and validation.train.__name__ == "train"
+
+
+def test_numerics_exports_every_public_function_and_class_of_its_submodules():
+    expected = {}
+    for sub in set(numerics._EXPORTS.values()):
+        mod = importlib.import_module(f"numerics.{sub}")
+        for name in mod.__all__:
+            if not name.isupper() or name in ("LATENT_LAWS", "TRANSITIONS", "MAP_NAMES", "CUSTOM_LAW"):
+                expected[name] = sub
+    assert numerics._EXPORTS == expected
