@@ -43,6 +43,11 @@ class ReportContext:
     figures: list[str] = field(default_factory=list)
     #: settings applied to every training run of the report (tests use tiny ``steps``)
     train_overrides: Mapping[str, Any] = field(default_factory=dict)
+    #: (quantity, value) rows a section adds to the summary table at the top of the report
+    summary: list[tuple[str, str]] = field(default_factory=list)
+
+    def add_summary(self, quantity: str, value) -> None:
+        self.summary.append((str(quantity), value if isinstance(value, str) else f"{value:.4g}"))
 
     @property
     def figures_dir(self) -> Path:
@@ -165,6 +170,9 @@ def write_report(
         head.append("- Claims not verified: " + ", ".join(f"`{r.id}` ({r.verdict})" for r in not_ok))
     if failed:
         head.append("- Sections that FAILED: " + ", ".join(f["section"] for f in failed))
+    if ctx.summary:
+        head += ["", "| quantity | value |", "|---|---|"]
+        head += [f"| {q} | {v} |" for q, v in ctx.summary]
     head += [
         "",
         "## Claims",

@@ -15,6 +15,7 @@ def _ok(ctx: ReportContext) -> str:
 
     fig, ax = plt.subplots()
     ax.plot([0, 1], [0, 1])
+    ctx.add_summary("answer", 42.0)
     return "fine section\n\n" + ctx.save_figure(fig, "line", "a line")
 
 
@@ -30,6 +31,7 @@ def test_report_lists_claims_figures_and_failed_sections(tmp_path):
     assert "## Works" in text and "![a line](figures/line.png)" in text
     assert "## Breaks" in text and "This section FAILED" in text and "this section broke" in text
     assert "Sections that FAILED: Breaks" in text
+    assert "| answer | 42 |" in text.split("## Claims")[0], "a section's summary row heads the report"
     assert (tmp_path / "figures" / "line.png").stat().st_size > 0 and (tmp_path / "figures" / "line.pdf").exists()
     claims = json.loads((tmp_path / "claims.json").read_text())
     assert [c["id"] for c in claims] == [CLAIM] and claims[0]["control_rejected"] is True

@@ -57,6 +57,9 @@ def _lam_text(cfg) -> str:
 
 def build(ctx: ReportContext) -> str:
     results = _runs(ctx)
+    worst = min(results, key=lambda r: r.metrics["r2_hz"])
+    ctx.add_summary(f"lowest R²(h→z) of the 2D Gaussian worlds ({worst.config.steps} steps)",
+                    f"{worst.metrics['r2_hz']:.4f} ({worst.config.mixing})")
     lines = [
         f"LeJEPA (λ·SIGReg + (1 − λ)·alignment, {_lam_text(results[0].config)}) trained on each 2D world "
         "(Gaussian latent, OU channel, ρ = 0.95) with a GELU MLP encoder; metrics on a held-out set of "

@@ -248,6 +248,11 @@ def build(ctx: ReportContext) -> str:
                   f"(range {share_eps.min():.2f}–{share_eps.max():.2f}); the rest comes from D + D².")
     fam_ok = all(p.error <= p.bound + 1e-9 for pts in families.values() for p in pts)
     md.append(f"- Analytic families (population values by quadrature): the bound holds on every member: **{fam_ok}**.")
+    n_bad = int((df["status"] != "ok").sum())
+    ctx.add_summary("sweep runs finished / not finished", f"{int((df['status'] == 'ok').sum())} / {n_bad}")
+    ctx.add_summary("Gaussian runs with error > bound beyond uncertainty", f"{len(viol)} of {len(g)}")
+    if len(ratio):
+        ctx.add_summary("median tightness error / bound (Gaussian runs)", float(np.median(ratio)))
     if viol:
         md += ["", "Violations:", "", "| run | sweep | error | bound | error lower | bound upper |", "|---|---|---|---|---|---|"]
         md += [f"| `{v['run_id']}` | {v['sweep']} | {v['error']:.4g} | {v['bound']:.4g} | {v['error_lower']:.4g} | "

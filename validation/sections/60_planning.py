@@ -67,6 +67,9 @@ def build(ctx: ReportContext) -> str:
             "observations x = spiral(z)": spiral}
     world, starts, optimal, rows = compare_planners(reps)
 
+    for name, r in rows.items():
+        ctx.add_summary(f"planning: mean excess true cost, {name}", float(r["excess"].mean()))
+
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.8))
     ax = axes[0]
     ax.plot(*optimal[0].states.T, "k-", lw=3, alpha=0.35, label="planner in z (optimal)")
