@@ -23,8 +23,8 @@ def test_report_end_to_end_then_resumed(tmp_path):
     assert claims and all({"id", "passed", "control_rejected", "evidence", "seconds"} <= set(c) for c in claims)
     # a second report resumes the sweeps: nothing is trained again
     main(args)
-    rows = [line.split("|") for line in (tmp_path / "report.md").read_text().splitlines()
-            if line.startswith("| `") and line.count("|") == 9]
+    table = (tmp_path / "report.md").read_text().split("| sweep | runs |")[1].split("\n\n")[0]
+    rows = [line.split("|") for line in table.splitlines() if line.startswith("| `")]
     sweeps = {r[1].strip(" `"): (int(r[6]), int(r[7])) for r in rows}  # name -> (ran now, reused)
     assert set(sweeps) == {"mixings_2d", "lambda_rho", "gennorm_alpha", "dimension_scaling"}
     assert all(ran == 0 and reused > 0 for ran, reused in sweeps.values()), sweeps
