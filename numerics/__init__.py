@@ -23,7 +23,7 @@ used, so ``import numerics`` compiles no numba kernel. The main entry points:
 
 from __future__ import annotations
 
-import importlib
+from theory.lazy import lazy_exports
 
 _EXPORTS = {
     # spectrum
@@ -115,12 +115,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    sub = _EXPORTS.get(name)
-    if sub is None:
-        raise AttributeError(f"module 'numerics' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"numerics.{sub}"), name)
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

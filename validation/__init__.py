@@ -6,7 +6,7 @@ and ``validation.load_trained_map`` are imported on first use, so the CLI starts
 
 from __future__ import annotations
 
-import importlib
+from theory.lazy import lazy_exports
 
 # a submodule must not share its name with an export (``validation.train`` is the function)
 _EXPORTS = {
@@ -19,12 +19,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    sub = _EXPORTS.get(name)
-    if sub is None:
-        raise AttributeError(f"module 'validation' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"validation.{sub}"), name)
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
