@@ -163,3 +163,21 @@ def test_matched_encoder_inverts_the_coupling_world(n, seed):
                             spectrum_degree=0), progress=False)
     assert res.metrics["r2_hz"] >= 0.99
     assert res.wall_time <= 300
+
+
+@pytest.mark.slow
+def test_non_gaussian_latents_fall_below_the_gaussian_run_when_the_constraint_is_held():
+    """Issue 5: gennorm α ∈ {0.5, 1, 4, 8}, same budget as the Gaussian run, R² measurably below it.
+
+    Identity mixing (so R² is not capped by how far a mixing gets unwound) and λ ramped to 0.3
+    (so SIGReg holds the Gaussian constraint for light tails); the spiral world with the default
+    recipe does not show it for α = 4, 8 (README, findings). Three seeds of the Gaussian run
+    spread by about 5e-4 in R²; the smallest gap expected (α = 4) is about 5e-3.
+    """
+    base = dict(mixing="identity", lam=0.3, n_bootstrap=10, spectrum_degree=0)
+    gauss = train(TrainConfig(**base), progress=False).metrics["r2_hz"]
+    assert gauss > 0.995
+    for alpha in (0.5, 1.0, 4.0, 8.0):
+        cfg = TrainConfig(latent="gennorm", latent_params={"alpha": alpha}, transition="authors", **base)
+        got = train(cfg, progress=False).metrics["r2_hz"]
+        assert got < gauss - 0.003, (alpha, got, gauss)

@@ -139,22 +139,24 @@ def _alpha_figure(ctx: ReportContext, df) -> tuple[str, list[str]]:
     ax.plot(grid, pred_t, "-", color="tab:red", label="prediction: transport Φ⁻¹∘F, corr(z, T z)²")
     ax.plot([a for a, e in zip(grid, sl) if e.has_gap], [1 - e.nonlinearity for e in sl if e.has_gap], "--",
             color="tab:purple", label="Sturm–Liouville first eigenfunction R² (where a gap exists)")
-    for trans, s in sub.groupby("transition"):
+    for (mixing, trans), s in sub.groupby(["mixing", "transition"]):
         agg = s.groupby("alpha")["r2_hz"].agg(["mean", "min", "max"])
+        lam = s["lam"].iloc[0]
         ax.errorbar(agg.index, agg["mean"], yerr=[agg["mean"] - agg["min"], agg["max"] - agg["mean"]], fmt="o",
-                    capsize=3, label=f"trained LeJEPA, {trans} channel")
+                    capsize=3, label=f"trained LeJEPA: {mixing} mixing, {trans} channel, final λ = {lam:g}")
     ax.axvline(2, color="k", lw=0.8, ls=":")
     ax.set(xscale="log", xlabel="generalised-normal shape α (2: Gaussian)", ylabel="R²(h→z)",
            title="Trained encoders against the population predictions of the converse")
     ax.legend(fontsize=8)
     md = ctx.save_figure(fig, "r2_vs_alpha", "R²(h→z) of trained encoders against the latent shape α, "
                          "with the population-level predictions of the converse")
-    rows = ["| α | transition | R²(h→z) trained | transport prediction |", "|---|---|---|---|"]
-    for _, r in sub.sort_values(["transition", "alpha"]).iterrows():
+    rows = ["| α | mixing | transition | final λ | R²(h→z) trained | transport prediction |", "|---|---|---|---|---|---|"]
+    for _, r in sub.sort_values(["mixing", "transition", "alpha"]).iterrows():
         a = float(r["alpha"])
-        rows.append(f"| {a:g} | {r['transition']} | {r['r2_hz']:.4f} | {transport_r2(latent_law('gennorm', alpha=a)):.4f} |")
+        rows.append(f"| {a:g} | {r['mixing']} | {r['transition']} | {r['lam']:g} | {r['r2_hz']:.4f} | "
+                    f"{transport_r2(latent_law('gennorm', alpha=a)):.4f} |")
     # the converse predicts a nonlinear optimum off α = 2: say where the trained runs agree
-    for trans, s in sub.groupby("transition"):
+    for (mixing, trans), s in sub.groupby(["mixing", "transition"]):
         gauss = s[s["alpha"] == 2.0]["r2_hz"]
         if not len(gauss):
             continue
@@ -162,7 +164,7 @@ def _alpha_figure(ctx: ReportContext, df) -> tuple[str, list[str]]:
         not_below = sorted(off[off["r2_hz"] >= gauss.mean()]["alpha"].tolist())
         above_pred = [float(r["alpha"]) for _, r in off.sort_values("alpha").iterrows()
                       if r["r2_hz"] > transport_r2(latent_law("gennorm", alpha=float(r["alpha"])))]
-        rows += ["", f"With the {trans} channel the Gaussian run reaches R² = {gauss.mean():.4f}. "
+        rows += ["", f"With the {mixing} mixing and the {trans} channel the Gaussian run reaches R² = {gauss.mean():.4f}. "
                  + (f"**Not below it: α = {', '.join(f'{a:g}' for a in not_below)}** (the converse predicts a "
                     "nonlinear optimum there, with R² at the transport prediction if the Gaussian constraint "
                     "held exactly). " if not_below else "Every other shape is below it. ")
