@@ -24,8 +24,12 @@ from typing import Any, Callable, Mapping
 LAYERS = ("theory", "numerics", "validation")
 
 
-def _plain(value: Any) -> Any:
-    """Turn a deciding number into something JSON can hold without this package."""
+def json_safe(value: Any) -> Any:
+    """Turn evidence or a record into something JSON can hold without this package.
+
+    Non-finite floats become their strings ("nan", "inf"); numpy arrays and scalars, sympy
+    numbers and Fractions become plain numbers or exact strings; anything else its ``str``.
+    """
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int):
@@ -35,12 +39,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Fraction):
         return str(value)
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [json_safe(v) for v in value]
     # numpy scalars and arrays, sympy numbers: prefer an exact or float rendering
     if hasattr(value, "tolist"):
-        return _plain(value.tolist())
+        return json_safe(value.tolist())
     try:
         if getattr(value, "is_Rational", False) and not getattr(value, "is_Integer", False):
             return str(value)
@@ -67,7 +71,7 @@ class Evidence:
     def to_dict(self) -> dict:
         return {
             "passed": bool(self.passed),
-            "numbers": _plain(dict(self.numbers)),
+            "numbers": json_safe(dict(self.numbers)),
             "tolerance": self.tolerance,
             "detail": self.detail,
         }
@@ -142,9 +146,9 @@ class ClaimResult:
             "passed": bool(self.passed),
             "control_rejected": bool(self.control_rejected),
             "verdict": self.verdict,
-            "evidence": _plain(dict(self.evidence)),
+            "evidence": json_safe(dict(self.evidence)),
             "control_statement": self.control_statement,
-            "control_evidence": _plain(dict(self.control_evidence)),
+            "control_evidence": json_safe(dict(self.control_evidence)),
             "axioms": list(self.axioms),
             "seconds": round(self.seconds, 4),
             "error": self.error,

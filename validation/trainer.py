@@ -30,6 +30,7 @@ from typing import Any, Mapping
 import numpy as np
 import torch
 
+from theory.claims import json_safe
 from validation.config import TrainConfig
 from validation.encoders import make_encoder
 from validation.io import atomic_write_bytes, atomic_write_json, ensure_writable_dir
@@ -49,20 +50,6 @@ class TrainingDiverged(RuntimeError):
     def __init__(self, message: str, record: Mapping[str, Any]):
         super().__init__(message)
         self.record = dict(record)
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, bool) or value is None or isinstance(value, (str, int)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
-    if isinstance(value, Mapping):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    if hasattr(value, "tolist"):
-        return _json_safe(value.tolist())
-    return str(value)
 
 
 def versions() -> dict[str, str]:
@@ -100,7 +87,7 @@ class TrainResult:
 
     def to_dict(self) -> dict:
         """The JSON record: config, final metrics, curves, versions, seed, wall time, status."""
-        return _json_safe({
+        return json_safe({
             "status": self.status,
             "seed": self.config.seed,
             "wall_time": self.wall_time,

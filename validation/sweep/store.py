@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from theory.claims import json_safe
 from validation.io import atomic_write_json
 
 STORE_VERSION = 1
@@ -95,20 +96,7 @@ def write_record(out: str | os.PathLike, record: Mapping[str, Any]) -> Path:
     rid = rec.get("run_id")
     if not isinstance(rid, str) or len(rid) != ID_LENGTH:
         raise ValueError(f"record run_id must be a {ID_LENGTH}-digit hex string, got {rid!r}")
-    return atomic_write_json(record_path(out, rid), _finite(rec))
-
-
-def _finite(obj: Any) -> Any:
-    """JSON has no NaN: a non-finite float is written as its string ("nan", "inf")."""
-    if isinstance(obj, float):
-        return obj if obj == obj and obj not in (float("inf"), float("-inf")) else str(obj)
-    if isinstance(obj, Mapping):
-        return {str(k): _finite(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_finite(v) for v in obj]
-    if hasattr(obj, "tolist"):
-        return _finite(obj.tolist())
-    return obj
+    return atomic_write_json(record_path(out, rid), json_safe(rec))
 
 
 def iter_record_paths(root: str | os.PathLike) -> Iterable[Path]:
