@@ -48,6 +48,14 @@ __all__ = ["AR1Operator", "ar1_galerkin", "AR1_LAWS", "uniform_backward_witness"
 AR1_LAWS = ("gaussian", "laplace", "uniform")
 
 
+def _uniform_k(rho: float) -> int:
+    """The integer ``k >= 2`` with ``rho = 1/k``: the uniform AR(1) chain exists only for these ``rho``."""
+    k = round(1.0 / rho)
+    if k < 2 or abs(1.0 / rho - k) > 1e-9 * k:
+        raise ValueError(f"rho must be 1/k for an integer k >= 2 for the uniform AR(1) chain, got {rho!r}")
+    return k
+
+
 def _chain_kind(law: LatentLaw) -> str:
     if law.is_gaussian:
         return "gaussian"
@@ -156,9 +164,7 @@ def ar1_galerkin(law, rho: float, degree: int = 12) -> AR1Operator:
     kind = _chain_kind(law)
     k = None
     if kind == "uniform":
-        k = round(1.0 / rho)
-        if k < 2 or abs(1.0 / rho - k) > 1e-9 * k:
-            raise ValueError(f"rho must be 1/k for an integer k >= 2 for the uniform AR(1) chain, got {rho!r}")
+        k = _uniform_k(rho)
     with mpmath.workdps(40 + 6 * degree):
         mp = mpmath.mp
         r = mp.mpf(1) / k if kind == "uniform" else mp.mpf(rho)
@@ -202,9 +208,7 @@ def uniform_backward_witness(rho: float, n_terms: int) -> float:
     ``N → ∞``: the symmetrised operator's spectrum reaches 1 (module docstring).
     """
     rho = float(check_rho(rho))
-    k = round(1.0 / rho)
-    if k < 2 or abs(1.0 / rho - k) > 1e-9 * k:
-        raise ValueError(f"rho must be 1/k for an integer k >= 2 for the uniform AR(1) chain, got {rho!r}")
+    _uniform_k(rho)
     n_terms = check_int(n_terms, "n_terms", 1, 10**5)
     i = np.arange(n_terms)
     num = rho ** np.abs(i[:, None] - (i[None, :] + 1))

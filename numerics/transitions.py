@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from numerics.ar1_operator import _uniform_k
 from numerics.latents import LatentLaw, _as_rng, as_law
 from numerics.twosample import TwoSampleResult, energy_test
 from theory.validate import check_choice, check_int, check_rho
@@ -74,15 +75,6 @@ def available_transitions(law) -> tuple[str, ...]:
         out.append("ar1")
     out.append("langevin")
     return tuple(out)
-
-
-def _uniform_k(rho: float) -> int:
-    k = round(1.0 / rho)
-    if k < 2 or abs(1.0 / rho - k) > 1e-9 * k:
-        raise ValueError(
-            f"rho must be 1/k for an integer k >= 2 for the uniform AR(1) chain, got {rho!r}"
-        )
-    return k
 
 
 def _check_transition(law: LatentLaw, transition: str, rho: float) -> None:
