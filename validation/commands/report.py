@@ -39,11 +39,10 @@ def parse_overrides(items) -> dict:
 def run(args) -> int:
     import os
 
+    from theory.validate import check_int
     from validation.report import write_report
 
-    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
-    if jobs < 1:
-        raise ValueError(f"jobs must be >= 1, got {jobs}")
+    jobs = check_int(args.jobs if args.jobs is not None else (os.cpu_count() or 1), "jobs", lo=1)
     summary = write_report(args.out, profile=args.profile, device=args.device, backend=args.backend,
                            jobs=jobs, progress=not args.no_progress, train_overrides=parse_overrides(args.overrides))
     print(f"wrote {summary['report']}: {summary['claims_verified']}/{summary['claims_total']} claims verified")
