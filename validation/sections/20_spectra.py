@@ -51,6 +51,7 @@ def _theorem_a_figure(ctx: ReportContext, rhos, n_pairs: int):
 
     from numerics.alignment import alignment_loss
     from numerics.maps import gaussian_preservation_test, gaussian_preserving_library
+    from theory.alignment import loss_lower_bound
 
     lib = gaussian_preserving_library(2, seed=0)
     fig, ax = plt.subplots(figsize=(7, 4.5))
@@ -68,12 +69,12 @@ def _theorem_a_figure(ctx: ReportContext, rhos, n_pairs: int):
         ax.errorbar(rhos, vals, yerr=2 * np.array(errs), marker="o", ms=4, capsize=2, ls="none", label=m.name)
         test = gaussian_preservation_test(m, 2, n_samples=400, permutations=60, seed=k)
         a9 = alignment_loss(m, 2, 0.9, method="montecarlo", seed=100 + k, n_samples=n_pairs)
-        floor = 4 * (1 - 0.9)
+        floor = loss_lower_bound(2, 0.9)
         table.append(f"| {m.name} | {m.orthogonal} | {test.excess:.2f} | {a9.value:.4f} ± {a9.standard_error:.4f} | "
                      f"{floor:.4f} | {(a9.value - floor) / a9.standard_error:.1f} |")
     bar.close()
     grid = np.linspace(min(rhos), max(rhos), 200)
-    ax.plot(grid, 4 * (1 - grid), "k--", lw=2, label="floor 2n(1 − ρ), n = 2")
+    ax.plot(grid, [loss_lower_bound(2, float(r)) for r in grid], "k--", lw=2, label="floor 2n(1 − ρ), n = 2")
     ax.set_xlabel("ρ")
     ax.set_ylabel("L(h) = E||h(z) − h(z')||²")
     ax.set_yscale("log")
