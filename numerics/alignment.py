@@ -27,7 +27,7 @@ from typing import Callable
 
 import numpy as np
 
-from numerics.quadrature import MAX_POINTS, gauss_hermite
+from numerics.quadrature import MAX_POINTS, tensor_rule
 from numerics.spectrum import evaluate_map
 from theory.validate import check_choice, check_int, check_rho
 
@@ -69,11 +69,9 @@ class AlignmentLoss:
 
 
 def _quadrature_value(h, dim: int, rho: float, q: int) -> float:
-    x, w = gauss_hermite(q)
-    grids = np.meshgrid(*([x] * (2 * dim)), indexing="ij")
-    pts = np.stack([g.reshape(-1) for g in grids], axis=1)
-    wgrid = np.meshgrid(*([w] * (2 * dim)), indexing="ij")
-    weights = np.prod(np.stack([g.reshape(-1) for g in wgrid], axis=1), axis=1)
+    # one tensor rule over (z, η) in 2·dim dimensions: z' = ρz + √(1−ρ²)η
+    rule = tensor_rule(2 * dim, q)
+    pts, weights = rule.points, rule.weights
     z, eta = pts[:, :dim], pts[:, dim:]
     a = evaluate_map(h, np.ascontiguousarray(z))
     b = evaluate_map(h, np.ascontiguousarray(rho * z + math.sqrt(1.0 - rho * rho) * eta))
