@@ -177,12 +177,17 @@ def _max_abs(M: sp.Matrix) -> sp.Rational:
     return max((abs(v) for v in M), default=sp.Integer(0))
 
 
+def _transform_matrix(transform: str, n: int, seed: int) -> sp.Matrix:
+    """The change of coordinates ``G``: a seeded Cayley rotation, or the shear (the negative control)."""
+    return random_cayley_orthogonal(n, seed) if transform == "orthogonal" else shear(n)
+
+
 def riccati_equivariance(problem: LQRProblem, transform: str = "orthogonal", seed: int = 0,
                          cost: str = "isotropic", test_states: Sequence[sp.Matrix] | None = None) -> EquivarianceCheck:
     """Solve ``problem`` and its image under ``G`` (Cayley orthogonal or a shear) and compare."""
     check_choice(transform, "transform", TRANSFORMS)
     n = problem.n
-    G = random_cayley_orthogonal(n, seed) if transform == "orthogonal" else shear(n)
+    G = _transform_matrix(transform, n, seed)
     sol = riccati(problem)
     sol2 = riccati(transformed(problem, G, cost))
     states = list(test_states) if test_states is not None else [
@@ -233,7 +238,7 @@ def trajectory_costs(problem: LQRProblem, controls: Sequence[sp.Matrix], x0: sp.
     if len(controls) != problem.horizon:
         raise ValueError(f"controls must hold horizon={problem.horizon} vectors, got {len(controls)}")
     n = problem.n
-    G = random_cayley_orthogonal(n, seed) if transform == "orthogonal" else shear(n)
+    G = _transform_matrix(transform, n, seed)
     other = transformed(problem, G, "isotropic")
 
     def roll(p: LQRProblem, x: sp.Matrix):
@@ -251,4 +256,5 @@ def trajectory_costs(problem: LQRProblem, controls: Sequence[sp.Matrix], x0: sp.
 def isotropic_cost_invariant(C: sp.Matrix, seeds: Sequence[int] = (0, 1, 2)) -> bool:
     """``Q C Qᵀ = C`` for the Cayley orthogonal matrices of ``seeds`` (true for ``C = c I``)."""
     n = check_int(sp.Matrix(C).rows, "n", 1, MAX_STATE_DIM)
-    return all(random_cayley_orthogonal(n, s) * C * random_cayley_orthogonal(n, s).T == C for s in seeds)
+    rotations = (random_cayley_orthogonal(n, s) for s in seeds)
+    return all(Q * C * Q.T == C for Q in rotations)
