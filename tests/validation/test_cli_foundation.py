@@ -1,7 +1,6 @@
 """The CLI front door: claims JSON shape, exit status, and a report directory that cannot be written."""
 
 import json
-import os
 import subprocess
 import sys
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import integrate, special
+from scipy import special
 
 from validation.objectives import (
     Objective, alignment, directions, infonce, quadrature, sigreg, sigreg_null_mean, whitening_penalty,
