@@ -23,7 +23,7 @@ import numpy as np
 
 
 def _maps():
-    from numerics.maps import make_map
+    from lejepa_verify.numerics.maps import make_map
 
     spiral3 = make_map("radial_rotation", 3, turns=1.0)
     return {
@@ -71,7 +71,7 @@ def main(argv=None) -> int:
     ap.add_argument("--with-3d-20", action="store_true", help="also run dim 3 at degree 20 (chaospy: many minutes)")
     args = ap.parse_args(argv)
 
-    from numerics.spectrum import hermite_spectrum
+    from lejepa_verify.numerics.spectrum import hermite_spectrum
 
     # warm-up: compile (or load from cache) every numba kernel before timing
     hermite_spectrum(np.tanh, 1, 3)

@@ -37,8 +37,8 @@ def spec(runs: int, steps: int) -> dict:
 
 
 def plain_loop(runs: int, steps: int) -> tuple[float, list[float]]:
-    from validation.config import TrainConfig
-    from validation.trainer import train
+    from lejepa_verify.validation.config import TrainConfig
+    from lejepa_verify.validation.trainer import train
 
     s = spec(runs, steps)
     # one warm-up run, as a worker's first run pays the trainer's lazy set-up too
@@ -54,7 +54,7 @@ def plain_loop(runs: int, steps: int) -> tuple[float, list[float]]:
 
 
 def swept(runs: int, steps: int, jobs: int, root: Path) -> tuple[float, list[dict]]:
-    from validation.sweep import run_sweep
+    from lejepa_verify.validation.sweep import run_sweep
 
     t0 = time.time()
     res = run_sweep(spec(runs, steps), root / f"jobs{jobs}", jobs=jobs, progress=True)
@@ -86,7 +86,7 @@ def main(argv=None) -> int:
     t = time.perf_counter()
     import torch._dynamo  # noqa: F401 - imported lazily by the first optimiser; a worker pays it once
 
-    import validation.trainer  # noqa: F401 - the import a worker pays once
+    import lejepa_verify.validation.trainer  # noqa: F401 - the import a worker pays once
 
     import_s = time.perf_counter() - t
     loop_wall, loop_runs, warm = plain_loop(args.runs, args.steps)

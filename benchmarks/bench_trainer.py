@@ -26,10 +26,10 @@ import time
 
 import torch
 
-from validation.config import TrainConfig
-from validation.metrics import orthogonality_error, r2
-from validation.mixings import make_mixing
-from validation.trainer import train
+from lejepa_verify.validation.config import TrainConfig
+from lejepa_verify.validation.metrics import orthogonality_error, r2
+from lejepa_verify.validation.mixings import make_mixing
+from lejepa_verify.validation.trainer import train
 
 
 def _load() -> str:
@@ -141,8 +141,8 @@ def acceptance(out: str | None) -> dict:
         run(f"gaussian/{mixing}", TrainConfig(mixing=mixing))
     gauss = rows[0]["r2_hz"]
     try:
-        from numerics.transport import transport_r2
-        from numerics.latents import latent_law
+        from lejepa_verify.numerics.transport import transport_r2
+        from lejepa_verify.numerics.latents import latent_law
     except ModuleNotFoundError:
         transport_r2 = None
     for alpha in (0.5, 1.0, 4.0, 8.0):
@@ -179,8 +179,8 @@ def gaussianity(h) -> dict:
     import numpy as np
     from scipy import stats
 
-    from numerics.twosample import gaussian_energy_test
-    from validation.objectives import quadrature, sigreg, sigreg_null_mean
+    from lejepa_verify.numerics.twosample import gaussian_energy_test
+    from lejepa_verify.validation.objectives import quadrature, sigreg, sigreg_null_mean
 
     h = np.asarray(h, dtype=float)
     c = h - h.mean(0)
@@ -199,8 +199,8 @@ def gaussianity(h) -> dict:
 def gennorm_table(out: str | None) -> dict:
     """Spiral world, Gaussian and generalised normal latents (the authors' channel), under the default
     recipe and under a stronger final λ (0.3) with twice the steps; each row with the Gaussianity of h."""
-    from numerics.latents import latent_law
-    from numerics.transport import transport_r2
+    from lejepa_verify.numerics.latents import latent_law
+    from lejepa_verify.numerics.transport import transport_r2
 
     print("## Non-Gaussian latents: R²(h→z) against the transport prediction, and how Gaussian h is\n")
     print(f"machine: {_machine()}\n")
@@ -236,7 +236,7 @@ def main(argv=None) -> int:
     fn = {"speed": speed, "acceptance": acceptance, "lambda": lam_tradeoff, "gennorm": gennorm_table}[args.what]
     res = fn(args.out)
     if args.out:
-        from validation.io import atomic_write_json, ensure_writable_dir
+        from lejepa_verify.validation.io import atomic_write_json, ensure_writable_dir
 
         folder = ensure_writable_dir(args.out, "out")
         atomic_write_json(folder / f"bench_{args.what}.json", json.loads(json.dumps(res, default=float)))

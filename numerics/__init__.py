@@ -23,7 +23,7 @@ used, so ``import numerics`` compiles no numba kernel. The main entry points:
 
 from __future__ import annotations
 
-from theory.lazy import lazy_exports
+from lejepa_verify.theory.lazy import lazy_exports
 
 _EXPORTS = {
     # spectrum

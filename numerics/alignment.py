@@ -27,9 +27,9 @@ from typing import Callable
 
 import numpy as np
 
-from numerics.quadrature import MAX_POINTS, tensor_rule
-from numerics.spectrum import evaluate_map
-from theory.validate import check_choice, check_int, check_rho
+from lejepa_verify.numerics.quadrature import MAX_POINTS, tensor_rule
+from lejepa_verify.numerics.spectrum import evaluate_map
+from lejepa_verify.theory.validate import check_choice, check_int, check_rho
 
 __all__ = ["ALIGNMENT_METHODS", "AlignmentLoss", "alignment_loss"]
 

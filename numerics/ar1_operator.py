@@ -40,8 +40,8 @@ from dataclasses import dataclass
 import mpmath
 import numpy as np
 
-from numerics.latents import LatentLaw, as_law
-from theory.validate import check_int, check_rho
+from lejepa_verify.numerics.latents import LatentLaw, as_law
+from lejepa_verify.theory.validate import check_int, check_rho
 
 __all__ = ["AR1Operator", "ar1_galerkin", "AR1_LAWS", "uniform_backward_witness"]
 

@@ -25,11 +25,11 @@ from typing import Sequence
 
 import numpy as np
 
-from numerics.alignment import alignment_loss
-from numerics.bounds import bound_value, polar_factor
-from numerics.maps import make_map, random_orthogonal
-from numerics.quadrature import tensor_rule
-from theory.validate import check_choice, check_int, check_rho
+from lejepa_verify.numerics.alignment import alignment_loss
+from lejepa_verify.numerics.bounds import bound_value, polar_factor
+from lejepa_verify.numerics.maps import make_map, random_orthogonal
+from lejepa_verify.numerics.quadrature import tensor_rule
+from lejepa_verify.theory.validate import check_choice, check_int, check_rho
 
 __all__ = ["FAMILIES", "FamilyPoint", "family_map", "perturbation_family", "closed_form"]
 

@@ -33,8 +33,8 @@ from typing import Mapping
 
 import numpy as np
 
-from numerics.twosample import as_samples
-from theory.validate import check_int, check_positive, check_rho
+from lejepa_verify.numerics.twosample import as_samples
+from lejepa_verify.theory.validate import check_int, check_positive, check_rho
 
 __all__ = [
     "BoundEstimate", "approximate_identifiability", "bound_value", "epsilon_sq_unbiased", "polar_factor",

@@ -21,7 +21,7 @@ import math
 import numpy as np
 from numba import njit
 
-from theory.validate import check_int
+from lejepa_verify.theory.validate import check_int
 
 __all__ = [
     "MAX_DEGREE",

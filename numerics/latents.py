@@ -59,7 +59,7 @@ from typing import Any, Mapping
 import numpy as np
 from scipy import special, stats
 
-from theory.validate import check_choice, check_int, check_positive
+from lejepa_verify.theory.validate import check_choice, check_int, check_positive
 
 __all__ = ["CUSTOM_LAW", "LATENT_LAWS", "LatentLaw", "as_law", "latent_law"]
 

@@ -27,8 +27,8 @@ from typing import Callable
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from numerics.twosample import TwoSampleResult, gaussian_energy_test
-from theory.validate import check_choice, check_int
+from lejepa_verify.numerics.twosample import TwoSampleResult, gaussian_energy_test
+from lejepa_verify.theory.validate import check_choice, check_int
 
 __all__ = [
     "MAP_NAMES",
@@ -253,6 +253,6 @@ def gaussian_preservation_test(h: Callable, dim: int, *, n_samples: int = 1000, 
     n_samples = check_int(n_samples, "n_samples", 10, 6000)
     rng = np.random.default_rng(seed)
     z = rng.standard_normal((n_samples, dim))
-    from numerics.spectrum import evaluate_map
+    from lejepa_verify.numerics.spectrum import evaluate_map
 
     return gaussian_energy_test(evaluate_map(h, z), permutations=permutations, seed=rng)

@@ -20,7 +20,7 @@ from typing import Callable
 
 import numpy as np
 
-from theory.validate import check_int, check_positive
+from lejepa_verify.theory.validate import check_int, check_positive
 
 __all__ = ["LinearWorld", "PlanOutcome", "lqr_gains", "plan_and_execute", "identify_linear_dynamics"]
 

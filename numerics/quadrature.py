@@ -26,8 +26,8 @@ from functools import lru_cache
 import numpy as np
 from scipy.linalg import eigh_tridiagonal
 
-from numerics.hermite import _hermite_table
-from theory.validate import check_int
+from lejepa_verify.numerics.hermite import _hermite_table
+from lejepa_verify.theory.validate import check_int
 
 __all__ = [
     "MAX_NODES",

@@ -37,7 +37,7 @@ from typing import Callable
 
 import numpy as np
 
-from numerics.hermite import (
+from lejepa_verify.numerics.hermite import (
     MAX_DEGREE,
     _basis_from_table,
     _hermite_table,
@@ -46,8 +46,8 @@ from numerics.hermite import (
     degree_of_indices,
     total_degree_indices,
 )
-from numerics.quadrature import MAX_NODES, MAX_POINTS, gauss_hermite, smolyak_rule, smolyak_size
-from theory.validate import check_choice, check_int, check_rho
+from lejepa_verify.numerics.quadrature import MAX_NODES, MAX_POINTS, gauss_hermite, smolyak_rule, smolyak_size
+from lejepa_verify.theory.validate import check_choice, check_int, check_rho
 
 __all__ = ["METHODS", "Spectrum", "SpectralAlignment", "hermite_spectrum", "evaluate_map"]
 

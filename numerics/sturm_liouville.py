@@ -62,8 +62,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg import eigh, eigh_tridiagonal
 
-from numerics.latents import CUSTOM_LAW, LatentLaw, as_law
-from theory.validate import check_choice, check_int, check_positive
+from lejepa_verify.numerics.latents import CUSTOM_LAW, LatentLaw, as_law
+from lejepa_verify.theory.validate import check_choice, check_int, check_positive
 
 __all__ = ["FirstEigenpair", "SpectralClass", "first_eigenpair", "spectral_class", "eigenvalue_drift"]
 

@@ -34,10 +34,10 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from numerics.ar1_operator import _uniform_k
-from numerics.latents import LatentLaw, _as_rng, as_law
-from numerics.twosample import TwoSampleResult, energy_test
-from theory.validate import check_choice, check_int, check_rho
+from lejepa_verify.numerics.ar1_operator import _uniform_k
+from lejepa_verify.numerics.latents import LatentLaw, _as_rng, as_law
+from lejepa_verify.numerics.twosample import TwoSampleResult, energy_test
+from lejepa_verify.theory.validate import check_choice, check_int, check_rho
 
 __all__ = [
     "TRANSITIONS",

@@ -21,10 +21,10 @@ import numpy as np
 from scipy.special import ndtri
 from scipy.stats import ortho_group
 
-from numerics.latents import _as_rng, as_law
-from numerics.transitions import _normal_nodes, quantile_coupling, sample_pairs
-from numerics.twosample import TwoSampleResult, gaussian_energy_test
-from theory.validate import check_int, check_rho
+from lejepa_verify.numerics.latents import _as_rng, as_law
+from lejepa_verify.numerics.transitions import _normal_nodes, quantile_coupling, sample_pairs
+from lejepa_verify.numerics.twosample import TwoSampleResult, gaussian_energy_test
+from lejepa_verify.theory.validate import check_int, check_rho
 
 __all__ = [
     "RotatedGaussianity",

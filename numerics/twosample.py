@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy.spatial.distance import cdist
 
-from theory.validate import check_int
+from lejepa_verify.theory.validate import check_int
 
 __all__ = ["TwoSampleResult", "as_samples", "energy_distance", "energy_test", "gaussian_energy_test"]
 

@@ -4,8 +4,8 @@ import importlib
 
 import pytest
 
-import numerics
-import validation
+from lejepa_verify import numerics
+from lejepa_verify import validation
 
 
 @pytest.mark.parametrize("pkg", [numerics, validation], ids=["numerics", "validation"])
@@ -24,14 +24,14 @@ def test_unknown_names_raise_attribute_error():
 
 
 def test_train_is_the_function_even_after_the_trainer_module_is_imported():
-    importlib.import_module("validation.trainer")
+    importlib.import_module("lejepa_verify.validation.trainer")
     assert callable(validation.train) and validation.train.__name__ == "train"
 
 
 def test_numerics_exports_every_public_function_and_class_of_its_submodules():
     expected = {}
     for sub in set(numerics._EXPORTS.values()):
-        mod = importlib.import_module(f"numerics.{sub}")
+        mod = importlib.import_module(f"lejepa_verify.numerics.{sub}")
         for name in mod.__all__:
             if not name.isupper() or name in ("LATENT_LAWS", "TRANSITIONS", "MAP_NAMES", "CUSTOM_LAW"):
                 expected[name] = sub

@@ -4,6 +4,6 @@ Imports sympy and the standard library only. The claims registry lives here beca
 the lowest layer that needs it; ``numerics`` and ``validation`` register their claims in it.
 """
 
-from theory.claims import Claim, ClaimResult, Evidence, claim, registered, run_claim
+from lejepa_verify.theory.claims import Claim, ClaimResult, Evidence, claim, registered, run_claim
 
 __all__ = ["Claim", "ClaimResult", "Evidence", "claim", "registered", "run_claim"]

@@ -26,7 +26,7 @@ from typing import Sequence
 
 import sympy as sp
 
-from theory.hermite import (
+from lejepa_verify.theory.hermite import (
     MAX_DEGREE,
     RHO,
     HermiteSpectrum,
@@ -34,8 +34,8 @@ from theory.hermite import (
     check_degree,
     gaussian_expectation,
 )
-from theory.mehler import next_state_polynomial, reduce_noise_scale
-from theory.validate import check_int, check_rho
+from lejepa_verify.theory.mehler import next_state_polynomial, reduce_noise_scale
+from lejepa_verify.theory.validate import check_int, check_rho
 
 #: Largest degree for which :func:`degree_penalties` tabulates values.
 MAX_TABLE_DEGREE = MAX_DEGREE

@@ -32,8 +32,8 @@ from typing import Callable, Sequence
 
 import sympy as sp
 
-from theory.polymaps import cayley_orthogonal, random_cayley_orthogonal
-from theory.validate import as_fraction, check_choice, check_int
+from lejepa_verify.theory.polymaps import cayley_orthogonal, random_cayley_orthogonal
+from lejepa_verify.theory.validate import as_fraction, check_choice, check_int
 
 # --------------------------------------------------------------------------- AM-GM
 

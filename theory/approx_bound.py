@@ -37,8 +37,8 @@ from typing import Sequence
 
 import sympy as sp
 
-from theory import alignment
-from theory.hermite import (
+from lejepa_verify.theory import alignment
+from lejepa_verify.theory.hermite import (
     RHO,
     as_poly,
     gaussian_expectation,
@@ -48,8 +48,8 @@ from theory.hermite import (
     multi_factorial,
     multi_indices,
 )
-from theory.polymaps import MAX_MATRIX_SIZE, random_cayley_orthogonal
-from theory.validate import as_fraction, check_int, check_rho
+from lejepa_verify.theory.polymaps import MAX_MATRIX_SIZE, random_cayley_orthogonal
+from lejepa_verify.theory.validate import as_fraction, check_int, check_rho
 
 #: Largest degree for which the gap inequality is certified (a polynomial of that degree in ρ).
 MAX_GAP_DEGREE = 200

@@ -101,7 +101,7 @@ class Claim:
             raise ValueError(f"layer must be one of {LAYERS}, got {self.layer!r}")
         if not self.control:
             raise ValueError(f"claim {self.id!r} has no negative control (control must be non-empty)")
-        from theory.axioms import check_axiom_names
+        from lejepa_verify.theory.axioms import check_axiom_names
 
         check_axiom_names(self.axioms)
 

@@ -15,8 +15,8 @@ from typing import Sequence
 
 import sympy as sp
 
-from theory.alignment import alignment_loss, covariance_matrix
-from theory.hermite import RHO, HermiteSpectrum, as_poly, check_degree, gaussian_expectation, hermite_spectrum
+from lejepa_verify.theory.alignment import alignment_loss, covariance_matrix
+from lejepa_verify.theory.hermite import RHO, HermiteSpectrum, as_poly, check_degree, gaussian_expectation, hermite_spectrum
 
 
 def dirichlet_energy(components: Sequence, gens: Sequence[sp.Symbol]) -> sp.Rational:

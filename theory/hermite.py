@@ -30,7 +30,7 @@ from typing import Iterable, Mapping, Sequence
 
 import sympy as sp
 
-from theory.validate import check_int
+from lejepa_verify.theory.validate import check_int
 
 #: Largest Hermite degree the exact routines accept. Coefficients of He_40 have 40+ digits and a
 #: product of two such polynomials already costs seconds; the claims use D = 12.

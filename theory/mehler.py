@@ -18,7 +18,7 @@ from typing import Sequence
 
 import sympy as sp
 
-from theory.hermite import NOISE_SCALE, RHO, as_poly, gaussian_expectation, hermite_multi, noise_symbols
+from lejepa_verify.theory.hermite import NOISE_SCALE, RHO, as_poly, gaussian_expectation, hermite_multi, noise_symbols
 
 
 def reduce_noise_scale(p: sp.Poly, s: sp.Symbol = NOISE_SCALE, rho: sp.Symbol = RHO) -> sp.Poly:

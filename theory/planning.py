@@ -29,8 +29,8 @@ from typing import Sequence
 
 import sympy as sp
 
-from theory.polymaps import random_cayley_orthogonal, random_rational_matrix
-from theory.validate import check_choice, check_int
+from lejepa_verify.theory.polymaps import random_cayley_orthogonal, random_rational_matrix
+from lejepa_verify.theory.validate import check_choice, check_int
 
 #: Largest state dimension and horizon for the exact recursion (rational entries grow with T).
 MAX_STATE_DIM = 6

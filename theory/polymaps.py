@@ -15,8 +15,8 @@ from typing import Sequence
 
 import sympy as sp
 
-from theory.hermite import MAX_DEGREE, MAX_DIMENSION, as_poly, hermite_he, latent_symbols
-from theory.validate import check_int
+from lejepa_verify.theory.hermite import MAX_DEGREE, MAX_DIMENSION, as_poly, hermite_he, latent_symbols
+from lejepa_verify.theory.validate import check_int
 
 #: Largest size of the exact rational matrices drawn here (rational entries grow quickly under
 #: products and inverses, so the matrix lemmas of Prop 4.3 and the LQR checks stay below it).

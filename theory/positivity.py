@@ -25,8 +25,8 @@ from math import comb
 
 import sympy as sp
 
-from theory.hermite import RHO
-from theory.validate import check_int
+from lejepa_verify.theory.hermite import RHO
+from lejepa_verify.theory.validate import check_int
 
 
 def _monomial_coefficients(p) -> list[Fraction]:

@@ -32,7 +32,7 @@ from typing import Sequence
 
 import sympy as sp
 
-from theory.validate import check_choice, check_int, check_positive
+from lejepa_verify.theory.validate import check_choice, check_int, check_positive
 
 Z = sp.Symbol("z", real=True)
 

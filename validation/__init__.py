@@ -6,7 +6,7 @@ and ``validation.load_trained_map`` are imported on first use, so the CLI starts
 
 from __future__ import annotations
 
-from theory.lazy import lazy_exports
+from lejepa_verify.theory.lazy import lazy_exports
 
 # a submodule must not share its name with an export (``validation.train`` is the function)
 _EXPORTS = {

@@ -12,9 +12,9 @@ import pkgutil
 import sys
 from typing import Iterable, Sequence
 
-from theory.axioms import AXIOMS
-from theory.claims import LAYERS, Claim, ClaimResult, registered, run_claim
-from theory.validate import check_choice
+from lejepa_verify.theory.axioms import AXIOMS
+from lejepa_verify.theory.claims import LAYERS, Claim, ClaimResult, registered, run_claim
+from lejepa_verify.theory.validate import check_choice
 
 
 def load_claims(layers: Iterable[str] | None = None) -> list[Claim]:
@@ -22,9 +22,9 @@ def load_claims(layers: Iterable[str] | None = None) -> list[Claim]:
     layers = list(LAYERS if layers is None else layers)
     for layer in layers:
         check_choice(layer, "layer", LAYERS)
-        pkg = importlib.import_module(f"{layer}.checks")
+        pkg = importlib.import_module(f"lejepa_verify.{layer}.checks")
         for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-            importlib.import_module(f"{layer}.checks.{info.name}")
+            importlib.import_module(f"lejepa_verify.{layer}.checks.{info.name}")
     return [c for c in registered() if c.layer in layers]
 
 

@@ -9,7 +9,7 @@ import sys
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import validation.commands as pkg
+    import lejepa_verify.validation.commands as pkg
 
     parser = argparse.ArgumentParser(
         prog="lejepa-verify",
@@ -17,7 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        mod = importlib.import_module(f"validation.commands.{info.name}")
+        mod = importlib.import_module(f"lejepa_verify.validation.commands.{info.name}")
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
         mod.add_arguments(p)
         p.set_defaults(_run=mod.run)

@@ -24,7 +24,7 @@ import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Mapping
 
-from theory.validate import check_choice, check_int, check_positive, check_rho
+from lejepa_verify.theory.validate import check_choice, check_int, check_positive, check_rho
 
 MIXINGS = ("spiral", "banana", "sinusoid", "coupling", "mlp", "identity")
 MIXINGS_2D = ("spiral", "banana", "sinusoid")
@@ -38,9 +38,9 @@ DEVICES = ("cpu", "cuda")
 def latent_names() -> tuple[str, ...]:
     """The latent laws the numerics layer offers (``numerics.latents.LATENT_LAWS``)."""
     try:
-        from numerics.latents import LATENT_LAWS
+        from lejepa_verify.numerics.latents import LATENT_LAWS
     except ModuleNotFoundError as exc:
-        if exc.name != "numerics.latents":
+        if exc.name != "lejepa_verify.numerics.latents":
             raise
         return ("gaussian",)
     return tuple(LATENT_LAWS)
@@ -49,9 +49,9 @@ def latent_names() -> tuple[str, ...]:
 def transition_names() -> tuple[str, ...]:
     """The transitions the numerics layer offers (``numerics.transitions.TRANSITIONS``)."""
     try:
-        from numerics.transitions import TRANSITIONS
+        from lejepa_verify.numerics.transitions import TRANSITIONS
     except ModuleNotFoundError as exc:
-        if exc.name != "numerics.transitions":
+        if exc.name != "lejepa_verify.numerics.transitions":
             raise
         return ("ou",)
     return tuple(TRANSITIONS)
@@ -189,10 +189,10 @@ class TrainConfig:
     def _check_world(self) -> None:
         """The latent law must accept ``latent_params`` and have the transition (numerics layer)."""
         try:
-            from numerics.latents import latent_law
-            from numerics.transitions import available_transitions
+            from lejepa_verify.numerics.latents import latent_law
+            from lejepa_verify.numerics.transitions import available_transitions
         except ModuleNotFoundError as exc:
-            if exc.name not in ("numerics.latents", "numerics.transitions"):
+            if exc.name not in ("lejepa_verify.numerics.latents", "lejepa_verify.numerics.transitions"):
                 raise
             if self.latent_params:
                 raise ValueError(f"latent_params must be empty for the built-in Gaussian, got {dict(self.latent_params)}")

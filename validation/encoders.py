@@ -20,10 +20,10 @@ import math
 import torch
 from torch import nn
 
-from theory.validate import check_choice, check_int
+from lejepa_verify.theory.validate import check_choice, check_int
 
-from validation.config import ENCODERS, MATCHED_INITS
-from validation.mixings import inverse_coupling
+from lejepa_verify.validation.config import ENCODERS, MATCHED_INITS
+from lejepa_verify.validation.mixings import inverse_coupling
 
 
 def mlp(n: int, m: int, width: int = 128, depth: int = 3) -> nn.Sequential:

@@ -16,9 +16,9 @@ import math
 import torch
 from torch import nn
 
-from theory.validate import check_choice, check_int
+from lejepa_verify.theory.validate import check_choice, check_int
 
-from validation.config import MIXINGS, MIXINGS_2D
+from lejepa_verify.validation.config import MIXINGS, MIXINGS_2D
 
 LEAKY_SLOPE = 0.2
 

@@ -28,9 +28,9 @@ import math
 
 import torch
 
-from theory.validate import check_choice, check_int, check_positive
+from lejepa_verify.theory.validate import check_choice, check_int, check_positive
 
-from validation.config import OBJECTIVES
+from lejepa_verify.validation.config import OBJECTIVES
 
 
 def quadrature(n_knots: int = 17, t_max: float = 3.0) -> tuple[torch.Tensor, torch.Tensor]:

@@ -19,10 +19,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from theory.claims import ClaimResult
-from theory.validate import check_choice
-from validation import claimrun
-from validation.io import atomic_save_figure, atomic_write_json, atomic_write_text, ensure_writable_dir
+from lejepa_verify.theory.claims import ClaimResult
+from lejepa_verify.theory.validate import check_choice
+from lejepa_verify.validation import claimrun
+from lejepa_verify.validation.io import atomic_save_figure, atomic_write_json, atomic_write_text, ensure_writable_dir
 
 PROFILES = ("quick", "paper")
 DEVICES = ("cpu", "cuda")
@@ -71,11 +71,11 @@ class Section:
 
 
 def load_sections() -> list[Section]:
-    import validation.sections as pkg
+    import lejepa_verify.validation.sections as pkg
 
     sections = []
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        mod = importlib.import_module(f"validation.sections.{info.name}")
+        mod = importlib.import_module(f"lejepa_verify.validation.sections.{info.name}")
         sec = getattr(mod, "SECTION", None)
         if isinstance(sec, Section):
             sections.append(sec)
@@ -124,7 +124,7 @@ def write_report(
     """
     train_overrides = dict(train_overrides or {})
     if train_overrides:
-        from validation.config import TrainConfig
+        from lejepa_verify.validation.config import TrainConfig
 
         TrainConfig.from_dict(train_overrides)  # an unknown key or bad value fails before any work
     out = validate_report_args(out, profile, device, backend)

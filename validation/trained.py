@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from validation.config import TrainConfig
-from validation.trainer import RECORD_NAME, WEIGHTS_NAME, load_record, numpy_map, train
+from lejepa_verify.validation.config import TrainConfig
+from lejepa_verify.validation.trainer import RECORD_NAME, WEIGHTS_NAME, load_record, numpy_map, train
 
 
 def load_trained_map(run_dir, *, device: str = "cpu"):
     """``(h, record)`` for the run saved in ``run_dir``; ``ValueError`` if it holds no finished run."""
     import torch
 
-    from validation.encoders import make_encoder
-    from validation.mixings import make_mixing
+    from lejepa_verify.validation.encoders import make_encoder
+    from lejepa_verify.validation.mixings import make_mixing
 
     run_dir = Path(run_dir)
     for name in (RECORD_NAME, WEIGHTS_NAME):

@@ -30,14 +30,14 @@ from typing import Any, Mapping
 import numpy as np
 import torch
 
-from theory.claims import json_safe
-from validation.config import TrainConfig
-from validation.encoders import make_encoder
-from validation.io import atomic_write_bytes, atomic_write_json, ensure_writable_dir
-from validation.metrics import mcc, orthogonality_error, r2
-from validation.mixings import make_mixing
-from validation.objectives import Objective
-from validation.worlds import World
+from lejepa_verify.theory.claims import json_safe
+from lejepa_verify.validation.config import TrainConfig
+from lejepa_verify.validation.encoders import make_encoder
+from lejepa_verify.validation.io import atomic_write_bytes, atomic_write_json, ensure_writable_dir
+from lejepa_verify.validation.metrics import mcc, orthogonality_error, r2
+from lejepa_verify.validation.mixings import make_mixing
+from lejepa_verify.validation.objectives import Objective
+from lejepa_verify.validation.worlds import World
 
 RECORD_NAME = "record.json"
 ARRAYS_NAME = "arrays.npz"
@@ -132,9 +132,9 @@ def _spectrum_metrics(h, config: TrainConfig, measured_alignment: float) -> dict
     The degree is capped at 2 above n = 8, where the total-degree basis of degree 3 grows as n³.
     """
     try:
-        from numerics.spectrum import hermite_spectrum
+        from lejepa_verify.numerics.spectrum import hermite_spectrum
     except ModuleNotFoundError as exc:
-        if exc.name != "numerics.spectrum":
+        if exc.name != "lejepa_verify.numerics.spectrum":
             raise
         return {"unavailable": "numerics.spectrum is not installed in this checkout"}
     degree = config.spectrum_degree if config.n <= 8 else min(config.spectrum_degree, 2)
@@ -156,7 +156,7 @@ def _spectrum_metrics(h, config: TrainConfig, measured_alignment: float) -> dict
 
 def evaluate(encoder, mixing, z, z_next, x, x_next, config: TrainConfig, *, final: bool) -> tuple[dict, dict]:
     """Metrics of the current encoder on the held-out set; the bound and its bootstrap when ``final``."""
-    from numerics.bounds import approximate_identifiability
+    from lejepa_verify.numerics.bounds import approximate_identifiability
 
     with torch.no_grad():
         h = encoder(x).cpu().numpy().astype(float)

@@ -15,9 +15,9 @@ from typing import Any, Mapping
 import numpy as np
 import torch
 
-from theory.validate import check_choice, check_int, check_rho
+from lejepa_verify.theory.validate import check_choice, check_int, check_rho
 
-from validation.config import latent_names, transition_names
+from lejepa_verify.validation.config import latent_names, transition_names
 
 # transitions that, for a Gaussian latent, are the OU (Mehler) channel of THEORY.md §1
 _GAUSSIAN_OU_TRANSITIONS = ("ou", "authors", "ar1")
@@ -36,9 +36,9 @@ class World:
         self.latent_params = dict(latent_params or {})
         self.law = None
         try:
-            from numerics.latents import latent_law
+            from lejepa_verify.numerics.latents import latent_law
         except ModuleNotFoundError as exc:
-            if exc.name != "numerics.latents":
+            if exc.name != "lejepa_verify.numerics.latents":
                 raise
             if self.latent_params:
                 raise ValueError(f"latent_params must be empty for the built-in Gaussian, got {self.latent_params}")
@@ -63,7 +63,7 @@ class World:
             z = torch.randn(size, self.n, generator=gen)
             eta = torch.randn(size, self.n, generator=gen)
             return z, self.rho * z + math.sqrt(1.0 - self.rho ** 2) * eta
-        from numerics.transitions import sample_pairs
+        from lejepa_verify.numerics.transitions import sample_pairs
 
         # the numpy draw gets its seed from the torch generator, so one seed fixes the run
         seed = int(torch.randint(0, 2 ** 62, (1,), generator=gen))

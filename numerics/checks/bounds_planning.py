@@ -6,10 +6,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from numerics.bound_families import perturbation_family
-from numerics.maps import make_map, random_orthogonal
-from numerics.planning import LinearWorld, plan_and_execute
-from theory.claims import Evidence, claim
+from lejepa_verify.numerics.bound_families import perturbation_family
+from lejepa_verify.numerics.maps import make_map, random_orthogonal
+from lejepa_verify.numerics.planning import LinearWorld, plan_and_execute
+from lejepa_verify.theory.claims import Evidence, claim
 
 _FAMILIES = {"degree2": (0.1, 0.3, 0.6), "scale": (-0.3, 0.2), "radial": (0.1, 0.5, 1.0), "tanh": (0.3, 1.5)}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from theory.claims import Evidence, claim
+from lejepa_verify.theory.claims import Evidence, claim
 
 _SL_CASES = (
     ("gaussian", {}, True),
@@ -24,7 +24,7 @@ _SL_CASES = (
 
 
 def _law(name, params):
-    from numerics.latents import latent_law
+    from lejepa_verify.numerics.latents import latent_law
 
     return latent_law(name, **params)
 
@@ -40,7 +40,7 @@ def _law(name, params):
     axioms=("gaussian_of_affine_score", "hermite_first_eigenfunction_of_gaussian"),
 )
 def check_sl_linear_iff_gaussian(cases=_SL_CASES, tol: float = 1e-6) -> Evidence:
-    from numerics.sturm_liouville import first_eigenpair
+    from lejepa_verify.numerics.sturm_liouville import first_eigenpair
 
     numbers, ok = {}, True
     for name, params, gaussian in cases:
@@ -64,7 +64,7 @@ def check_sl_linear_iff_gaussian(cases=_SL_CASES, tol: float = 1e-6) -> Evidence
     axioms=("hermite_first_eigenfunction_of_gaussian",),
 )
 def check_sl_closed_forms(uniform_r2: float = 96 / math.pi**4, K: float = 1.7, tol: float = 1e-5) -> Evidence:
-    from numerics.sturm_liouville import first_eigenpair
+    from lejepa_verify.numerics.sturm_liouville import first_eigenpair
 
     g_fv, g_ga = first_eigenpair("gaussian", K), first_eigenpair("gaussian", K, method="galerkin")
     u_fv, u_ga = first_eigenpair("uniform", K), first_eigenpair("uniform", K, method="galerkin")
@@ -103,7 +103,7 @@ _GAP_CASES = (
     control_statement="Student-t with ν = 5 has an isolated first eigenvalue",
 )
 def check_sl_gap_classification(cases=_GAP_CASES) -> Evidence:
-    from numerics.sturm_liouville import first_eigenpair
+    from lejepa_verify.numerics.sturm_liouville import first_eigenpair
 
     numbers, ok = {}, True
     for name, params, declared in cases:
@@ -129,7 +129,7 @@ _AR1_CASES = (("gaussian", 0.5, True), ("laplace", 0.5, False), ("laplace", 0.9,
     control_statement="the Laplace AR(1) chain (ρ = 0.5) behaves as the Gaussian one: reversible, z optimal",
 )
 def check_ar1_symmetrised(cases=_AR1_CASES, degree: int = 12, tol: float = 1e-9) -> Evidence:
-    from numerics.ar1_operator import ar1_galerkin
+    from lejepa_verify.numerics.ar1_operator import ar1_galerkin
 
     numbers, ok = {}, True
     for name, rho, gaussian in cases:
@@ -162,7 +162,7 @@ def check_feasibility(cases=_FEAS_CASES, tol: float = 1e-9) -> Evidence:
     import numpy as np
     from scipy.stats import ortho_group
 
-    from numerics.transport import transport_r2
+    from lejepa_verify.numerics.transport import transport_r2
 
     # cumulants of independent sums add: κ₄((Qz)_i) = κ₄(p) Σ_j Q_ij⁴, and Σ_j Q_ij⁴ ≥ 1/n > 0
     q = ortho_group.rvs(3, random_state=np.random.default_rng(7))
@@ -200,7 +200,7 @@ _STAT_CASES = (
     control_statement="the authors' channel with Laplace innovations is stationary",
 )
 def check_stationarity(cases=_STAT_CASES, tol: float = 1e-10) -> Evidence:
-    from numerics.transitions import population_energy_defect
+    from lejepa_verify.numerics.transitions import population_energy_defect
 
     numbers, ok = {}, True
     for name, transition, rho, stationary in cases:

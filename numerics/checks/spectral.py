@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.polynomial.hermite_e import hermeval
 
-from theory.claims import Evidence, claim
+from lejepa_verify.theory.claims import Evidence, claim
 
 _RHO = 0.9
 
@@ -36,7 +36,7 @@ def _sign_energy(k_max: int) -> np.ndarray:
     control_statement="z³/√15 has energies (0, 0.4, 0, 0.6) (linear and cubic parts swapped)",
 )
 def check_cubic_closed_form(expected=(0.0, 0.6, 0.0, 0.4), tol: float = 1e-12) -> Evidence:
-    from numerics.spectrum import hermite_spectrum
+    from lejepa_verify.numerics.spectrum import hermite_spectrum
 
     s = hermite_spectrum(lambda z: z**3 / math.sqrt(15.0), 1, 8, method="quadrature")
     got = s.energy[0]
@@ -57,8 +57,8 @@ def check_cubic_closed_form(expected=(0.0, 0.6, 0.0, 0.4), tol: float = 1e-12) -
     axioms=(),
 )
 def check_hermite_single_degree(degree_shift: int = 0, max_alpha: int = 10, tol: float = 1e-10) -> Evidence:
-    from numerics.hermite import total_degree_indices
-    from numerics.spectrum import hermite_spectrum
+    from lejepa_verify.numerics.hermite import total_degree_indices
+    from lejepa_verify.numerics.spectrum import hermite_spectrum
 
     worst, cases = 0.0, 0
     for dim, top in ((1, max_alpha), (2, 6), (3, 4)):
@@ -97,8 +97,8 @@ def check_hermite_single_degree(degree_shift: int = 0, max_alpha: int = 10, tol:
     axioms=("mehler_summability",),
 )
 def check_sign_sheppard(law: str = "sheppard", rho: float = _RHO, seed: int = 0) -> Evidence:
-    from numerics.alignment import alignment_loss
-    from numerics.spectrum import hermite_spectrum
+    from lejepa_verify.numerics.alignment import alignment_loss
+    from lejepa_verify.numerics.spectrum import hermite_spectrum
 
     claimed = 2 - 4 * math.asin(rho) / math.pi if law == "sheppard" else 2 * (1 - rho)
     s = hermite_spectrum(lambda z: np.sign(z), 1, 60, method="quadrature", n_samples=400)
@@ -128,7 +128,7 @@ def check_sign_sheppard(law: str = "sheppard", rho: float = _RHO, seed: int = 0)
 
 
 def _spiral(z):
-    from numerics.maps import make_map
+    from lejepa_verify.numerics.maps import make_map
 
     return make_map("spiral")(z)
 
@@ -143,8 +143,8 @@ def _spiral(z):
     axioms=("correlation_eq_spectral_sum", "mehler_summability"),
 )
 def check_spectral_equals_direct(power: int = 1, rho: float = _RHO, seed: int = 1) -> Evidence:
-    from numerics.alignment import alignment_loss
-    from numerics.spectrum import hermite_spectrum
+    from lejepa_verify.numerics.alignment import alignment_loss
+    from lejepa_verify.numerics.spectrum import hermite_spectrum
 
     cases = {
         "tanh": (np.tanh, 1, 40, None, "quadrature"),
@@ -172,8 +172,8 @@ def check_spectral_equals_direct(power: int = 1, rho: float = _RHO, seed: int = 
     control_statement="the same holds for polynomials 6 degrees beyond the rule's exactness",
 )
 def check_polynomial_exactness(degree_excess: int = 0, seed: int = 7, tol: float = 1e-10) -> Evidence:
-    from numerics.hermite import total_degree_indices
-    from numerics.spectrum import hermite_spectrum
+    from lejepa_verify.numerics.hermite import total_degree_indices
+    from lejepa_verify.numerics.spectrum import hermite_spectrum
 
     rng = np.random.default_rng(seed)
     worst = 0.0
@@ -214,7 +214,7 @@ def _preservation_excess(dim: int, seed: int) -> tuple[float, ...]:
     The excess is used rather than the p-value because with 60 permutations the p-value cannot
     go below 1/61; the check and its control share these numbers.
     """
-    from numerics.maps import gaussian_preservation_test, gaussian_preserving_library
+    from lejepa_verify.numerics.maps import gaussian_preservation_test, gaussian_preserving_library
 
     return tuple(gaussian_preservation_test(m, dim, n_samples=300, permutations=60, seed=seed).excess
                  for m in gaussian_preserving_library(dim, seed=seed))
@@ -230,8 +230,8 @@ def _preservation_excess(dim: int, seed: int) -> tuple[float, ...]:
 )
 def check_theorem_a_library(floor_exponent: float = 1.0, rho: float = _RHO, seed: int = 3,
                             n_pairs: int = 60_000) -> Evidence:
-    from numerics.alignment import alignment_loss
-    from numerics.maps import gaussian_preserving_library
+    from lejepa_verify.numerics.alignment import alignment_loss
+    from lejepa_verify.numerics.maps import gaussian_preserving_library
 
     ok, numbers = True, {}
     for dim in (2, 3):

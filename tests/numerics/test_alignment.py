@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from numerics.alignment import alignment_loss
-from numerics.maps import make_map, random_orthogonal
-from numerics.spectrum import hermite_spectrum
+from lejepa_verify.numerics.alignment import alignment_loss
+from lejepa_verify.numerics.maps import make_map, random_orthogonal
+from lejepa_verify.numerics.spectrum import hermite_spectrum
 
 
 @pytest.mark.parametrize("dim", [1, 2])

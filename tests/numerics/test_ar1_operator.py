@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from numerics.ar1_operator import ar1_galerkin, uniform_backward_witness
-from numerics.latents import latent_law
-from numerics.transitions import sample_pairs
+from lejepa_verify.numerics.ar1_operator import ar1_galerkin, uniform_backward_witness
+from lejepa_verify.numerics.latents import latent_law
+from lejepa_verify.numerics.transitions import sample_pairs
 
 
 @pytest.mark.parametrize("name,rho", [("gaussian", 0.3), ("laplace", 0.5), ("laplace", 0.9), ("uniform", 0.25)])

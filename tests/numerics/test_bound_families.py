@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from numerics.bound_families import closed_form, family_map, perturbation_family
+from lejepa_verify.numerics.bound_families import closed_form, family_map, perturbation_family
 
 
 @pytest.mark.parametrize("family,avals", [("degree2", [0.0, 0.1, 0.4, 0.9]), ("scale", [-0.3, 0.0, 0.2])])

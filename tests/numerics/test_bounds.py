@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numerics.bounds import (approximate_identifiability, bound_value, epsilon_sq_unbiased, polar_factor,
+from lejepa_verify.numerics.bounds import (approximate_identifiability, bound_value, epsilon_sq_unbiased, polar_factor,
                              spectral_gap)
 
 

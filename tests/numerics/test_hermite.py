@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.polynomial.hermite_e import hermeval
 
-from numerics.hermite import (
+from lejepa_verify.numerics.hermite import (
     MAX_DEGREE,
     basis_matrix,
     basis_size,

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
-from numerics.latents import LATENT_LAWS, latent_law
+from lejepa_verify.numerics.latents import LATENT_LAWS, latent_law
 
 ALL = [
     ("gaussian", {}), ("gennorm", {"alpha": 0.5}), ("gennorm", {"alpha": 4.0}), ("laplace", {}),

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from numerics.latents import latent_law
-from numerics.sturm_liouville import first_eigenpair, spectral_class
-from numerics.transitions import available_transitions, sample_pairs, stationarity_defect
-from numerics.transport import transport_r2
+from lejepa_verify.numerics.latents import latent_law
+from lejepa_verify.numerics.sturm_liouville import first_eigenpair, spectral_class
+from lejepa_verify.numerics.transitions import available_transitions, sample_pairs, stationarity_defect
+from lejepa_verify.numerics.transport import transport_r2
 
 SQ3 = math.sqrt(3.0)
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from numerics.maps import (
+from lejepa_verify.numerics.maps import (
     MAP_NAMES,
     gaussian_preservation_test,
     gaussian_preserving_library,

@@ -6,7 +6,7 @@ from hypothesis import given, settings, strategies as st
 from scipy.linalg import solve_discrete_are
 from scipy.stats import ortho_group
 
-from numerics.planning import LinearWorld, lqr_gains, plan_and_execute
+from lejepa_verify.numerics.planning import LinearWorld, lqr_gains, plan_and_execute
 
 
 def _spiral(z):

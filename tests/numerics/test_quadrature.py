@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from numpy.polynomial.hermite_e import hermegauss
 
-from numerics.hermite import hermite_functions
-from numerics.quadrature import MAX_NODES, gauss_hermite, smolyak_rule, smolyak_size, tensor_rule
+from lejepa_verify.numerics.hermite import hermite_functions
+from lejepa_verify.numerics.quadrature import MAX_NODES, gauss_hermite, smolyak_rule, smolyak_size, tensor_rule
 
 
 def _moment(beta) -> int:

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from numpy.polynomial.hermite_e import hermeval
 from scipy import stats
 
-from numerics.hermite import total_degree_indices
-from numerics.maps import random_orthogonal
-from numerics.spectrum import hermite_spectrum
+from lejepa_verify.numerics.hermite import total_degree_indices
+from lejepa_verify.numerics.maps import random_orthogonal
+from lejepa_verify.numerics.spectrum import hermite_spectrum
 
 
 def _he(k, x):

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numerics.latents import latent_law
-from numerics.sturm_liouville import eigenvalue_drift, first_eigenpair, spectral_class
+from lejepa_verify.numerics.latents import latent_law
+from lejepa_verify.numerics.sturm_liouville import eigenvalue_drift, first_eigenpair, spectral_class
 
 
 @pytest.mark.parametrize("method", ["finite_volume", "galerkin"])

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from numerics.latents import latent_law
-from numerics.transitions import (
+from lejepa_verify.numerics.latents import latent_law
+from lejepa_verify.numerics.transitions import (
     available_transitions,
     langevin_kernel,
     population_energy_defect,
@@ -124,8 +124,8 @@ def test_bad_input(args, word):
 
 
 def test_converse_claims_pass_and_their_controls_are_rejected():
-    import numerics.checks.converse  # noqa: F401 - registers the claims
-    from theory.claims import registered, run_claim
+    import lejepa_verify.numerics.checks.converse  # noqa: F401 - registers the claims
+    from lejepa_verify.theory.claims import registered, run_claim
 
     claims = [c for c in registered("numerics") if c.id.startswith("thm-4.2/")]
     assert len(claims) == 6

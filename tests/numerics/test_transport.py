@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from numerics.latents import latent_law
-from numerics.transport import gaussian_transport, rotated_gaussianity, transport_alignment, transport_r2
+from lejepa_verify.numerics.latents import latent_law
+from lejepa_verify.numerics.transport import gaussian_transport, rotated_gaussianity, transport_alignment, transport_r2
 
 
 def test_uniform_closed_form_three_over_pi():

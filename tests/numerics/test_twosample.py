@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from numerics.twosample import energy_distance, energy_test, gaussian_energy_test
+from lejepa_verify.numerics.twosample import energy_distance, energy_test, gaussian_energy_test
 
 
 def test_energy_distance_of_point_masses_is_twice_the_gap():

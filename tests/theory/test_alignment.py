@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.theory.gauss_hermite import gauss_hermite_grid
-from theory.alignment import (
+from lejepa_verify.theory.alignment import (
     alignment_loss,
     covariance_matrix,
     degree_penalties,
@@ -26,7 +26,7 @@ from theory.alignment import (
     spectral_correlation,
     spectral_gap,
 )
-from theory.checks.alignment import (
+from lejepa_verify.theory.checks.alignment import (
     check_excess_positive,
     check_linear_of_degree_one,
     check_loss_bound,
@@ -36,9 +36,9 @@ from theory.checks.alignment import (
     check_spectral_form,
     check_spectral_gap,
 )
-from theory.hermite import RHO, hermite_spectrum, latent_symbols
-from theory.polymaps import linear_map, random_polynomial_map, random_rational_orthogonal, random_whitened_map
-from theory.positivity import bernstein_certificate
+from lejepa_verify.theory.hermite import RHO, hermite_spectrum, latent_symbols
+from lejepa_verify.theory.polymaps import linear_map, random_polynomial_map, random_rational_orthogonal, random_whitened_map
+from lejepa_verify.theory.positivity import bernstein_certificate
 
 open_rho = st.fractions(min_value=0, max_value=1, max_denominator=200).filter(lambda r: 0 < r < 1)
 

@@ -9,7 +9,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from theory.analysis_axioms import (
+from lejepa_verify.theory.analysis_axioms import (
     amgm_instances,
     amgm_proof_steps,
     jensen,
@@ -18,7 +18,7 @@ from theory.analysis_axioms import (
     norm_preserving_map,
     polarisation_identity,
 )
-from theory.claims import registered, run_claim
+from lejepa_verify.theory.claims import registered, run_claim
 
 
 @given(w=st.lists(st.floats(0.01, 1), min_size=1, max_size=5),
@@ -116,7 +116,7 @@ def test_bad_input(call, match):
 
 @pytest.mark.parametrize("claim_id", ["axiom/amgm", "axiom/jensen-exp", "axiom/mazur-ulam"])
 def test_claim_verified_and_control_rejected(claim_id):
-    import theory.checks.analysis_axioms  # noqa: F401 - registers the claims
+    import lejepa_verify.theory.checks.analysis_axioms  # noqa: F401 - registers the claims
 
     (c,) = [c for c in registered("theory") if c.id == claim_id]
     r = run_claim(c)

@@ -9,7 +9,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from theory.approx_bound import (
+from lejepa_verify.theory.approx_bound import (
     alignment_loss,
     approximate_bound,
     check_nonnegative,
@@ -24,9 +24,9 @@ from theory.approx_bound import (
     pythagorean_split,
     sigma_inequality,
 )
-from theory.claims import registered, run_claim
-from theory.hermite import gaussian_expectation, latent_symbols
-from theory.polymaps import cayley_orthogonal, random_cayley_orthogonal
+from lejepa_verify.theory.claims import registered, run_claim
+from lejepa_verify.theory.hermite import gaussian_expectation, latent_symbols
+from lejepa_verify.theory.polymaps import cayley_orthogonal, random_cayley_orthogonal
 
 R = sp.Rational
 rationals01 = st.fractions(min_value=Fraction(1, 1000), max_value=Fraction(999, 1000))
@@ -226,7 +226,7 @@ def test_bad_input_names_the_parameter(call, match):
 # ----------------------------------------------------------------- the claims
 
 def _claims(prefix):
-    import theory.checks.approx_bound  # noqa: F401 - registers the claims
+    import lejepa_verify.theory.checks.approx_bound  # noqa: F401 - registers the claims
 
     return [c for c in registered("theory") if c.id.startswith(prefix)]
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from theory.claims import Claim, Evidence, run_claim
+from lejepa_verify.theory.claims import Claim, Evidence, run_claim
 
 
 def _check(value=1):

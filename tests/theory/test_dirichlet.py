@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.theory.gauss_hermite import gauss_hermite_grid
-from theory.checks.dirichlet import check_dirichlet_energy_identity, check_poincare, check_small_t_limit
-from theory.dirichlet import (
+from lejepa_verify.theory.checks.dirichlet import check_dirichlet_energy_identity, check_poincare, check_small_t_limit
+from lejepa_verify.theory.dirichlet import (
     covariance_trace,
     dirichlet_energy,
     penalty_ratio,
@@ -19,8 +19,8 @@ from theory.dirichlet import (
     small_t_limit,
     spectral_dirichlet_energy,
 )
-from theory.hermite import RHO, hermite_he, hermite_spectrum, latent_symbols
-from theory.polymaps import linear_map, random_polynomial_map
+from lejepa_verify.theory.hermite import RHO, hermite_he, hermite_spectrum, latent_symbols
+from lejepa_verify.theory.polymaps import linear_map, random_polynomial_map
 
 
 def _quadrature_gradient_energy(h, gens, points=10):

@@ -12,13 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.theory.gauss_hermite import gauss_hermite_grid
-from theory.checks.hermite import (
+from lejepa_verify.theory.checks.hermite import (
     check_hermite_completeness,
     check_hermite_orthogonality,
     check_mehler,
     check_mehler_multivariate,
 )
-from theory.hermite import (
+from lejepa_verify.theory.hermite import (
     MAX_DEGREE,
     MAX_DIMENSION,
     check_alpha,
@@ -37,7 +37,7 @@ from theory.hermite import (
     multi_factorial,
     multi_indices,
 )
-from theory.polymaps import random_polynomial
+from lejepa_verify.theory.polymaps import random_polynomial
 
 Z = latent_symbols(1)[0]
 

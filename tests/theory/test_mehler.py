@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.theory.gauss_hermite import gauss_hermite_grid
-from theory.hermite import NOISE_SCALE, RHO, hermite_he, hermite_multi, latent_symbols
-from theory.mehler import mehler_residual, next_state_polynomial, ou_conditional_expectation, reduce_noise_scale
+from lejepa_verify.theory.hermite import NOISE_SCALE, RHO, hermite_he, hermite_multi, latent_symbols
+from lejepa_verify.theory.mehler import mehler_residual, next_state_polynomial, ou_conditional_expectation, reduce_noise_scale
 
 (X,), W = gauss_hermite_grid(1, 30)
 

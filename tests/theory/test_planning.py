@@ -6,8 +6,8 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from theory.claims import registered, run_claim
-from theory.planning import (
+from lejepa_verify.theory.claims import registered, run_claim
+from lejepa_verify.theory.planning import (
     LQRProblem,
     example_problem,
     isotropic_cost_invariant,
@@ -17,7 +17,7 @@ from theory.planning import (
     trajectory_costs,
     transformed,
 )
-from theory.polymaps import random_rational_matrix
+from lejepa_verify.theory.polymaps import random_rational_matrix
 
 
 def _np(M):
@@ -149,7 +149,7 @@ def test_bad_input(call, match):
 @pytest.mark.parametrize("claim_id", ["cor-4.5/riccati-equivariance", "cor-4.5/trajectory-pushforward",
                                       "cor-4.5/invariance-needs-isotropic-cost"])
 def test_claim_verified_and_control_rejected(claim_id):
-    import theory.checks.planning  # noqa: F401 - registers the claims
+    import lejepa_verify.theory.checks.planning  # noqa: F401 - registers the claims
 
     (c,) = [c for c in registered("theory") if c.id == claim_id]
     r = run_claim(c)

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.polynomial import hermite_e as He
 
-from theory.claims import registered, run_claim
-from theory.sturm_liouville import (
+from lejepa_verify.theory.claims import registered, run_claim
+from lejepa_verify.theory.sturm_liouville import (
     LAWS,
     Z,
     affine_eigenfunctions,
@@ -72,7 +72,7 @@ def test_derived_density_matches_scipy_normal():
     assert d.density_matches and d.normalisable_only_for_positive_lambda
     assert d.claimed_mean == "-b/a" and d.claimed_variance == "K/lambda"
     # evaluate the normalised solution of the ODE at numbers, against scipy's normal pdf
-    from theory.sturm_liouville import _derivation
+    from lejepa_verify.theory.sturm_liouville import _derivation
 
     _, _, density, _, _ = _derivation()
     a, b, lam, K = 2.0, -1.0, 3.0, 5.0
@@ -140,7 +140,7 @@ def test_laws_listed():
 @pytest.mark.parametrize("claim_id", ["thm-4.2/affine-score-gaussian", "thm-4.2/no-affine-eigenfunction-non-gaussian",
                                       "thm-4.2/hermite-eigenfunctions"])
 def test_claim_verified_and_control_rejected(claim_id):
-    import theory.checks.sturm_liouville  # noqa: F401 - registers the claims
+    import lejepa_verify.theory.checks.sturm_liouville  # noqa: F401 - registers the claims
 
     (c,) = [c for c in registered("theory") if c.id == claim_id]
     r = run_claim(c)

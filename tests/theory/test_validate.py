@@ -1,7 +1,7 @@
 import pytest
 from fractions import Fraction
 
-from theory.validate import as_fraction, check_choice, check_int, check_positive, check_rho
+from lejepa_verify.theory.validate import as_fraction, check_choice, check_int, check_positive, check_rho
 
 
 @pytest.mark.parametrize("rho", [0, 1, 1.3, -0.2, float("nan"), float("inf"), "x", None, True])

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from validation.cli import main
+from lejepa_verify.validation.cli import main
 
 
 def test_claims_json_has_the_documented_fields(capsys):
@@ -39,5 +39,5 @@ def test_unknown_profile_device_backend(tmp_path, capsys, opt, val):
 
 
 def test_console_script_is_installed():
-    r = subprocess.run([sys.executable, "-m", "validation.cli", "--help"], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "lejepa_verify.validation.cli", "--help"], capture_output=True, text=True)
     assert r.returncode == 0 and "claims" in r.stdout and "report" in r.stdout

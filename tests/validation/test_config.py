@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from validation.config import ENCODERS, MIXINGS, OBJECTIVES, TrainConfig
+from lejepa_verify.validation.config import ENCODERS, MIXINGS, OBJECTIVES, TrainConfig
 
 
 def test_defaults_are_the_2d_gaussian_recipe():

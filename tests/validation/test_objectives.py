@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special
 
-from validation.objectives import (
+from lejepa_verify.validation.objectives import (
     Objective, alignment, directions, infonce, quadrature, sigreg, sigreg_null_mean, whitening_penalty,
 )
 

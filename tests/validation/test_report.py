@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from validation.cli import main
-from validation.report import ReportContext, Section, write_report
+from lejepa_verify.validation.cli import main
+from lejepa_verify.validation.report import ReportContext, Section, write_report
 
 CLAIM = "cor-4.5/planning-in-rotated-latent"
 

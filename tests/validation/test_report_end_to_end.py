@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from validation.cli import main
+from lejepa_verify.validation.cli import main
 
 
 @pytest.mark.slow

@@ -1,18 +1,19 @@
-"""Report section 10 (alignment penalty): figure files, exact values and honest claim verdicts."""
+"""Report section on the alignment penalty: figure files, exact values and honest claim verdicts."""
 
-import importlib
 from fractions import Fraction
 
 import pytest
 
-from theory.claims import registered, run_claim
-from validation.report import ReportContext, Section
+from lejepa_verify.theory.claims import registered, run_claim
+from lejepa_verify.validation.report import ReportContext, Section
 
 FIGURE = "alignment_penalty"
 
 
 def _section():
-    return importlib.import_module("validation.sections.10_alignment_penalty")
+    from lejepa_verify.validation.sections import alignment_penalty
+
+    return alignment_penalty
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def test_section_quotes_exact_values_at_rho_19_20(built):
 
 
 def test_section_reports_the_verdict_of_a_claim_that_ran(tmp_path):
-    import theory.checks.alignment  # noqa: F401 - registers the claims
+    import lejepa_verify.theory.checks.alignment  # noqa: F401 - registers the claims
 
     (c,) = [c for c in registered("theory") if c.id == "alignment/spectral-gap"]
     result = run_claim(c)

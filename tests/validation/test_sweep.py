@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from validation.cli import main
-from validation.config import MIXINGS, OBJECTIVES, TrainConfig
-from validation.sweep import (PROFILES, SlurmOptions, canonical_json, check_slurm_available, expand, load_sweep,
+from lejepa_verify.validation.cli import main
+from lejepa_verify.validation.config import MIXINGS, OBJECTIVES, TrainConfig
+from lejepa_verify.validation.sweep import (PROFILES, SlurmOptions, canonical_json, check_slurm_available, expand, load_sweep,
                               run_id, run_sweep, shipped_sweeps)
-from validation.sweep import store
-from validation.sweep.spec import parse_spec, read_config_file
+from lejepa_verify.validation.sweep import store
+from lejepa_verify.validation.sweep.spec import parse_spec, read_config_file
 
 TINY = {"steps": 5, "eval_every": 5, "eval_size": 64, "n_bootstrap": 0, "spectrum_degree": 0, "width": 8, "depth": 1}
 
@@ -211,7 +211,7 @@ def test_run_id_is_sha256_of_the_sorted_compact_json():
 
 def test_run_id_is_stable_across_processes_and_key_order():
     cfg = TrainConfig(mixing="banana", lam=0.1, seed=7, latent_params={})
-    code = ("from validation.config import TrainConfig; from validation.sweep import run_id; "
+    code = ("from lejepa_verify.validation.config import TrainConfig; from validation.sweep import run_id; "
             "print(run_id(TrainConfig(seed=7, lam=0.1, mixing='banana')))")
     # another process, another string-hash seed, the config's fields given in another order
     env = {**os.environ, "PYTHONHASHSEED": "123"}
@@ -357,7 +357,7 @@ def test_slurm_options_reach_the_sbatch_script(tmp_path, monkeypatch):
     check_slurm_available()
     from submitit.slurm.slurm import _make_sbatch_string
 
-    from validation.sweep.backends import slurm_executor
+    from lejepa_verify.validation.sweep.backends import slurm_executor
 
     opts = SlurmOptions(partition="gpu", time_min=90, cpus_per_task=4, gpus_per_node=1, array_parallelism=8,
                         mem_gb=16)
@@ -405,7 +405,7 @@ def test_local_workers_see_the_gpus_a_cuda_run_needs(tmp_path, monkeypatch):
     # submitit's local executor sets CUDA_VISIBLE_DEVICES="" for a job without gpus_per_node
     import submitit
 
-    from validation.sweep.backends import _local_gpu_parameters
+    from lejepa_verify.validation.sweep.backends import _local_gpu_parameters
 
     assert _local_gpu_parameters([("a", {"device": "cpu"})]) == {}
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "2,3")

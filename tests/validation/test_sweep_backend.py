@@ -12,9 +12,9 @@ import cloudpickle
 import pandas as pd
 import pytest
 
-from validation.sweep import collect, run_sweep, write_csv
-from validation.sweep import store
-from validation.sweep.worker import _alive
+from lejepa_verify.validation.sweep import collect, run_sweep, write_csv
+from lejepa_verify.validation.sweep import store
+from lejepa_verify.validation.sweep.worker import _alive
 
 # the test runners below travel to the worker processes by value, whatever the worker's cwd
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -78,14 +78,14 @@ def test_parallel_real_runs_then_resume_is_a_no_op_and_collect_reads_them(tmp_pa
 
 
 def test_a_sweep_killed_midway_resumes_without_losing_or_redoing_a_run(tmp_path, capsys):
-    from validation.cli import main
+    from lejepa_verify.validation.cli import main
 
     cfg = tmp_path / "kill.yaml"
     settings = {**TINY, "steps": 100, "eval_every": 100}
     cfg.write_text("name: kill\nfixed:\n" + "".join(f"  {k}: {v}\n" for k, v in settings.items())
                    + "axes:\n  seed: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n")
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "validation.cli", "sweep", str(cfg), "--out", str(out), "--jobs", "2",
+    cmd = [sys.executable, "-m", "lejepa_verify.validation.cli", "sweep", str(cfg), "--out", str(out), "--jobs", "2",
            "--no-progress"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -135,7 +135,7 @@ def failing_on_odd_seeds(config):
 
 
 def diverging_on_seed_one(config):
-    from validation.trainer import TrainingDiverged
+    from lejepa_verify.validation.trainer import TrainingDiverged
 
     if config.seed == 1:
         raise TrainingDiverged("loss became nan at step 3 of 5",
@@ -176,8 +176,8 @@ def test_failed_runs_are_recorded_and_retry_failed_reruns_only_those(tmp_path):
 
 def test_a_diverged_run_keeps_the_trainers_record_and_a_failed_one_its_traceback():
     # the function every worker calls, run here in-process
-    from validation.config import TrainConfig
-    from validation.sweep.worker import execute
+    from lejepa_verify.validation.config import TrainConfig
+    from lejepa_verify.validation.sweep.worker import execute
 
     cfg = TrainConfig(**TINY, seed=1).to_dict()
     rec = execute("0123456789abcdef", cfg, diverging_on_seed_one)

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from validation.config import TrainConfig
-from validation.trained import load_trained_map, train_or_load
-from validation.trainer import train
+from lejepa_verify.validation.config import TrainConfig
+from lejepa_verify.validation.trained import load_trained_map, train_or_load
+from lejepa_verify.validation.trainer import train
 
 
 def test_reloaded_map_reproduces_the_held_out_outputs(tmp_path):

@@ -9,12 +9,12 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from validation import TrainConfig, train
-from validation.cli import main as cli_main
-from validation.encoders import make_encoder
-from validation.metrics import mcc, orthogonality_error, r2
-from validation.mixings import make_mixing
-from validation.trainer import TrainingDiverged, load_record
+from lejepa_verify.validation import TrainConfig, train
+from lejepa_verify.validation.cli import main as cli_main
+from lejepa_verify.validation.encoders import make_encoder
+from lejepa_verify.validation.metrics import mcc, orthogonality_error, r2
+from lejepa_verify.validation.mixings import make_mixing
+from lejepa_verify.validation.trainer import TrainingDiverged, load_record
 
 TINY = dict(steps=40, eval_size=256, eval_every=20, n_bootstrap=10, width=16, depth=2, spectrum_degree=2)
 KEYS = ("r2_hz", "r2_zh", "mcc", "orth_err", "procrustes_mse", "epsilon", "delta", "D", "bound", "uncertainty")

@@ -13,7 +13,7 @@ import random
 
 import sympy as sp
 
-from theory.alignment import (
+from lejepa_verify.theory.alignment import (
     alignment_loss,
     covariance_matrix,
     excess_factors,
@@ -23,8 +23,8 @@ from theory.alignment import (
     spectral_alignment_loss,
     spectral_correlation,
 )
-from theory.claims import Evidence, claim
-from theory.hermite import (
+from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory.hermite import (
     DEFAULT_DEGREE,
     RHO,
     check_degree,
@@ -33,9 +33,9 @@ from theory.hermite import (
     hermite_spectrum,
     latent_symbols,
 )
-from theory.polymaps import linear_map, random_polynomial_map, random_rational_orthogonal, random_whitened_map
-from theory.positivity import bernstein_certificate
-from theory.validate import check_int
+from lejepa_verify.theory.polymaps import linear_map, random_polynomial_map, random_rational_orthogonal, random_whitened_map
+from lejepa_verify.theory.positivity import bernstein_certificate
+from lejepa_verify.theory.validate import check_int
 
 #: Rational sample points of (0, 1) used as a second, pointwise witness next to the certificates.
 RHO_GRID = tuple(sp.Rational(k, 20) for k in range(1, 20))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from theory.analysis_axioms import amgm_instances, amgm_proof_steps, jensen, mazur_ulam
-from theory.claims import Evidence, claim
+from lejepa_verify.theory.analysis_axioms import amgm_instances, amgm_proof_steps, jensen, mazur_ulam
+from lejepa_verify.theory.claims import Evidence, claim
 
 _R = sp.Rational
 _SIMPLEX = ((1,), (_R(1, 2), _R(1, 2)), (_R(1, 3), _R(2, 3)), (_R(1, 3), _R(1, 6), _R(1, 2)),

@@ -6,7 +6,7 @@ import random
 
 import sympy as sp
 
-from theory.approx_bound import (
+from lejepa_verify.theory.approx_bound import (
     approximate_bound,
     eigenvalue_form_of_trace_lemma,
     example_maps,
@@ -19,9 +19,9 @@ from theory.approx_bound import (
     pythagorean_split,
     sigma_inequality,
 )
-from theory.claims import Evidence, claim
-from theory.hermite import gaussian_expectation, latent_symbols
-from theory.polymaps import random_cayley_orthogonal, random_rational_matrix
+from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory.hermite import gaussian_expectation, latent_symbols
+from lejepa_verify.theory.polymaps import random_cayley_orthogonal, random_rational_matrix
 
 #: Degrees up to which the gap is certified (the claims' default D, as in issue 2).
 GAP_DEGREE = 12

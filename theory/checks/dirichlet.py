@@ -10,8 +10,8 @@ import random
 
 import sympy as sp
 
-from theory.claims import Evidence, claim
-from theory.dirichlet import (
+from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory.dirichlet import (
     covariance_trace,
     dirichlet_energy,
     penalty_ratio,
@@ -19,9 +19,9 @@ from theory.dirichlet import (
     small_t_limit,
     spectral_dirichlet_energy,
 )
-from theory.hermite import DEFAULT_DEGREE, RHO, check_degree, hermite_spectrum, latent_symbols
-from theory.polymaps import linear_map, random_polynomial_map
-from theory.validate import check_int
+from lejepa_verify.theory.hermite import DEFAULT_DEGREE, RHO, check_degree, hermite_spectrum, latent_symbols
+from lejepa_verify.theory.polymaps import linear_map, random_polynomial_map
+from lejepa_verify.theory.validate import check_int
 
 
 def _maps(dimensions, maps_per_dimension: int, max_degree: int, rng: random.Random, with_affine: bool):

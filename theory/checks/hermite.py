@@ -11,8 +11,8 @@ import random
 
 import sympy as sp
 
-from theory.claims import Evidence, claim
-from theory.hermite import (
+from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory.hermite import (
     DEFAULT_DEGREE,
     check_degree,
     from_hermite,
@@ -23,9 +23,9 @@ from theory.hermite import (
     latent_symbols,
     multi_indices,
 )
-from theory.mehler import mehler_residual
-from theory.polymaps import random_polynomial
-from theory.validate import check_int
+from lejepa_verify.theory.mehler import mehler_residual
+from lejepa_verify.theory.polymaps import random_polynomial
+from lejepa_verify.theory.validate import check_int
 
 
 @claim(

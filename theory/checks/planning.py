@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from theory.claims import Evidence, claim
-from theory.planning import example_problem, riccati_equivariance, trajectory_costs
-from theory.polymaps import random_rational_matrix
+from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory.planning import example_problem, riccati_equivariance, trajectory_costs
+from lejepa_verify.theory.polymaps import random_rational_matrix
 
 _CASES = ((2, 1, 5, 0), (3, 2, 4, 1), (4, 2, 3, 2))  # (n, m, horizon, seed)
 

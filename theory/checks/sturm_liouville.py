@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from theory.claims import Evidence, claim
-from theory.sturm_liouville import (
+from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory.sturm_liouville import (
     affine_eigenfunctions,
     density_from_affine_eigenfunction,
     hermite_eigen_residuals,

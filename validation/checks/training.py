@@ -8,7 +8,7 @@ of it is Gaussian, so SIGReg pushes the encoder away from linear and the check m
 
 from __future__ import annotations
 
-from theory.claims import Evidence, claim
+from lejepa_verify.theory.claims import Evidence, claim
 
 R2_MIN = 0.99
 ORTH_MAX = 0.15
@@ -24,8 +24,8 @@ ORTH_MAX = 0.15
 )
 def check_gaussian_recovers_rotation(latent: str = "gaussian", alpha: float | None = None, steps: int = 600,
                                      seed: int = 0) -> Evidence:
-    from validation.config import TrainConfig
-    from validation.trainer import train
+    from lejepa_verify.validation.config import TrainConfig
+    from lejepa_verify.validation.trainer import train
 
     world = {} if latent == "gaussian" else {"latent": latent, "latent_params": {"alpha": alpha},
                                              "transition": "authors"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from theory.claims import LAYERS
+from lejepa_verify.theory.claims import LAYERS
 
 NAME = "claims"
 HELP = "run the claims (each with its negative control) and print the verdicts"
@@ -17,7 +17,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from validation import claimrun
+    from lejepa_verify.validation import claimrun
 
     results = claimrun.run_claims(args.layer, ids=args.ids, progress=not args.no_progress)
     if args.json:

@@ -15,8 +15,8 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    from validation.io import ensure_writable_dir
-    from validation.sweep import collect, write_csv
+    from lejepa_verify.validation.io import ensure_writable_dir
+    from lejepa_verify.validation.sweep import collect, write_csv
 
     target = Path(args.out) if args.out is not None else Path(args.dir) / "results.csv"
     df = collect(args.dir, sweep=args.sweep)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from validation.report import BACKENDS, DEVICES, PROFILES
+from lejepa_verify.validation.report import BACKENDS, DEVICES, PROFILES
 
 NAME = "report"
 HELP = "run every claim and experiment of a profile and write DIR/report.md with its figures"
@@ -39,8 +39,8 @@ def parse_overrides(items) -> dict:
 def run(args) -> int:
     import os
 
-    from theory.validate import check_int
-    from validation.report import write_report
+    from lejepa_verify.theory.validate import check_int
+    from lejepa_verify.validation.report import write_report
 
     jobs = check_int(args.jobs if args.jobs is not None else (os.cpu_count() or 1), "jobs", lo=1)
     summary = write_report(args.out, profile=args.profile, device=args.device, backend=args.backend,

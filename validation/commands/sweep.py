@@ -34,9 +34,9 @@ SLURM_FLAGS = ("partition", "time_min", "cpus_per_task", "gpus_per_node", "array
 def run(args) -> int:
     from pathlib import Path
 
-    from theory.validate import check_choice
-    from validation.sweep import BACKENDS, PROFILES, SlurmOptions, load_sweep, run_sweep, shipped_sweeps
-    from validation.sweep import store
+    from lejepa_verify.theory.validate import check_choice
+    from lejepa_verify.validation.sweep import BACKENDS, PROFILES, SlurmOptions, load_sweep, run_sweep, shipped_sweeps
+    from lejepa_verify.validation.sweep import store
 
     if args.list:
         for name, path in shipped_sweeps().items():

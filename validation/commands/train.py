@@ -43,7 +43,7 @@ def _params(text: str) -> dict:
 
 
 def add_arguments(p) -> None:
-    from validation.config import TrainConfig
+    from lejepa_verify.validation.config import TrainConfig
 
     p.add_argument("--out", default="train-run", help="folder for record.json (default: ./train-run)")
     p.add_argument("--config", dest="config_file", help="JSON file with config fields (options override it)")
@@ -63,8 +63,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from validation.config import TrainConfig
-    from validation.trainer import TrainingDiverged, train
+    from lejepa_verify.validation.config import TrainConfig
+    from lejepa_verify.validation.trainer import TrainingDiverged, train
 
     values = {}
     if args.config_file:

@@ -1,6 +1,6 @@
 """Sweeps that resume and scale out: a grid of training runs, a results store, submitit backends.
 
-    from validation.sweep import run_sweep, collect
+    from lejepa_verify.validation.sweep import run_sweep, collect
     result = run_sweep("mixings_2d", "out/mixings", jobs=2)   # a shipped sweep, or a TOML/YAML path
     df = collect("out")                                        # one row per run: config and metrics
 
@@ -8,11 +8,11 @@ See :mod:`validation.sweep.spec` for the config schema, :mod:`validation.sweep.s
 store's layout and run ids, :mod:`validation.sweep.backends` for the local and SLURM backends.
 """
 
-from validation.sweep.backends import BACKENDS, SlurmOptions, check_slurm_available
-from validation.sweep.run import SweepResult, run_sweep
-from validation.sweep.spec import PROFILES, SweepRun, SweepSpec, expand, load_sweep, shipped_sweeps
-from validation.sweep.store import canonical_json, run_id
-from validation.sweep.table import collect, write_csv
+from lejepa_verify.validation.sweep.backends import BACKENDS, SlurmOptions, check_slurm_available
+from lejepa_verify.validation.sweep.run import SweepResult, run_sweep
+from lejepa_verify.validation.sweep.spec import PROFILES, SweepRun, SweepSpec, expand, load_sweep, shipped_sweeps
+from lejepa_verify.validation.sweep.store import canonical_json, run_id
+from lejepa_verify.validation.sweep.table import collect, write_csv
 
 __all__ = [
     "BACKENDS",

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from theory.validate import check_int, check_positive
-from validation.sweep import store, worker
+from lejepa_verify.theory.validate import check_int, check_positive
+from lejepa_verify.validation.sweep import store, worker
 
 BACKENDS = ("local", "slurm")
 POLL_SECONDS = 0.25

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from theory.validate import check_choice, check_int
-from validation.io import atomic_write_json, ensure_writable_dir
-from validation.sweep import backends, store
-from validation.sweep.spec import PROFILES, SweepRun, SweepSpec, load_sweep
+from lejepa_verify.theory.validate import check_choice, check_int
+from lejepa_verify.validation.io import atomic_write_json, ensure_writable_dir
+from lejepa_verify.validation.sweep import backends, store
+from lejepa_verify.validation.sweep.spec import PROFILES, SweepRun, SweepSpec, load_sweep
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class SweepResult:
 
     def frame(self):
         """These records as a pandas DataFrame, one row per run (see :func:`collect`)."""
-        from validation.sweep.table import records_frame
+        from lejepa_verify.validation.sweep.table import records_frame
 
         return records_frame(self.records, sweeps={r["run_id"]: [self.name] for r in self.records})
 

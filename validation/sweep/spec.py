@@ -45,7 +45,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
-from theory.validate import check_choice
+from lejepa_verify.theory.validate import check_choice
 
 PROFILES = ("quick", "paper")
 TOP_KEYS = ("name", "description", "fixed", "axes", "cases", "profiles")
@@ -57,7 +57,7 @@ _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 def _train_config_cls():
     # imported lazily: the config module is light, but keeping the CLI start fast costs nothing
-    from validation.config import TrainConfig
+    from lejepa_verify.validation.config import TrainConfig
 
     return TrainConfig
 
@@ -142,7 +142,7 @@ def read_config_file(path: str | Path) -> dict:
 
 def shipped_sweeps() -> dict[str, Path]:
     """The sweeps shipped in ``validation/sweeps/*.toml``, by name."""
-    folder = resources.files("validation") / "sweeps"
+    folder = resources.files("lejepa_verify.validation") / "sweeps"
     out = {}
     for entry in folder.iterdir():
         if entry.name.endswith(".toml"):
@@ -420,7 +420,7 @@ def expand(spec: SweepSpec) -> list[SweepRun]:
     Raises ``ValueError`` naming the run's grid point and the offending key before any run
     starts; also when two grid points give the same full config (the same run twice).
     """
-    from validation.sweep.store import run_id as make_run_id
+    from lejepa_verify.validation.sweep.store import run_id as make_run_id
 
     cls = _train_config_cls()
     fields = config_fields()

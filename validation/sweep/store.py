@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from theory.claims import json_safe
-from validation.io import atomic_write_json
+from lejepa_verify.theory.claims import json_safe
+from lejepa_verify.validation.io import atomic_write_json
 
 STORE_VERSION = 1
 RUNS_DIR = "runs"

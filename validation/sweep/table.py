@@ -15,8 +15,8 @@ import os
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from validation.io import atomic_write_text
-from validation.sweep import store
+from lejepa_verify.validation.io import atomic_write_text
+from lejepa_verify.validation.sweep import store
 
 LEAD_COLUMNS = ("run_id", "status", "sweep", "error")
 

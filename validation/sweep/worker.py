@@ -23,7 +23,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from validation.sweep import store
+from lejepa_verify.validation.sweep import store
 
 # run functions take a TrainConfig and return a TrainResult (or a dict record)
 Runner = Callable[[Any], Any]
@@ -40,7 +40,7 @@ def limit_threads(threads: int) -> None:
 
 
 def _default_runner(config: Any, arrays_dir: Path | None = None) -> Any:
-    from validation.trainer import train
+    from lejepa_verify.validation.trainer import train
 
     if arrays_dir is None:
         return train(config, progress=False)
@@ -58,7 +58,7 @@ def _as_record(result: Any) -> dict:
 def _diverged_class():
     # an exception can only be a TrainingDiverged if the trainer was imported; not importing it
     # here spares a custom run function's failure the cost of importing torch
-    trainer = sys.modules.get("validation.trainer")
+    trainer = sys.modules.get("lejepa_verify.validation.trainer")
     return getattr(trainer, "TrainingDiverged", None)
 
 
@@ -72,7 +72,7 @@ def execute(rid: str, config_dict: Mapping[str, Any], runner: Runner | None = No
     (default trainer only) the held-out arrays go to ``OUT/arrays/<run_id>/arrays.npz`` and
     the record's ``arrays`` field gives that path relative to ``OUT``.
     """
-    from validation.config import TrainConfig
+    from lejepa_verify.validation.config import TrainConfig
 
     started = time.time()
     t0 = time.perf_counter()
@@ -186,7 +186,7 @@ def local_worker(out: str, claims_dir: str, items: Sequence[tuple[str, dict]], *
         # torch._dynamo, which torch imports lazily when the first optimiser is built
         import torch._dynamo  # noqa: F401
 
-        import validation.trainer  # noqa: F401
+        import lejepa_verify.validation.trainer  # noqa: F401
     claims = Path(claims_dir)
     ran = []
     for rid, cfg in items:

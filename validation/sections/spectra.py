@@ -6,15 +6,15 @@ import sys
 
 import numpy as np
 
-from validation.report import ReportContext, Section
+from lejepa_verify.validation.report import ReportContext, Section
 
 
 def _spectra_figure(ctx: ReportContext, degree: int):
     import matplotlib.pyplot as plt
 
-    from numerics.alignment import alignment_loss
-    from numerics.maps import mixing_library
-    from numerics.spectrum import hermite_spectrum
+    from lejepa_verify.numerics.alignment import alignment_loss
+    from lejepa_verify.numerics.maps import mixing_library
+    from lejepa_verify.numerics.spectrum import hermite_spectrum
 
     rows, spectra = [], {}
     fig, axes = plt.subplots(2, 2, figsize=(9, 6.5), sharex=True)
@@ -49,9 +49,9 @@ def _theorem_a_figure(ctx: ReportContext, rhos, n_pairs: int):
     import matplotlib.pyplot as plt
     from tqdm.auto import tqdm
 
-    from numerics.alignment import alignment_loss
-    from numerics.maps import gaussian_preservation_test, gaussian_preserving_library
-    from theory.alignment import loss_lower_bound
+    from lejepa_verify.numerics.alignment import alignment_loss
+    from lejepa_verify.numerics.maps import gaussian_preservation_test, gaussian_preserving_library
+    from lejepa_verify.theory.alignment import loss_lower_bound
 
     lib = gaussian_preserving_library(2, seed=0)
     fig, ax = plt.subplots(figsize=(7, 4.5))

@@ -26,15 +26,15 @@ import math
 
 import numpy as np
 
-from validation.io import atomic_write_text
-from validation.report import ReportContext, Section
+from lejepa_verify.validation.io import atomic_write_text
+from lejepa_verify.validation.report import ReportContext, Section
 
 SWEEPS = ("mixings_2d", "lambda_rho", "gennorm_alpha", "dimension_scaling")
 SWEEP_DIR = "sweeps"
 
 
 def _run_sweeps(ctx: ReportContext) -> dict:
-    from validation.sweep import load_sweep, run_sweep
+    from lejepa_verify.validation.sweep import load_sweep, run_sweep
 
     results = {}
     for name in SWEEPS:
@@ -126,9 +126,9 @@ def _violations(g) -> list[dict]:
 def _alpha_figure(ctx: ReportContext, df) -> tuple[str, list[str]]:
     import matplotlib.pyplot as plt
 
-    from numerics.latents import latent_law
-    from numerics.sturm_liouville import first_eigenpair
-    from numerics.transport import transport_r2
+    from lejepa_verify.numerics.latents import latent_law
+    from lejepa_verify.numerics.sturm_liouville import first_eigenpair
+    from lejepa_verify.numerics.transport import transport_r2
 
     sub = df[(df["status"] == "ok") & df["sweep"].str.contains("gennorm_alpha")].copy()
     sub["alpha"] = sub["latent_params.alpha"].astype(float)
@@ -210,8 +210,8 @@ def _heatmaps(ctx: ReportContext, df) -> str:
 
 
 def build(ctx: ReportContext) -> str:
-    from numerics.bound_families import perturbation_family
-    from validation.sweep import collect
+    from lejepa_verify.numerics.bound_families import perturbation_family
+    from lejepa_verify.validation.sweep import collect
 
     results = _run_sweeps(ctx)
     df = collect(ctx.out / SWEEP_DIR)

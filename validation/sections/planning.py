@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from validation.report import ReportContext, Section
+from lejepa_verify.validation.report import ReportContext, Section
 
 N_STARTS = 20
 
@@ -30,8 +30,8 @@ def learned_spiral_map(ctx: ReportContext):
     Trained once into ``DIR/planning/learned_spiral`` and reloaded by later reports whose
     training settings are the same.
     """
-    from validation.config import TrainConfig
-    from validation.trained import train_or_load
+    from lejepa_verify.validation.config import TrainConfig
+    from lejepa_verify.validation.trained import train_or_load
 
     config = TrainConfig(mixing="spiral", device=ctx.device, **dict(ctx.train_overrides))
     h, record = train_or_load(config, ctx.out / "planning" / "learned_spiral", progress=ctx.progress)
@@ -40,7 +40,7 @@ def learned_spiral_map(ctx: ReportContext):
 
 def compare_planners(representations: dict, *, n_starts: int = N_STARTS, seed: int = 0):
     """True cost of each representation's planner from ``n_starts`` start states, and the optimum."""
-    from numerics.planning import LinearWorld, plan_and_execute
+    from lejepa_verify.numerics.planning import LinearWorld, plan_and_execute
 
     world = LinearWorld.example(2, seed=seed)
     starts = np.random.default_rng(seed).standard_normal((n_starts, 2)) * 1.2
@@ -58,7 +58,7 @@ def compare_planners(representations: dict, *, n_starts: int = N_STARTS, seed: i
 def build(ctx: ReportContext) -> str:
     import matplotlib.pyplot as plt
 
-    from numerics.maps import make_map, random_orthogonal
+    from lejepa_verify.numerics.maps import make_map, random_orthogonal
 
     Q = random_orthogonal(2, 3)
     learned, metrics = learned_spiral_map(ctx)

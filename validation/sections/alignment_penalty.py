@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from validation.report import ReportContext, Section
+from lejepa_verify.validation.report import ReportContext, Section
 
 RHO_EXACT = sp.Rational(19, 20)
 MAX_DEGREE = 6
@@ -30,7 +30,7 @@ def penalty_figure(n_points: int = 199, max_degree: int = MAX_DEGREE):
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from theory.alignment import excess_penalty, per_degree_penalty, spectral_gap
+    from lejepa_verify.theory.alignment import excess_penalty, per_degree_penalty, spectral_gap
 
     rho = np.linspace(0.0, 1.0, n_points + 2)[1:-1]  # the open interval: the theory needs 0 < ρ < 1
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
@@ -56,7 +56,7 @@ def penalty_figure(n_points: int = 199, max_degree: int = MAX_DEGREE):
 
 
 def build(ctx: ReportContext) -> str:
-    from theory.alignment import degree_penalties
+    from lejepa_verify.theory.alignment import degree_penalties
 
     table = degree_penalties(RHO_EXACT, MAX_DEGREE)
     fig_md = ctx.save_figure(

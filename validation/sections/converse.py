@@ -13,7 +13,7 @@ import math
 import sys
 import time
 
-from validation.report import ReportContext, Section
+from lejepa_verify.validation.report import ReportContext, Section
 
 ALPHAS = tuple(2.0 ** (k / 4) for k in range(-8, 21))  # 0.25 … 32, containing 1 and 2 exactly
 AR1_DEGREE = 20
@@ -32,10 +32,10 @@ def alpha_sweep(alphas=ALPHAS, progress: bool = True) -> list[dict]:
     """One row per α: Sturm–Liouville and transport nonlinearity, AR(1) where a chain exists."""
     from tqdm.auto import tqdm
 
-    from numerics.ar1_operator import ar1_galerkin
-    from numerics.latents import latent_law
-    from numerics.sturm_liouville import first_eigenpair
-    from numerics.transport import transport_r2
+    from lejepa_verify.numerics.ar1_operator import ar1_galerkin
+    from lejepa_verify.numerics.latents import latent_law
+    from lejepa_verify.numerics.sturm_liouville import first_eigenpair
+    from lejepa_verify.numerics.transport import transport_r2
 
     rows = []
     for a in tqdm(alphas, desc="alpha sweep", file=sys.stderr, disable=not progress, leave=False):
@@ -57,7 +57,7 @@ def sweep_figure(rows):
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    from numerics.transport import transport_r2
+    from lejepa_verify.numerics.transport import transport_r2
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
     a = [r["alpha"] for r in rows]
@@ -92,9 +92,9 @@ def _fmt(x, spec=".4g"):
 
 
 def _laws_table() -> str:
-    from numerics.latents import latent_law
-    from numerics.sturm_liouville import first_eigenpair
-    from numerics.transport import transport_r2
+    from lejepa_verify.numerics.latents import latent_law
+    from lejepa_verify.numerics.sturm_liouville import first_eigenpair
+    from lejepa_verify.numerics.transport import transport_r2
 
     laws = [latent_law("gaussian"), latent_law("uniform"), latent_law("laplace"), latent_law("logistic"),
             latent_law("student_t", nu=5.0), latent_law("gaussian_mixture"),
@@ -110,7 +110,7 @@ def _laws_table() -> str:
 
 
 def _stationarity_table(quick: bool) -> str:
-    from numerics.transitions import available_transitions, stationarity_defect
+    from lejepa_verify.numerics.transitions import available_transitions, stationarity_defect
 
     n, perms = (1000, 50) if quick else (4000, 200)
     lines = ["| law | transition | ρ | population energy defect | MC energy (excess ± noise), p | lag-one corr | "
@@ -126,7 +126,7 @@ def _stationarity_table(quick: bool) -> str:
 
 
 def _feasibility_table(quick: bool) -> str:
-    from numerics.transport import rotated_gaussianity, transport_alignment
+    from lejepa_verify.numerics.transport import rotated_gaussianity, transport_alignment
 
     n, perms = (600, 50) if quick else (2500, 200)
     lines = ["| law | dim | N | energy distance of Qz to N(0, I), excess ± noise | p |", "|---|---|---|---|---|"]
@@ -144,7 +144,7 @@ def _feasibility_table(quick: bool) -> str:
 
 
 def build(ctx: ReportContext) -> str:
-    from numerics.ar1_operator import ar1_galerkin, uniform_backward_witness
+    from lejepa_verify.numerics.ar1_operator import ar1_galerkin, uniform_backward_witness
 
     quick = ctx.profile == "quick"
     t0 = time.perf_counter()

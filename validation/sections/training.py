@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from validation.report import ReportContext, Section
+from lejepa_verify.validation.report import ReportContext, Section
 
 MIXING_ORDER = ("spiral", "banana", "sinusoid", "coupling")
 QUICK_STEPS = 1500
 
 
 def _runs(ctx: ReportContext):
-    from validation.config import TrainConfig
-    from validation.trainer import train
+    from lejepa_verify.validation.config import TrainConfig
+    from lejepa_verify.validation.trainer import train
 
     steps = QUICK_STEPS if ctx.profile == "quick" else TrainConfig().steps
     out = []
