@@ -5,20 +5,20 @@ submodule, except the name lists ``LATENT_LAWS``, ``TRANSITIONS``, ``MAP_NAMES``
 ``CUSTOM_LAW``) is available here. A submodule is imported only when one of its names is first
 used, so ``import numerics`` compiles no numba kernel. The main entry points:
 
-=============================  ==================================================
-``hermite_spectrum``           Hermite spectrum of a map under N(0, I) (``spectrum``)
-``alignment_loss``             direct E||h(z) − h(z')||² (``alignment``)
-``make_map``                   the authors' mixings and Gaussian-preserving maps (``maps``)
-``energy_test``                two-sample energy test with a permutation null (``twosample``)
-``latent_law``                 unit-variance latent laws by name (``latents``)
-``sample_pairs``               (z, z') from a law's transitions (``transitions``)
-``first_eigenpair``            Sturm–Liouville first eigenpair (``sturm_liouville``)
-``ar1_galerkin``               AR(1) transition operator in polynomials (``ar1_operator``)
-``transport_r2``               R² of the Gaussianising transport (``transport``)
-``approximate_identifiability``  ε, δ, D and the bound from samples (``bounds``)
-``perturbation_family``        population values of the bound on analytic families
-``plan_and_execute``           planning in a representation (``planning``)
-=============================  ==================================================
+=================================  ==================================================
+``hermite_spectrum``               Hermite spectrum of a map under N(0, I) (``spectrum``)
+``alignment_loss``                 direct E||h(z) − h(z')||² (``alignment``)
+``make_map``                       the authors' mixings and Gaussian-preserving maps (``maps``)
+``energy_test``                    two-sample energy test with a permutation null (``twosample``)
+``latent_law``                     unit-variance latent laws by name (``latents``)
+``sample_pairs``                   (z, z') from a law's transitions (``transitions``)
+``first_eigenpair``                Sturm–Liouville first eigenpair (``sturm_liouville``)
+``ar1_galerkin``                   AR(1) transition operator in polynomials (``ar1_operator``)
+``transport_r2``                   R² of the Gaussianising transport (``transport``)
+``approximate_identifiability``    ε, δ, D and the bound from samples (``bounds``)
+``perturbation_family``            population values of the bound on analytic families
+``plan_and_execute``               planning in a representation (``planning``)
+=================================  ==================================================
 """
 
 from __future__ import annotations

@@ -33,9 +33,9 @@ __all__ = [
     "degree_of_indices",
 ]
 
-#: Largest degree whose accuracy the package guarantees (tests check up to here at |z| <= 40).
+#: Largest degree whose accuracy the package guarantees (tests check up to here at ``|z| <= 40``).
 MAX_DEGREE = 200
-#: Largest |z| at which the recurrence is guaranteed overflow-free up to ``MAX_DEGREE``.
+#: Largest ``|z|`` at which the recurrence is guaranteed overflow-free up to ``MAX_DEGREE``.
 MAX_ABS_Z = 40.0
 #: The basis is materialised as (K, n) integers and coefficient arrays (m, K); cap K.
 _MAX_BASIS = 2_000_000

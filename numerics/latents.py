@@ -4,21 +4,21 @@ Every law is built by name through :func:`latent_law` and is standardised to mea
 unit variance, so that a linear encoder ``h(z) = z`` already satisfies the LeJEPA moment
 constraint and only the *shape* of the law decides whether a linear optimum is feasible.
 
-==================  ========================================  ===============================
-name                parameters                                density (before scaling by s)
-==================  ========================================  ===============================
-``gaussian``        none                                      ``exp(−z²/2)``
-``gennorm``         ``alpha > 0`` (shape)                     ``exp(−|z|^α)``; α = 2 Gaussian,
-                                                              α = 1 Laplace, α → ∞ uniform
-``laplace``         none                                      ``exp(−|z|)``
-``uniform``         none                                      ``1`` on ``[−1, 1]``
-``logistic``        none                                      ``sech²(z/2)``
-``student_t``       ``nu > 2`` (degrees of freedom)           ``(1 + z²/ν)^{−(ν+1)/2}``
-``gaussian_mixture````weight`` w ∈ (0, 1), ``separation``     ``w N(μ₁, σ²) + (1 − w) N(μ₂, σ²)``
-                    d ≥ 0 with ``w(1 − w)d² < 1``
-``custom``          ``logpdf`` (callable), optional           ``exp(logpdf(x))`` on ``support``,
-                    ``support``, ``score``, ``label``         normalised numerically
-==================  ========================================  ===============================
+====================  ========================================  ===============================
+name                  parameters                                density (before scaling by s)
+====================  ========================================  ===============================
+``gaussian``          none                                      ``exp(−z²/2)``
+``gennorm``           ``alpha > 0`` (shape)                     ``exp(−|z|^α)``; α = 2 Gaussian,
+                                                                α = 1 Laplace, α → ∞ uniform
+``laplace``           none                                      ``exp(−|z|)``
+``uniform``           none                                      ``1`` on ``[−1, 1]``
+``logistic``          none                                      ``sech²(z/2)``
+``student_t``         ``nu > 2`` (degrees of freedom)           ``(1 + z²/ν)^{−(ν+1)/2}``
+``gaussian_mixture``  ``weight`` w ∈ (0, 1), ``separation``     ``w N(μ₁, σ²) + (1 − w) N(μ₂, σ²)``
+                      d ≥ 0 with ``w(1 − w)d² < 1``
+``custom``            ``logpdf`` (callable), optional           ``exp(logpdf(x))`` on ``support``,
+                      ``support``, ``score``, ``label``         normalised numerically
+====================  ========================================  ===============================
 
 The unit-variance scales are ``s = sqrt(Γ(1/α)/Γ(3/α))`` (generalised normal), ``1/sqrt(2)``
 (Laplace), ``sqrt(3)`` (uniform on ``[−√3, √3]``), ``sqrt(3)/π`` (logistic) and

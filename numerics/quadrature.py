@@ -5,7 +5,7 @@ Two rules, both with weights normalised so that they sum to 1 (the Gaussian is a
 * **Tensor Gauss–Hermite** (probabilists'): ``q`` nodes per axis, ``q^n`` points. Exact for
   every polynomial whose degree in *each* coordinate is at most ``2q − 1``.
 * **Smolyak sparse grid** of level ``k`` built by the combination technique from the
-  *non-nested* Gauss–Hermite rules ``U^l`` with ``l`` nodes (``l = 1, 2, ...``):
+  *non-nested* Gauss–Hermite rules ``U^l`` with ``l`` nodes (``l = 1, 2, ...``)::
 
       A(k, n) = Σ_{k−n+1 <= |j| <= k} (−1)^{k−|j|} C(n−1, k−|j|) ⊗_i U^{j_i + 1},   j ∈ N^n.
 

@@ -179,7 +179,7 @@ class Spectrum:
         return self.group_energy is not None
 
     def coefficient(self, i: int, alpha) -> float:
-        """``c_{i,α} = E[h_i(z) h_α(z)]`` for output ``i`` and multi-index ``alpha`` (|α| <= D)."""
+        """``c_{i,α} = E[h_i(z) h_α(z)]`` for output ``i`` and multi-index ``alpha`` (``|α| <= D``)."""
         i = check_int(i, "i (output index)", 0, self.output_dim - 1)
         alpha = np.asarray(alpha)
         if alpha.shape != (self.dim,) or not np.issubdtype(alpha.dtype, np.integer) or alpha.min() < 0:
