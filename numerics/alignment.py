@@ -57,12 +57,14 @@ class AlignmentLoss:
 
     @property
     def error(self) -> float:
+        """The error bar used: the Monte Carlo standard error, or else the quadrature error estimate."""
         return float(self.standard_error if self.standard_error is not None else self.error_estimate)
 
     def __float__(self) -> float:
         return float(self.value)
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         d = asdict(self)
         d["error"] = self.error
         return d

@@ -136,6 +136,7 @@ class AR1Operator:
         return np.tensordot(self.top_eigenvector, phi, axes=1)
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {
             "law": self.law, "rho": self.rho, "degree": self.degree,
             "lower_defect": self.lower_defect, "diagonal_defect": self.diagonal_defect,

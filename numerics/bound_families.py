@@ -57,6 +57,7 @@ class FamilyPoint:
         return self.error / self.bound if self.bound > 0 else float("nan")
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         d = asdict(self)
         d["tightness"] = self.tightness
         return d

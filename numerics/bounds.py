@@ -129,6 +129,7 @@ class BoundEstimate:
         return self.interval["error"][1] <= self.interval["bound"][0]
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         out = {
             "rho": self.rho, "n_samples": self.n_samples, "epsilon": self.epsilon, "delta": self.delta,
             "D": self.D, "bound": self.bound, "error": self.error, "mean_sq_norm": self.mean_sq_norm,

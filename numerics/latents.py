@@ -219,6 +219,7 @@ class LatentLaw:
 
     @property
     def params(self) -> dict[str, float]:
+        """The law's parameters as a dict, e.g. ``{'alpha': 4.0}`` for ``gennorm``."""
         return dict(self.param_items)
 
     @property
@@ -258,6 +259,7 @@ class LatentLaw:
 
     @property
     def support(self) -> tuple[float, float]:
+        """The support ``(lo, hi)`` of the standardised law (infinite ends for unbounded laws)."""
         if self.name == CUSTOM_LAW:
             d = self._dist
             return ((d.lo - d.mean) / d.sd, (d.hi - d.mean) / d.sd)
@@ -272,12 +274,15 @@ class LatentLaw:
         return np.asarray(self._dist.rvs(size=shape, random_state=rng), dtype=float).reshape(shape)
 
     def pdf(self, z) -> np.ndarray:
+        """Density ``p(z)`` of the unit-variance law, elementwise."""
         return np.asarray(self._dist.pdf(_finite(z)), dtype=float)
 
     def logpdf(self, z) -> np.ndarray:
+        """Log-density ``log p(z)`` of the unit-variance law, elementwise."""
         return np.asarray(self._dist.logpdf(_finite(z)), dtype=float)
 
     def cdf(self, z) -> np.ndarray:
+        """Distribution function ``F(z) = P(Z <= z)``, elementwise."""
         return np.asarray(self._dist.cdf(_finite(z)), dtype=float)
 
     def sf(self, z) -> np.ndarray:
@@ -285,6 +290,7 @@ class LatentLaw:
         return np.asarray(self._dist.sf(_finite(z)), dtype=float)
 
     def ppf(self, u) -> np.ndarray:
+        """Quantile function ``F⁻¹(u)`` for ``u`` in [0, 1], elementwise."""
         return np.asarray(self._dist.ppf(self._prob(u)), dtype=float)
 
     def isf(self, u) -> np.ndarray:
@@ -379,6 +385,7 @@ class LatentLaw:
         )
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         out = {"name": self.name, "params": self.params, "label": self.label, "is_gaussian": self.is_gaussian}
         if self.name == CUSTOM_LAW:
             d = self._dist

@@ -63,6 +63,7 @@ class Map:
         return self.fn(z)
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {"name": self.name, "dim": self.dim, "gaussian_preserving": self.gaussian_preserving,
                 "orthogonal": self.orthogonal,
                 "params": {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in self.params.items()}}

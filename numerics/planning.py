@@ -60,6 +60,7 @@ class LinearWorld:
 
     @property
     def n(self) -> int:
+        """State dimension (the number of rows of ``A``)."""
         return self.A.shape[0]
 
     @classmethod
@@ -138,6 +139,7 @@ class PlanOutcome:
     model_rmse: float = 0.0
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {
             "true_cost": self.true_cost,
             "planned_value": self.planned_value,

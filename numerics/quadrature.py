@@ -63,10 +63,12 @@ class QuadratureRule:
 
     @property
     def dim(self) -> int:
+        """Dimension ``n`` of the points."""
         return int(self.points.shape[1])
 
     @property
     def n_points(self) -> int:
+        """Number of points ``P`` of the rule."""
         return int(self.points.shape[0])
 
     def integrate(self, values) -> np.ndarray:
@@ -77,6 +79,7 @@ class QuadratureRule:
         return self.weights @ values
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {
             "kind": self.kind,
             "size": self.size,

@@ -110,12 +110,14 @@ class SpectralAlignment:
 
     @property
     def half_width(self) -> float:
+        """Half the width of the bracket: ``(upper − lower) / 2``."""
         return 0.5 * (self.upper - self.lower)
 
     def __float__(self) -> float:
         return float(self.value)
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {
             "rho": self.rho, "value": self.value, "lower": self.lower, "upper": self.upper,
             "captured": self.captured, "residual": self.residual, "half_width": self.half_width,
@@ -172,10 +174,12 @@ class Spectrum:
 
     @property
     def output_dim(self) -> int:
+        """Number ``m`` of output coordinates of the map."""
         return int(self.energy.shape[0])
 
     @property
     def stochastic(self) -> bool:
+        """Whether the spectrum was estimated by Monte Carlo (it then carries per-group energies)."""
         return self.group_energy is not None
 
     def coefficient(self, i: int, alpha) -> float:
@@ -225,6 +229,7 @@ class Spectrum:
         return SpectralAlignment(rho, 0.5 * (lower + upper), lower, upper, captured, r, se, err)
 
     def to_dict(self, include_coefficients: bool = False) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         out = {
             "dim": self.dim, "output_dim": self.output_dim, "max_degree": self.max_degree,
             "method": self.method, "method_reason": self.method_reason, "n_points": self.n_points,

@@ -87,6 +87,7 @@ class SpectralClass:
     reason: str
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {"law": self.law, "poincare": self.poincare, "has_gap": self.has_gap,
                 "essential_bottom": self.essential_bottom, "reason": self.reason}
 
@@ -260,9 +261,11 @@ class FirstEigenpair:
 
     @property
     def r2(self) -> float | None:
+        """``R²`` of the first eigenfunction against ``z`` (``1 − nonlinearity``); ``None`` without a gap."""
         return None if self.nonlinearity is None else 1.0 - self.nonlinearity
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {
             "law": self.law, "K": self.K, "method": self.method, "has_gap": self.has_gap,
             "poincare": self.poincare, "essential_bottom": self.essential_bottom,

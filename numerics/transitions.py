@@ -106,6 +106,7 @@ class LangevinKernel:
     pilot_pairs: int
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return asdict(self)
 
 
@@ -317,9 +318,11 @@ class StationarityDefect:
 
     @property
     def p_value(self) -> float:
+        """Permutation p-value of the energy test (pairs' marginals against the law)."""
         return self.energy.p_value
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         d = asdict(self)
         d["energy"] = self.energy.to_dict()
         return d

@@ -79,6 +79,7 @@ class TransportAlignment:
     outside_support: float
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return asdict(self)
 
 
@@ -113,17 +114,21 @@ class RotatedGaussianity:
 
     @property
     def excess(self) -> float:
+        """Energy statistic minus its permutation-null mean (about 0 when ``Qz`` is N(0, I))."""
         return self.test.statistic - self.test.null_mean
 
     @property
     def error_bar(self) -> float:
+        """Standard deviation of the energy statistic under the permutation null."""
         return self.test.null_std
 
     @property
     def p_value(self) -> float:
+        """Permutation p-value of the energy test."""
         return self.test.p_value
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {"law": self.law, "dim": self.dim, "n_samples": self.n_samples, "excess": self.excess,
                 "error_bar": self.error_bar, "p_value": self.p_value, "test": self.test.to_dict()}
 

@@ -41,9 +41,11 @@ class TwoSampleResult:
 
     @property
     def excess(self) -> float:
+        """``(statistic − null mean) / null std``: the statistic in null standard deviations (inf for a degenerate null)."""
         return (self.statistic - self.null_mean) / self.null_std if self.null_std > 0 else float("inf")
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         d = asdict(self)
         d["excess"] = self.excess
         return d

@@ -115,6 +115,7 @@ class DegreePenalties:
     gap_degree: int
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         def plain(v):
             return str(v) if isinstance(v, sp.Basic) and not v.is_Float else float(v) if isinstance(v, sp.Float) else v
 

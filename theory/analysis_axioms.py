@@ -51,10 +51,12 @@ class AMGMSteps:
 
     @property
     def holds(self) -> bool:
+        """Whether every step of the tangent-line proof came out exactly as it must."""
         return (self.tangent_g_at_1 == "0" and self.tangent_dg_at_1 == "0" and self.tangent_convex
                 and self.weighted_sum_residual == "0")
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return dict(self.__dict__) | {"holds": self.holds}
 
 
@@ -92,9 +94,11 @@ class AMGMInstances:
 
     @property
     def holds(self) -> bool:
+        """Whether no instance broke the inequality and the equality case held."""
         return self.counterexample is None and self.equality_case
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {"weights": list(self.weights), "checked": self.checked,
                 "counterexample": None if self.counterexample is None else [str(v) for v in self.counterexample],
                 "equality_case": self.equality_case, "holds": self.holds}
@@ -148,11 +152,13 @@ class JensenCheck:
 
     @property
     def holds(self) -> bool:
+        """Whether the proof's identities hold, ``exp'' > 0`` was certified, and no instance failed or stayed undecided."""
         return (self.remainder_identity and self.second_derivative_positive
                 and self.tangent_expectation_identity and self.counterexample is None
                 and self.instances_undecided == 0)
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         d = dict(self.__dict__)
         d["counterexample"] = None if self.counterexample is None else [str(v) for v in self.counterexample]
         return d | {"holds": self.holds}
@@ -294,9 +300,11 @@ class MazurUlamCheck:
 
     @property
     def holds(self) -> bool:
+        """Whether polarisation and linearity were shown and no nonlinear map met the hypothesis."""
         return self.polarisation and self.linearity_from_inner_products and not self.nonlinear_satisfying
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return dict(self.__dict__) | {"satisfying": list(self.satisfying),
                                       "nonlinear_satisfying": list(self.nonlinear_satisfying), "holds": self.holds}
 

@@ -76,9 +76,11 @@ class InequalityCheck:
 
     @property
     def holds(self) -> bool:
+        """Whether the inequality was certified and no witness against it was found."""
         return self.certified and self.witness is None
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {
             "statement": self.statement,
             "certified": self.certified,
@@ -219,9 +221,11 @@ class FrobeniusTraceCheck:
 
     @property
     def holds(self) -> bool:
+        """Whether ``tr N >= 0`` and ``(tr N)² >= ||N||_F²`` (so ``||N||_F <= tr N``)."""
         return self.trace >= 0 and self.trace**2 >= self.frobenius_sq
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {"size": self.size, "trace": str(self.trace), "frobenius_sq": str(self.frobenius_sq),
                 "principal_minors_nonnegative": self.principal_minors_nonnegative,
                 "identity_holds": self.identity_holds, "holds": self.holds}
@@ -272,9 +276,11 @@ class PolarBoundCheck:
 
     @property
     def holds(self) -> bool:
+        """Whether ``||M − Q||_F² <= ||M Mᵀ − I||_F²`` held exactly."""
         return self.lhs_sq <= self.rhs_sq
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {"singular_values": [str(s) for s in self.singular_values], "lhs_sq": str(self.lhs_sq),
                 "rhs_sq": str(self.rhs_sq), "q_orthogonal": self.q_orthogonal,
                 "qtm_symmetric_psd": self.qtm_symmetric_psd, "holds": self.holds}
@@ -356,6 +362,7 @@ class MapSummary:
     w_nl: sp.Expr
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {k: str(getattr(self, k).tolist()) if isinstance(getattr(self, k), sp.MatrixBase)
                 else str(getattr(self, k)) for k in ("mean", "cov", "M", "N", "w_nl")}
 
@@ -394,13 +401,16 @@ class PythagoreanCheck:
 
     @property
     def split(self) -> sp.Expr:
+        """The right-hand side ``||M − Q||_F² + W_nl`` (``W_nl`` left out when ``include_nonlinear`` is False)."""
         return self.linear_part + (self.w_nl if self.include_nonlinear else 0)
 
     @property
     def holds(self) -> bool:
+        """Whether ``E||h − Qz||²`` equals the split exactly."""
         return sp.simplify(self.direct - self.split) == 0
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {"direct": str(self.direct), "linear_part": str(self.linear_part), "w_nl": str(self.w_nl),
                 "include_nonlinear": self.include_nonlinear, "holds": self.holds}
 
@@ -493,6 +503,7 @@ class ApproximateBound:
         return _nonneg_rational_plus_sqrt(p, 2 * self.D_used, self.epsilon_sq)
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {"rho": str(self.rho), "mean_sq": str(self.mean_sq), "epsilon_sq": str(self.epsilon_sq),
                 "delta": str(self.delta), "D": str(self.D), "D_used": str(self.D_used),
                 "w_nl": str(self.w_nl), "error": str(self.error), "bound": float(self.bound),

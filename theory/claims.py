@@ -69,6 +69,7 @@ class Evidence:
     detail: str = ""
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {
             "passed": bool(self.passed),
             "numbers": json_safe(dict(self.numbers)),
@@ -125,10 +126,12 @@ class ClaimResult:
 
     @property
     def verified(self) -> bool:
+        """Verified: the check passed, the negative control was rejected, and nothing raised."""
         return self.passed and self.control_rejected and self.error is None
 
     @property
     def verdict(self) -> str:
+        """``ERROR`` if the check raised, else ``FAIL`` if it failed, else ``CONTROL ACCEPTED`` if the control passed, else ``pass``."""
         if self.error is not None:
             return "ERROR"
         if not self.passed:
@@ -138,6 +141,7 @@ class ClaimResult:
         return "pass"
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {
             "id": self.id,
             "statement": self.statement,

@@ -95,9 +95,11 @@ class PoincareComparison:
 
     @property
     def affine(self) -> bool:
+        """Whether the map has no energy above degree 1 (the equality case of Poincaré)."""
         return self.energy_above_degree_one == 0
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {k: str(getattr(self, k)) for k in (
             "dirichlet_energy", "covariance_trace", "constant", "deficit", "spectral_deficit",
             "energy_above_degree_one")} | {"affine": self.affine}

@@ -295,6 +295,7 @@ class HermiteSpectrum:
 
     @property
     def max_degree(self) -> int:
+        """Highest degree with a recorded energy."""
         return max((len(e) - 1 for e in self.energies), default=0)
 
     def energy(self, i: int, d: int) -> sp.Rational:
@@ -303,6 +304,7 @@ class HermiteSpectrum:
         return row[d] if d < len(row) else sp.Integer(0)
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {
             "n": self.n,
             "coefficients": [{",".join(map(str, a)): str(c) for a, c in comp.items()} for comp in self.coefficients],

@@ -65,9 +65,11 @@ class LQRProblem:
 
     @property
     def n(self) -> int:
+        """State dimension (the number of rows of ``A``)."""
         return self.A.rows
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {k: str(getattr(self, k).tolist()) for k in ("A", "B", "C", "R", "F")} | {"horizon": self.horizon}
 
 
@@ -164,9 +166,11 @@ class EquivarianceCheck:
 
     @property
     def equal(self) -> bool:
+        """Whether values, actions, Riccati matrices and gains all transformed exactly."""
         return self.value_gap == 0 and self.action_gap == 0 and self.P_residual == 0 and self.K_residual == 0
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {"transform": self.transform, "n": self.n, "horizon": self.horizon,
                 "G_orthogonal": self.G_orthogonal, "value_gap": str(self.value_gap),
                 "action_gap": str(self.action_gap), "P_residual": str(self.P_residual),
@@ -217,13 +221,16 @@ class TrajectoryCosts:
 
     @property
     def stage_equal(self) -> bool:
+        """Whether every stage cost is unchanged by the push-forward."""
         return self.stage == self.stage_pushed
 
     @property
     def terminal_equal(self) -> bool:
+        """Whether the terminal cost is unchanged by the push-forward."""
         return self.terminal == self.terminal_pushed
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {"stage": [str(v) for v in self.stage], "stage_pushed": [str(v) for v in self.stage_pushed],
                 "terminal": str(self.terminal), "terminal_pushed": str(self.terminal_pushed),
                 "stage_equal": self.stage_equal, "terminal_equal": self.terminal_equal}

@@ -70,6 +70,7 @@ class SignCertificate:
     min_coefficient: Fraction
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {"nonnegative": self.nonnegative, "positive": self.positive, "zero": self.zero,
                 "degree": self.degree, "min_coefficient": str(self.min_coefficient)}
 

@@ -110,9 +110,11 @@ class AffineEigenResult:
 
     @property
     def exists(self) -> bool:
+        """Whether some affine ``f = az + b`` (``a ≠ 0``) solves the eigen-equation."""
         return len(self.solutions) > 0
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {"law": self.law, "points": [str(p) for p in self.points], "determinant": self.determinant,
                 "nonsingular": self.nonsingular, "solutions": [[str(x) for x in s] for s in self.solutions],
                 "exists": self.exists}
@@ -167,6 +169,7 @@ class AffineScoreDerivation:
     normalisable_only_for_positive_lambda: bool
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return dict(self.__dict__)
 
 
@@ -230,9 +233,11 @@ class HermiteEigenResult:
 
     @property
     def all_eigenfunctions(self) -> bool:
+        """Whether every degree up to ``max_degree`` had zero residual."""
         return self.first_nonzero_degree is None
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {"law": self.law, "max_degree": self.max_degree,
                 "zero_residual_degrees": list(self.zero_residual_degrees),
                 "first_nonzero_degree": self.first_nonzero_degree, "witness": self.witness,

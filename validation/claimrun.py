@@ -98,6 +98,7 @@ def _md(text: str) -> str:
 
 
 def markdown_table(results: Sequence[ClaimResult]) -> str:
+    """A markdown table of claim results: id, statement, source, verdict, numbers, control, seconds."""
     rows = [
         "| claim | statement | source | verdict | deciding numbers | negative control | rejected | s |",
         "|---|---|---|---|---|---|---|---|",
@@ -120,6 +121,7 @@ def axiom_coverage(results: Sequence[ClaimResult]) -> list[tuple[str, str, list[
 
 
 def axiom_text(results: Sequence[ClaimResult]) -> str:
+    """Plain text: each Lean axiom and the verified claims that check it ('not yet checked' if none)."""
     lines = ["Lean axioms (THEORY.md §6) and the claims that check them:"]
     for name, _, ids in axiom_coverage(results):
         lines.append(f"  {name:<42} {', '.join(ids) if ids else 'not yet checked'}")
@@ -127,6 +129,7 @@ def axiom_text(results: Sequence[ClaimResult]) -> str:
 
 
 def axiom_markdown(results: Sequence[ClaimResult]) -> str:
+    """A markdown table: each Lean axiom, what it assumes, and the verified claims that check it."""
     rows = ["| Lean axiom | what it assumes | checked by |", "|---|---|---|"]
     for name, text, ids in axiom_coverage(results):
         checked = ", ".join(f"`{i}`" for i in ids) if ids else "**not yet checked**"
@@ -135,4 +138,5 @@ def axiom_markdown(results: Sequence[ClaimResult]) -> str:
 
 
 def results_json(results: Sequence[ClaimResult]) -> str:
+    """The results as a JSON array of ``ClaimResult.to_dict()`` (no NaN allowed)."""
     return json.dumps([r.to_dict() for r in results], indent=2, allow_nan=False)

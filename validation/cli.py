@@ -9,6 +9,7 @@ import sys
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``lejepa-verify`` argument parser, one sub-command per module of ``validation.commands``."""
     import lejepa_verify.validation.commands as pkg
 
     parser = argparse.ArgumentParser(
@@ -25,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Run ``lejepa-verify`` with ``argv``; returns the exit status (a user's mistake is a message, not a traceback)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

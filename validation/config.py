@@ -210,6 +210,7 @@ class TrainConfig:
 
     @property
     def n_encoder_layers(self) -> int:
+        """Layers of the matched encoder: ``encoder_layers``, or the mixing's own number of layers."""
         return self.mixing_layers if self.encoder_layers is None else int(self.encoder_layers)
 
     def to_dict(self) -> dict:

@@ -52,6 +52,7 @@ class MatchedCoupling(nn.Module):
         self.W = nn.Parameter(W)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The inverse coupling with this encoder's weights: ``h = f(x)``."""
         return inverse_coupling(x, self.W)
 
 

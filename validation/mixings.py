@@ -32,9 +32,11 @@ class Spiral(nn.Module):
     """``g(z) = R(π||z||) z``; the radius is unchanged, so ``g⁻¹(x) = R(−π||x||) x``."""
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """``x = R(π||z||) z``."""
         return _rotate(z, math.pi * z.norm(dim=-1))
 
     def inverse(self, x: torch.Tensor) -> torch.Tensor:
+        """``z = R(−π||x||) x`` (the rotation angle depends only on the norm, which it keeps)."""
         return _rotate(x, -math.pi * x.norm(dim=-1))
 
 
@@ -42,9 +44,11 @@ class Banana(nn.Module):
     """``g(z) = (z0, z1 + z0²)``."""
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """``x = (z0, z1 + z0²)``."""
         return torch.stack((z[..., 0], z[..., 1] + z[..., 0] ** 2), dim=-1)
 
     def inverse(self, x: torch.Tensor) -> torch.Tensor:
+        """``z = (x0, x1 − x0²)``."""
         return torch.stack((x[..., 0], x[..., 1] - x[..., 0] ** 2), dim=-1)
 
 
@@ -52,9 +56,11 @@ class Sinusoid(nn.Module):
     """``g(z) = (z0 + sin(1.5 z1), z1)``."""
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """``x = (z0 + sin(1.5 z1), z1)``."""
         return torch.stack((z[..., 0] + torch.sin(1.5 * z[..., 1]), z[..., 1]), dim=-1)
 
     def inverse(self, x: torch.Tensor) -> torch.Tensor:
+        """``z = (x0 − sin(1.5 x1), x1)``."""
         return torch.stack((x[..., 0] - torch.sin(1.5 * x[..., 1]), x[..., 1]), dim=-1)
 
 
@@ -91,6 +97,7 @@ class Coupling(nn.Module):
         self.register_buffer("W", torch.stack([scale * _orthogonal(self.half, gen) for _ in range(n_layers)]))
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """The coupling layers in order: even layers add ``tanh(z1 W)`` to ``z2``, odd layers ``tanh(z2 W)`` to ``z1``."""
         a, b = z[..., : self.half], z[..., self.half:]
         for i, W in enumerate(self.W):
             if i % 2 == 0:
@@ -100,6 +107,7 @@ class Coupling(nn.Module):
         return torch.cat((a, b), dim=-1)
 
     def inverse(self, x: torch.Tensor) -> torch.Tensor:
+        """The layers undone in reverse order (exact inverse)."""
         return inverse_coupling(x, self.W)
 
 
@@ -115,6 +123,7 @@ class LeakyMLP(nn.Module):
         self.register_buffer("Q", torch.stack([_orthogonal(n, gen) for _ in range(n_layers)]))
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """``x = Q_L σ(Q_{L−1} … σ(Q_1 z))``."""
         x = z
         for i, Q in enumerate(self.Q):
             x = x @ Q.T
@@ -123,6 +132,7 @@ class LeakyMLP(nn.Module):
         return x
 
     def inverse(self, x: torch.Tensor) -> torch.Tensor:
+        """The exact inverse: the inverse leaky ReLU and a solve with each ``Q_l``, in reverse order."""
         z = x
         for i in reversed(range(self.Q.shape[0])):
             if i < self.Q.shape[0] - 1:
@@ -136,9 +146,11 @@ class Identity(nn.Module):
     """``g(z) = z``: the world without a mixing, for checks of the objective alone."""
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """``x = z``."""
         return z
 
     def inverse(self, x: torch.Tensor) -> torch.Tensor:
+        """``z = x``."""
         return x
 
 

@@ -54,6 +54,7 @@ class World:
 
     @property
     def label(self) -> str:
+        """A short description, e.g. ``gaussian, ou, rho=0.95, n=2``."""
         name = self.law.label if self.law is not None else self.latent
         return f"{name}, {self.transition}, rho={self.rho:g}, n={self.n}"
 

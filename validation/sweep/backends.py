@@ -27,6 +27,7 @@ LOCAL_TIMEOUT_MIN = 7 * 24 * 60
 
 
 def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the OS tells it)."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
@@ -74,6 +75,7 @@ class SlurmOptions:
         return params
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {
             "partition": self.partition,
             "time_min": self.time_min,
@@ -143,6 +145,7 @@ class Monitor:
 
     @property
     def unfinished(self) -> list[str]:
+        """Ids of the pending runs that have no finished record yet."""
         return [rid for rid in self.pending if rid not in self.finished]
 
 

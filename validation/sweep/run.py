@@ -45,6 +45,7 @@ class SweepResult:
         return records_frame(self.records, sweeps={r["run_id"]: [self.name] for r in self.records})
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {
             "name": self.name,
             "profile": self.profile,
@@ -57,6 +58,7 @@ class SweepResult:
 
 
 def manifest_path(out: Path, spec: SweepSpec) -> Path:
+    """Where the manifest of a sweep and profile is stored: ``OUT/manifests/<name>-<profile>.json``."""
     return out / store.MANIFESTS_DIR / f"{spec.name}-{spec.profile}.json"
 
 

@@ -177,6 +177,7 @@ class SweepRun:
     point: Mapping[str, Any]
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {"run_id": self.run_id, "point": dict(self.point), "config": self.config.to_dict()}
 
 
@@ -194,6 +195,7 @@ class SweepSpec:
 
     @property
     def size(self) -> int:
+        """Number of runs: the product of the axes' lengths times the number of cases."""
         n = max(1, len(self.cases))
         for _, values in self.axes:
             n *= len(values)
@@ -204,6 +206,7 @@ class SweepSpec:
         return expand(self)
 
     def to_dict(self) -> dict:
+        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
         return {
             "name": self.name,
             "description": self.description,

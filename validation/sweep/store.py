@@ -61,10 +61,12 @@ def run_id(config: Any) -> str:
 
 
 def runs_dir(out: str | os.PathLike) -> Path:
+    """The folder of the run records, ``OUT/runs``."""
     return Path(out) / RUNS_DIR
 
 
 def record_path(out: str | os.PathLike, rid: str) -> Path:
+    """Where the record of run ``rid`` is stored: ``OUT/runs/<rid>.json``."""
     return runs_dir(out) / f"{rid}.json"
 
 
@@ -85,6 +87,7 @@ def read_record(path: str | os.PathLike) -> dict | None:
 
 
 def load_record(out: str | os.PathLike, rid: str) -> dict | None:
+    """The record of run ``rid`` in ``out``, or ``None`` when it has none yet."""
     return read_record(record_path(out, rid))
 
 

@@ -124,6 +124,7 @@ def execute(rid: str, config_dict: Mapping[str, Any], runner: Runner | None = No
 
 
 def arrays_dir(out: str | os.PathLike, rid: str) -> Path:
+    """The folder of the held-out arrays of run ``rid``: ``OUT/arrays/<rid>``."""
     return Path(out) / ARRAYS_DIR / rid
 
 
