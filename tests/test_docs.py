@@ -1,0 +1,168 @@
+"""The documentation site: it builds with warnings as errors, and a browser shows its math and figures.
+
+The build executes the notebooks and (unless ``LEJEPA_DOCS_REPORT`` names a report folder)
+makes a fast report, which takes minutes, so these tests are marked ``slow`` and ``docs``:
+``python -m pytest -m docs``. They need the ``docs`` extra, Node.js (the math is rendered at
+build time) and, for the browser test, Debian's ``chromium``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="the browser test needs Debian's chromium (apt-get install chromium)")
+
+# Runs inside the browser, in a page of the same origin as the page under test: waits for the
+# page in the iframe to load, then reports what a reader would see.
+HARNESS = """<!doctype html><html><body><iframe id="f" src="PAGE" style="width:1200px;height:900px"></iframe>
+<pre id="result">pending</pre>
+<script>
+document.getElementById('f').addEventListener('load', function () {
+  var doc = this.contentDocument;
+  var imgs = Array.from(doc.querySelectorAll('img'));
+  var body = doc.body.cloneNode(true);
+  // what is not prose: code, scripts, and KaTeX's MathML copy of the source (hidden from view)
+  body.querySelectorAll('script, style, pre, code, .katex-mathml, annotation').forEach(function (e) { e.remove(); });
+  var external = Array.from(doc.querySelectorAll('script[src], link[rel=stylesheet], img'))
+    .map(function (e) { return e.getAttribute('src') || e.getAttribute('href') || ''; })
+    .filter(function (u) { return /^(https?:)?\\/\\//.test(u); });
+  document.getElementById('result').textContent = JSON.stringify({
+    katex: doc.querySelectorAll('.katex').length,
+    katex_errors: doc.querySelectorAll('.katex-error').length,
+    images: imgs.map(function (i) { return [i.getAttribute('src'), i.naturalWidth, i.naturalHeight]; }),
+    text: body.textContent,
+    external: external
+  });
+});
+</script></body></html>"""
+
+
+def _serve(folder: Path):
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # the test output is the verdict, not an access log
+        pass
+
+
+def inspect_page(site: Path, page: str, tmp_path: Path) -> dict:
+    """Open ``site/page`` in headless Chromium (served on localhost) and report what it shows."""
+    (site / "_harness.html").write_text(HARNESS.replace("PAGE", page))
+    server = _serve(site)
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/_harness.html"
+        cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={tmp_path / 'chromium-profile'}", "--virtual-time-budget=15000",
+               "--dump-dom", url]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    finally:
+        server.shutdown()
+        (site / "_harness.html").unlink()
+    m = re.search(r'<pre id="result">(.*?)</pre>', done.stdout, re.S)
+    assert m and m.group(1) != "pending", f"the page did not load in chromium:\n{done.stderr[-2000:]}"
+    import html
+
+    return json.loads(html.unescape(m.group(1)))
+
+
+def rendering_problems(report: dict, *, expect_math: bool) -> list[str]:
+    """What is wrong with a page as a reader sees it (empty when nothing is)."""
+    problems = []
+    if expect_math and report["katex"] == 0:
+        problems.append("no rendered math (.katex) on the page")
+    if report["katex_errors"]:
+        problems.append(f"{report['katex_errors']} KaTeX errors")
+    raw = re.findall(r"\$[^$\s][^$]*\$|\\\(|\\\[|\\begin\{", report["text"])
+    if raw:
+        problems.append(f"raw TeX in the visible text: {raw[:3]}")
+    broken = [src for src, w, h in report["images"] if not (w > 0 and h > 0)]
+    if broken:
+        problems.append(f"images that did not load: {broken}")
+    if report["external"]:
+        problems.append(f"resources fetched from the network: {report['external']}")
+    return problems
+
+
+# ------------------------------------------------------------------ the negative control
+
+
+@needs_chromium
+@pytest.mark.slow
+@pytest.mark.docs
+def test_the_browser_check_rejects_raw_tex_and_a_broken_figure(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "bad.html").write_text(
+        "<html><body><p>The loss is $L(h) = 2(1-\\rho)$ and \\(x\\).</p>"
+        "<img src='missing.png'></body></html>")
+    report = inspect_page(site, "bad.html", tmp_path)
+    problems = rendering_problems(report, expect_math=True)
+    assert any("no rendered math" in p for p in problems)
+    assert any("raw TeX" in p for p in problems)
+    assert any("did not load" in p for p in problems)
+
+
+# ------------------------------------------------------------------ the real site
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory):
+    pytest.importorskip("sphinx", reason="the docs build needs the docs extra: pip install -e '.[docs]'")
+    out = tmp_path_factory.mktemp("docs-html")
+    cmd = [sys.executable, "-m", "sphinx", "-j", "1", "-W", "--keep-going", "-b", "html",
+           "-d", str(out / ".doctrees"), str(DOCS), str(out)]
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
+    assert done.returncode == 0, f"the docs build failed (warnings are errors):\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.docs
+def test_docs_build_with_warnings_as_errors_and_have_every_page(built_site):
+    for page in ("index", "theory", "api", "findings", "results", "notebooks", "where_to_add", "cluster",
+                 "benchmarks"):
+        assert (built_site / f"{page}.html").stat().st_size > 0, page
+    # the generated parts exist: API pages from docstrings, executed notebooks, the report's figures
+    api = list((built_site / "_generated" / "api").glob("lejepa_verify.*.html"))
+    assert any(p.name == "lejepa_verify.numerics.spectrum.html" for p in api)
+    nb = (built_site / "_generated" / "notebooks" / "01_hermite_and_alignment.html").read_text()
+    assert "cell_output" in nb and "<img" in nb
+    results = (built_site / "results.html").read_text()
+    assert "Made by" in results and "claims verified" in results
+    theory = (built_site / "theory.html").read_text()
+    assert 'id="claim-lemma-mehler"' in theory  # the claims tables were read from the registry
+
+
+@needs_chromium
+@pytest.mark.slow
+@pytest.mark.docs
+@pytest.mark.parametrize("page,expect_math", [("theory.html", True), ("results.html", False),
+                                              ("findings.html", True)])
+def test_a_browser_shows_the_math_rendered_and_the_figures_loaded(built_site, tmp_path, page, expect_math):
+    report = inspect_page(built_site, page, tmp_path)
+    assert rendering_problems(report, expect_math=expect_math) == []
+    if page == "theory.html":
+        assert report["katex"] > 50
+    if page == "results.html":
+        assert len(report["images"]) >= 5  # the report's figures
