@@ -17,7 +17,9 @@ import lejepa_verify  # noqa: E402 - the docs document the installed package
 
 # the notebooks run at the fast setting the test suite uses; their kernels inherit this
 os.environ.setdefault("LEJEPA_FAST", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")
+# the kernels must draw inline, or plt.show() shows nothing on the page (an inherited
+# MPLBACKEND=Agg, as the test suite sets, would silently drop every figure)
+os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 project = "lejepa-verify"

@@ -157,8 +157,10 @@ def test_docs_build_with_warnings_as_errors_and_have_every_page(built_site):
 @needs_chromium
 @pytest.mark.slow
 @pytest.mark.docs
-@pytest.mark.parametrize("page,expect_math", [("theory.html", True), ("results.html", False),
-                                              ("findings.html", True)])
+@pytest.mark.parametrize("page,expect_math", [
+    ("theory.html", True), ("results.html", False), ("findings.html", True),
+    ("_generated/notebooks/01_hermite_and_alignment.html", False),
+])
 def test_a_browser_shows_the_math_rendered_and_the_figures_loaded(built_site, tmp_path, page, expect_math):
     report = inspect_page(built_site, page, tmp_path)
     assert rendering_problems(report, expect_math=expect_math) == []
@@ -166,3 +168,5 @@ def test_a_browser_shows_the_math_rendered_and_the_figures_loaded(built_site, tm
         assert report["katex"] > 50
     if page == "results.html":
         assert len(report["images"]) >= 5  # the report's figures
+    if "notebooks" in page:
+        assert len(report["images"]) >= 1  # the executed notebook's figures

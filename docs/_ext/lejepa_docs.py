@@ -190,6 +190,44 @@ def ensure_katex_assets(app, config) -> None:
     logger.info("KaTeX %s stylesheet and fonts in %s", version, target)
 
 
+def _patient_katex_server() -> None:
+    """Make sphinxcontrib-katex's render server start reliably on a loaded machine.
+
+    Its start-up connects as soon as the socket file exists, which can be before node listens
+    on it (``ConnectionRefusedError``, seen with the load at 8 on 2 cores), and it gives node
+    5 s. Here the connection is retried until a 60 s limit instead.
+    """
+    import socket
+    import time
+    from subprocess import PIPE, Popen
+
+    from sphinxcontrib import katex
+
+    katex.STARTUP_TIMEOUT = max(getattr(katex, "STARTUP_TIMEOUT", 5.0), 60.0)
+    server = katex.KaTeXServer
+
+    def start_server_process(cls, rundir, timeout):
+        socket_path = rundir / "katex.sock"
+        process = Popen(cls.build_command(socket=socket_path), stdin=PIPE, stdout=PIPE, cwd=rundir)
+        deadline = time.monotonic() + timeout
+        while True:
+            if socket_path.is_socket():
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    sock.settimeout(max(deadline - time.monotonic(), 0.1))
+                    sock.connect(str(socket_path))
+                    sock.settimeout(None)
+                    return process, sock
+                except (ConnectionRefusedError, socket.timeout):
+                    sock.close()
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise cls.timeout_error(timeout)
+            time.sleep(0.01)
+
+    server.start_server_process = classmethod(start_server_process)
+
+
 # --------------------------------------------------------------------------- notebooks
 
 
@@ -342,6 +380,7 @@ def prepare_results(app, config) -> None:
 
 
 def setup(app):
+    _patient_katex_server()
     app.add_config_value("lejepa_report_dir", "", "env")
     app.add_directive("claims", ClaimsDirective)
     app.connect("config-inited", ensure_katex_assets)
