@@ -170,3 +170,41 @@ def test_a_browser_shows_the_math_rendered_and_the_figures_loaded(built_site, tm
         assert len(report["images"]) >= 5  # the report's figures
     if "notebooks" in page:
         assert len(report["images"]) >= 1  # the executed notebook's figures
+
+
+# ------------------------------------------------------------------ the build's own helpers (fast)
+
+
+def _ext():
+    pytest.importorskip("sphinx", reason="the docs extension needs the docs extra: pip install -e '.[docs]'")
+    sys.path.insert(0, str(DOCS / "_ext"))
+    try:
+        import lejepa_docs
+    finally:
+        sys.path.remove(str(DOCS / "_ext"))
+    return lejepa_docs
+
+
+def test_report_links_to_its_own_files_become_downloads_and_others_stay(tmp_path):
+    ext = _ext()
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "a.pdf").write_bytes(b"%PDF")
+    md = ("![fig](figures/a.png) ([PDF](figures/a.pdf)) [gone](figures/b.pdf) "
+          "[web](https://example.org/x.pdf) [here](#claims)")
+    out = ext._local_links_to_downloads(md, tmp_path)
+    assert "{download}`PDF <_generated/results/figures/a.pdf>`" in out
+    assert "![fig](figures/a.png)" in out  # images are the include's business
+    # a link to a file the report does not have is left for Sphinx to report, not hidden
+    assert "[gone](figures/b.pdf)" in out
+    assert "[web](https://example.org/x.pdf)" in out and "[here](#claims)" in out
+
+
+def test_claim_anchors_are_html_ids_and_distinct_for_distinct_ids():
+    ext = _ext()
+    assert ext.claim_anchor("thm-A/loss-bound") == "claim-thm-a-loss-bound"
+    assert ext.claim_anchor("prop-4.3/gap") == "claim-prop-4-3-gap"
+    from lejepa_verify.validation.claimrun import load_claims
+
+    ids = [c.id for c in load_claims()]
+    anchors = {ext.claim_anchor(i) for i in ids}
+    assert len(anchors) == len(ids), "two claims would share one anchor on the Theory page"
