@@ -36,6 +36,7 @@ _EXPORTS = {
     "alignment_loss": "alignment",
     # hermite
     "hermite_functions": "hermite",
+    "max_abs_z": "hermite",
     "total_degree_indices": "hermite",
     "basis_size": "hermite",
     "basis_matrix": "hermite",

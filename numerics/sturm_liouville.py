@@ -174,7 +174,15 @@ def _finite_volume(law: LatentLaw, tail_mass: float, n_cells: int):
     c = 0.5 * (e[1:] + e[:-1])
     w = _cell_masses(law, e)
     if np.any(w <= 0):
-        raise ValueError(f"n_cells={n_cells} leaves cells without mass for {law.label}; use fewer cells")
+        # Zero mass in a whole cell means p vanishes (or underflows) on an interval inside the
+        # domain: the generator splits into pieces there and λ₁ = 0, whatever the number of cells.
+        empty = np.nonzero(w <= 0)[0]
+        raise ValueError(
+            f"the density of {law.label} vanishes (or is below double precision) on part of its domain: "
+            f"{empty.size} of {n_cells} cells hold no mass, the first on [{e[empty[0]]:.6g}, {e[empty[0] + 1]:.6g}]; "
+            f"a law whose density is zero inside its support has no spectral gap (λ₁ = 0) and no first "
+            f"eigenfunction, so the finite-volume scheme does not apply at any n_cells"
+        )
     flux = law.pdf(e[1:-1]) / np.diff(c)  # p at interior edges over the centre spacing
     diag = np.zeros(n_cells)
     diag[:-1] += flux

@@ -113,3 +113,12 @@ def test_bad_input():
         first_eigenpair("gaussian", n_cells=3)
     with pytest.raises(ValueError, match="latent law"):
         first_eigenpair("cauchy")
+
+
+def test_a_density_with_a_hole_is_refused_without_advice_that_cannot_be_followed():
+    # p = 0 on |x| < 1/2 inside the support: the generator splits in two, λ₁ = 0 at every grid size
+    law = latent_law("custom", logpdf=lambda x: np.where(np.abs(x) < 0.5, -np.inf, -x * x / 2), label="hole")
+    for n_cells in (50, 2000):
+        with pytest.raises(ValueError, match="vanishes") as exc:
+            first_eigenpair(law, n_cells=n_cells)
+        assert "fewer cells" not in str(exc.value) and "does not apply at any n_cells" in str(exc.value)
