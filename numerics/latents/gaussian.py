@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 
 import mpmath
-import numpy as np
 from scipy import special, stats
 
 from lejepa_verify.numerics.latents.base import AR1Chain, LawFamily, SpectralTheory, register
