@@ -24,6 +24,9 @@ name           the pair ``(z, z')``, with ``z ~ p`` drawn exactly
 =============  ===========================================================================
 
 Coordinates of multidimensional latents are independent, each moved by the same 1-D kernel.
+Which transitions a law has, and its exact chain, are declared by the law itself
+(``law.available_transitions``, ``law.ar1_chain``, ``law.default_transition``: ``ou`` for a
+Gaussian law, ``authors`` otherwise); this module never looks at a law's name.
 """
 
 from __future__ import annotations

@@ -251,3 +251,33 @@ def test_register_refuses_incomplete_or_duplicate_families():
         register(Duplicate)
     with pytest.raises(ValueError, match="unknown latent law"):
         unregister("no_score_test")
+
+
+@pytest.mark.parametrize("nu", [5, 7, 50, 10**6, 10**12, 10**300])
+def test_student_t_moments_are_exact_ratios_for_every_nu(nu):
+    # E z^4 = 3(ν − 2)/(ν − 4), E z^6 = 15(ν − 2)²/((ν − 4)(ν − 6)) in exact rationals
+    from fractions import Fraction
+
+    law = latent_law("student_t", nu=float(nu))
+    m4 = Fraction(3 * (nu - 2), nu - 4)
+    assert law.moment(4) == pytest.approx(float(m4), rel=1e-14)
+    if nu > 6:
+        m6 = Fraction(15 * (nu - 2) ** 2, (nu - 4) * (nu - 6))
+        assert law.moment(6) == pytest.approx(float(m6), rel=1e-14)
+    else:
+        assert math.isinf(law.moment(6))
+
+
+def test_modules_that_use_laws_never_test_a_law_name():
+    # the registry's promise: transitions, operators and transport ask the law, not its name
+    from pathlib import Path
+    import re
+
+    root = Path(__file__).resolve().parents[2] / "numerics"
+    pattern = re.compile(r"law\.name\s*(==|!=|in)\s|\"(gaussian|gennorm|laplace|uniform|logistic|student_t|gaussian_mixture)\"")
+    for module in ("transitions.py", "sturm_liouville.py", "ar1_operator.py", "transport.py"):
+        hits = [line for line in (root / module).read_text(encoding="utf-8").splitlines()
+                if pattern.search(line) and not line.lstrip().startswith("#")]
+        assert hits == [], (module, hits)
+    # the control: the same scan finds the name tests in a line written the old way
+    assert pattern.search('    if law.name == "uniform":')
