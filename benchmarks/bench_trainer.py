@@ -28,7 +28,7 @@ import torch
 
 from lejepa_verify.validation.config import TrainConfig
 from lejepa_verify.validation.metrics import orthogonality_error, r2
-from lejepa_verify.validation.mixings import make_mixing
+from lejepa_verify.validation.observations import make_observation
 from lejepa_verify.validation.trainer import train
 
 
@@ -53,7 +53,7 @@ def plain_authors_loop(seconds: float, *, max_steps: int = 20000, seed: int = 0,
     for _ in range(3):
         layers += [torch.nn.Linear(256, 256), torch.nn.GELU()]
     enc = torch.nn.Sequential(*layers, torch.nn.Linear(256, n))
-    mix = make_mixing("spiral", n)
+    mix = make_observation("spiral", n)
     opt = torch.optim.AdamW(enc.parameters(), lr=lr)
     t = torch.linspace(0, 3, 17)
     w = torch.full((17,), 2 * 3 / 16)

@@ -35,8 +35,8 @@ from lejepa_verify.validation.config import TrainConfig
 from lejepa_verify.validation.encoders import make_encoder
 from lejepa_verify.validation.io import atomic_write_bytes, atomic_write_json, ensure_writable_dir
 from lejepa_verify.validation.metrics import mcc, orthogonality_error, r2
-from lejepa_verify.validation.mixings import make_mixing
-from lejepa_verify.validation.objectives import Objective
+from lejepa_verify.validation.objectives import make_objective
+from lejepa_verify.validation.observations import make_observation
 from lejepa_verify.validation.worlds import World
 
 RECORD_NAME = "record.json"
@@ -131,12 +131,8 @@ def _spectrum_metrics(h, config: TrainConfig, measured_alignment: float) -> dict
 
     The degree is capped at 2 above n = 8, where the total-degree basis of degree 3 grows as n³.
     """
-    try:
-        from lejepa_verify.numerics.spectrum import hermite_spectrum
-    except ModuleNotFoundError as exc:
-        if exc.name != "lejepa_verify.numerics.spectrum":
-            raise
-        return {"unavailable": "numerics.spectrum is not installed in this checkout"}
+    from lejepa_verify.numerics.spectrum import hermite_spectrum
+
     degree = config.spectrum_degree if config.n <= 8 else min(config.spectrum_degree, 2)
     spec = hermite_spectrum(h, config.n, degree, method="auto", seed=config.seed)
     predicted = spec.alignment_loss(config.rho)
@@ -193,6 +189,15 @@ def evaluate(encoder, mixing, z, z_next, x, x_next, config: TrainConfig, *, fina
     return out, arrays
 
 
+def build_models(config: TrainConfig, device="cpu"):
+    """The frozen observation map ``g`` and the (untrained) encoder ``f`` of ``config``, on ``device``."""
+    mixing = make_observation(config.mixing, config.n, n_layers=config.mixing_layers, seed=config.mixing_seed)
+    encoder = make_encoder(config.encoder, mixing.obs_shape, config.out_dim, width=config.width, depth=config.depth,
+                           n_layers=config.n_encoder_layers, seed=config.seed, matched_init=config.matched_init,
+                           n=config.n)
+    return mixing.to(device), encoder.to(device)
+
+
 def _check_device(device: str) -> torch.device:
     if device == "cuda" and not torch.cuda.is_available():
         raise ValueError("device 'cuda' was requested but torch sees no CUDA device on this machine")
@@ -227,12 +232,8 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
     start = time.perf_counter()
 
     world = World(config.latent, config.latent_params, config.transition, config.n, config.rho)
-    mixing = make_mixing(config.mixing, config.n, n_layers=config.mixing_layers, seed=config.mixing_seed).to(device)
-    encoder = make_encoder(config.encoder, config.n, config.out_dim, width=config.width, depth=config.depth,
-                           n_layers=config.n_encoder_layers, seed=config.seed,
-                           matched_init=config.matched_init).to(device)
-    objective = Objective(config.objective, lam=config.lam, n_slices=config.n_slices, n_knots=config.n_knots,
-                          t_max=config.t_max, sigma=config.sigma, m=config.out_dim, device=device)
+    mixing, encoder = build_models(config, device)
+    objective = make_objective(config, device)
     opt = torch.optim.AdamW(encoder.parameters(), lr=config.lr, weight_decay=config.weight_decay)
 
     # separate streams: the held-out set does not depend on how many steps are trained
@@ -245,7 +246,7 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
 
     curves: dict[str, list] = {"step": [], "lr": [], "lam": [], "loss": [], "alignment": [], "regulariser": [],
                                "r2_hz": [], "orth_err": []}
-    reg_key = {"lejepa": "sigreg", "whitening": "whitening", "infonce": "infonce"}[config.objective]
+    reg_key = objective.regulariser
     sums = {"loss": 0.0, "alignment": 0.0, "regulariser": 0.0}
     count = 0
 
@@ -265,6 +266,7 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
         lr = lr_at(step - 1, config)
         for group in opt.param_groups:
             group["lr"] = lr
+        # recorded for every objective; those with uses_lam = False ignore it
         objective.lam = config.lam_at(step - 1)
         z, z_next = world.sample(config.batch_size, train_gen)
         with torch.no_grad():

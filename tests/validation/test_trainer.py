@@ -13,7 +13,7 @@ from lejepa_verify.validation import TrainConfig, train
 from lejepa_verify.validation.cli import main as cli_main
 from lejepa_verify.validation.encoders import make_encoder
 from lejepa_verify.validation.metrics import mcc, orthogonality_error, r2
-from lejepa_verify.validation.mixings import make_mixing
+from lejepa_verify.validation.observations import make_observation
 from lejepa_verify.validation.trainer import TrainingDiverged, load_record
 
 TINY = dict(steps=40, eval_size=256, eval_every=20, n_bootstrap=10, width=16, depth=2, spectrum_degree=2)
@@ -89,7 +89,7 @@ def test_non_gaussian_world_runs_through_numerics_transitions():
 @pytest.mark.parametrize("name, n", [("spiral", 2), ("banana", 2), ("sinusoid", 2), ("coupling", 6), ("mlp", 5),
                                      ("identity", 3)])
 def test_mixings_are_exactly_invertible(name, n):
-    g = make_mixing(name, n, seed=3)
+    g = make_observation(name, n, seed=3)
     z = torch.randn(500, n, dtype=torch.float64)
     g = g.double()
     torch.testing.assert_close(g.inverse(g(z)), z, rtol=1e-9, atol=1e-9)
@@ -97,14 +97,14 @@ def test_mixings_are_exactly_invertible(name, n):
 
 def test_spiral_preserves_the_radius_and_rotates_by_pi_r():
     z = torch.tensor([[1.0, 0.0], [0.0, 0.5]])
-    x = make_mixing("spiral", 2)(z)
+    x = make_observation("spiral", 2)(z)
     torch.testing.assert_close(x.norm(dim=1), z.norm(dim=1))
     torch.testing.assert_close(x[0], torch.tensor([-1.0, 0.0]), atol=1e-6, rtol=0)   # angle π
     torch.testing.assert_close(x[1], torch.tensor([-0.5, 0.0]), atol=1e-6, rtol=0)   # angle π/2 of (0, .5)
 
 
 def test_matched_encoder_represents_the_inverse_coupling():
-    g = make_mixing("coupling", 4, n_layers=3, seed=5)
+    g = make_observation("coupling", 4, n_layers=3, seed=5)
     f = make_encoder("matched", 4, 4, n_layers=3)
     with torch.no_grad():
         f.W.copy_(g.W)
