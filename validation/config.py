@@ -21,11 +21,16 @@ training starts.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, Mapping
 
 from lejepa_verify.theory.validate import check_choice, check_int, check_positive, check_rho
 from lejepa_verify.validation.registries import ENCODERS, OBJECTIVES, OBSERVATIONS
+
+#: Fields added after run records were first stored. A run id hashes the config without the
+#: ones that hold their default, so that a store written before a field existed keeps its ids
+#: (and a resumed sweep finds its runs). A new field goes here, with its default.
+ADDED_FIELDS: tuple[str, ...] = ()
 
 MATCHED_INITS = ("identity", "random")
 SCHEDULES = ("constant", "cosine", "constant-cosine")
@@ -193,6 +198,15 @@ class TrainConfig:
         """JSON-safe plain dict; ``TrainConfig.from_dict(c.to_dict()) == c``."""
         d = asdict(self)
         d["latent_params"] = dict(self.latent_params)
+        return d
+
+    def identity_dict(self) -> dict:
+        """What a run id hashes: :meth:`to_dict` without the ``ADDED_FIELDS`` at their defaults."""
+        d = self.to_dict()
+        defaults = {f.name: (f.default if f.default is not MISSING else f.default_factory()) for f in fields(self)}
+        for name in ADDED_FIELDS:
+            if d.get(name) == defaults[name]:
+                d.pop(name)
         return d
 
     @classmethod
