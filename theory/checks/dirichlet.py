@@ -10,7 +10,7 @@ import random
 
 import sympy as sp
 
-from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory.claims import Evidence, claim, instances, proof
 from lejepa_verify.theory.dirichlet import (
     covariance_trace,
     dirichlet_energy,
@@ -46,6 +46,7 @@ def _maps(dimensions, maps_per_dimension: int, max_degree: int, rng: random.Rand
     layer="theory",
     control={"weight_shift": 1},
     control_statement="Σ_α (|α| + 1) c_α² = E||∇h||²",
+    scope=instances("seeded polynomial maps, n = 1, 2, 3"),
 )
 def check_dirichlet_energy_identity(dimensions: tuple = (1, 2, 3), maps_per_dimension: int = 3, max_degree: int = 5,
                                     seed: int = 0, weight_shift: int = 0) -> Evidence:
@@ -77,6 +78,7 @@ def check_dirichlet_energy_identity(dimensions: tuple = (1, 2, 3), maps_per_dime
     layer="theory",
     control={"limit_shift": 1},
     control_statement="(1 − ρ^d)/(1 − ρ) → d + 1 and L(h)/(2(1 − ρ)) → E||J_h||_F² + tr Cov h",
+    scope=proof("every degree d >= 1 (symbolic d) for the ratio; the map part on seeded polynomial maps, n = 1, 2, 3"),
 )
 def check_small_t_limit(max_degree: int = DEFAULT_DEGREE, dimensions: tuple = (1, 2, 3), maps_per_dimension: int = 2,
                         map_degree: int = 4, seed: int = 0, limit_shift: int = 0) -> Evidence:
@@ -116,6 +118,7 @@ def check_small_t_limit(max_degree: int = DEFAULT_DEGREE, dimensions: tuple = (1
     layer="theory",
     control={"constant": 2},
     control_statement="E||J_h||_F² >= 2 tr Cov h",
+    scope=instances("seeded polynomial maps, n = 1, 2, 3"),
 )
 def check_poincare(dimensions: tuple = (1, 2, 3), maps_per_dimension: int = 3, max_degree: int = 4, seed: int = 0,
                    constant: int = 1) -> Evidence:

@@ -11,7 +11,7 @@ import random
 
 import sympy as sp
 
-from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory.claims import Evidence, claim, instances, proof
 from lejepa_verify.theory.hermite import (
     DEFAULT_DEGREE,
     check_degree,
@@ -35,6 +35,7 @@ from lejepa_verify.theory.validate import check_int
     layer="theory",
     control={"norm_shift": 1},
     control_statement="E[He_k²] = (k+1)! (wrong norm)",
+    scope=proof("all j, k >= 0 (generating function E[e^{sz−s²/2} e^{tz−t²/2}] = e^{st}); exact moments for j, k <= 12 as cross-check"),
 )
 def check_hermite_orthogonality(max_degree: int = DEFAULT_DEGREE, norm_shift: int = 0) -> Evidence:
     """Compare ``E[He_j He_k]`` (exact Gaussian moments of the product Poly) with ``(k + norm_shift)! δ_jk``."""
@@ -66,6 +67,7 @@ def check_hermite_orthogonality(max_degree: int = DEFAULT_DEGREE, norm_shift: in
     layer="theory",
     control={"drop_degree": DEFAULT_DEGREE},
     control_statement="the expansion without its top-degree Hermite terms still reproduces every polynomial",
+    scope=instances("polynomials of degree <= 12 (n = 1) and <= 6 (n = 2, 3); completeness in L² itself is not a polynomial identity and is not proved here"),
 )
 def check_hermite_completeness(max_degree: int = DEFAULT_DEGREE, multi_degree: int = 6, n_random: int = 4,
                                seed: int = 0, drop_degree: int | None = None) -> Evidence:
@@ -122,6 +124,7 @@ def check_hermite_completeness(max_degree: int = DEFAULT_DEGREE, multi_degree: i
     layer="theory",
     control={"exponent_shift": 1},
     control_statement="E[He_k(z') | z] = ρ^(k+1) He_k(z)",
+    scope=proof("every degree k >= 0 (conditional expectation of the generating function); exact residuals for k <= 12 as cross-check"),
     axioms=("mehler_summability",),
 )
 def check_mehler(max_degree: int = DEFAULT_DEGREE, exponent_shift: int = 0) -> Evidence:
@@ -144,6 +147,7 @@ def check_mehler(max_degree: int = DEFAULT_DEGREE, exponent_shift: int = 0) -> E
     layer="theory",
     control={"exponent_shift": 1},
     control_statement="E[He_α(z') | z] = ρ^(|α|+1) He_α(z)",
+    scope=proof("every multi-index α in every dimension n (product of one-variable generating functions, independent noise); exact residuals |α| <= 6, n <= 3 as cross-check"),
     axioms=("mehler_summability",),
 )
 def check_mehler_multivariate(max_degree: int = 6, max_dimension: int = 3, exponent_shift: int = 0) -> Evidence:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory.claims import Evidence, claim, instances, proof
 from lejepa_verify.theory.sturm_liouville import (
     affine_eigenfunctions,
     density_from_affine_eigenfunction,
@@ -20,6 +20,7 @@ HERMITE_DEGREE = 12
     layer="theory",
     control={"variance_scale": 2},
     control_statement="the same eigen-equation forces p = N(−b/a, 2K/λ)",
+    scope=proof("all a ≠ 0, b, λ, K > 0 (symbols; dsolve and normalisation)"),
     axioms=("gaussian_of_affine_score",),
 )
 def check_affine_score(variance_scale=1) -> Evidence:
@@ -44,6 +45,7 @@ def check_affine_score(variance_scale=1) -> Evidence:
     layer="theory",
     control={"laws": ("gaussian",)},
     control_statement="the Gaussian score admits no affine eigenfunction either",
+    scope=instances("the Laplace, logistic and generalised-normal (shape 4) scores"),
     axioms=("gaussian_of_affine_score",),
 )
 def check_no_affine(laws=("laplace", "logistic", "gennorm4")) -> Evidence:
@@ -64,6 +66,7 @@ def check_no_affine(laws=("laplace", "logistic", "gennorm4")) -> Evidence:
     layer="theory",
     control={"law": "gennorm4"},
     control_statement="the same Hermite polynomials are eigenfunctions for the generalised normal (shape 4) score",
+    scope=proof("every degree k >= 0, symbolic μ, σ > 0, K > 0 (generator acting on the generating function); residuals for k <= 12 as cross-check"),
     axioms=("hermite_first_eigenfunction_of_gaussian",),
 )
 def check_hermite(law: str = "gaussian", max_degree: int = HERMITE_DEGREE) -> Evidence:
