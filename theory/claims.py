@@ -60,13 +60,21 @@ def json_safe(value: Any) -> Any:
 class Evidence:
     """What a check found: the verdict, the numbers that decided it and the tolerance used.
 
-    ``tolerance`` is ``None`` for exact (symbolic, rational) checks.
+    ``tolerance`` is ``None`` for exact (symbolic, rational) checks. ``fields`` are named
+    results a reader looks up directly (an audit's ``axiom``, ``classification`` and
+    ``counter_model``; a proof's steps): they appear at the top level of :meth:`to_dict`.
     """
 
     passed: bool
     numbers: Mapping[str, Any] = field(default_factory=dict)
     tolerance: float | None = None
     detail: str = ""
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        clash = {"passed", "numbers", "tolerance", "detail"} & set(self.fields)
+        if clash:
+            raise ValueError(f"evidence fields must not reuse the names {sorted(clash)}")
 
     def to_dict(self) -> dict:
         return {
@@ -74,6 +82,7 @@ class Evidence:
             "numbers": json_safe(dict(self.numbers)),
             "tolerance": self.tolerance,
             "detail": self.detail,
+            **json_safe(dict(self.fields)),
         }
 
 
