@@ -137,18 +137,41 @@ def axiom_coverage(results: Sequence[ClaimResult]) -> list[tuple[str, str, list[
     return out
 
 
+def lean_classifications(results: Sequence[ClaimResult]) -> dict[str, str]:
+    """The classification as written of each Lean axiom whose audit claim ``lean/<axiom>`` ran."""
+    out = {}
+    for r in results:
+        if r.id.startswith("lean/") and r.error is None and "classification" in r.evidence:
+            out[r.id.removeprefix("lean/")] = r.evidence["classification"]
+    return out
+
+
+def lean_classification_counts(results: Sequence[ClaimResult]) -> dict[str, int]:
+    """How many axioms are inconsistent, tautological, true or undecided as written (audited ones only)."""
+    from lejepa_verify.theory.lean.audit import CLASSIFICATIONS
+
+    counts = {c: 0 for c in CLASSIFICATIONS}
+    for cls in lean_classifications(results).values():
+        counts[cls] += 1
+    return counts
+
+
 def axiom_text(results: Sequence[ClaimResult]) -> str:
-    lines = ["Lean axioms (THEORY.md §6) and the claims that check them:"]
+    audited = lean_classifications(results)
+    lines = ["Lean axioms (THEORY.md §6): as written (audit claim lean/<axiom>) | intended mathematics checked by"]
     for name, _, ids in axiom_coverage(results):
-        lines.append(f"  {name:<42} {', '.join(ids) if ids else 'not yet checked'}")
+        lines.append(f"  {name:<42} {audited.get(name, 'not audited'):<13} "
+                     f"{', '.join(ids) if ids else 'not yet checked'}")
     return "\n".join(lines)
 
 
 def axiom_markdown(results: Sequence[ClaimResult]) -> str:
-    rows = ["| Lean axiom | what it assumes | checked by |", "|---|---|---|"]
+    audited = lean_classifications(results)
+    rows = ["| Lean axiom | what it is meant to say | as written | intended mathematics checked by |",
+            "|---|---|---|---|"]
     for name, text, ids in axiom_coverage(results):
         checked = ", ".join(f"`{i}`" for i in ids) if ids else "**not yet checked**"
-        rows.append(f"| `{name}` | {_md(text)} | {checked} |")
+        rows.append(f"| `{name}` | {_md(text)} | **{audited.get(name, 'not audited')}** | {checked} |")
     return "\n".join(rows)
 
 
