@@ -22,11 +22,11 @@ from typing import Any, Callable, Mapping, Sequence
 from lejepa_verify.theory.claims import ClaimResult
 from lejepa_verify.theory.validate import check_choice
 from lejepa_verify.validation import claimrun
+from lejepa_verify.validation.config import DEVICES
 from lejepa_verify.validation.io import atomic_save_figure, atomic_write_json, atomic_write_text, ensure_writable_dir
-
-PROFILES = ("quick", "paper")
-DEVICES = ("cpu", "cuda")
-BACKENDS = ("local", "slurm")
+# each list of names is written once, where it belongs; the report re-exports them for its command
+from lejepa_verify.validation.sweep.backends import BACKENDS
+from lejepa_verify.validation.sweep.spec import PROFILES
 
 
 @dataclass

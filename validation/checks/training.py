@@ -33,11 +33,11 @@ def check_gaussian_recovers_rotation(latent: str = "gaussian", alpha: float | No
     cfg = TrainConfig(mixing="identity", width=64, depth=2, steps=steps, eval_size=2048, n_bootstrap=50,
                       spectrum_degree=0, seed=seed, **world)
     m = train(cfg, progress=False).metrics
-    passed = m["r2_hz"] >= R2_MIN and m["orth_err"] <= ORTH_MAX
+    passed = m.r2_hz >= R2_MIN and m.orth_err <= ORTH_MAX
     return Evidence(
         passed=bool(passed),
-        numbers={"r2_hz": m["r2_hz"], "orth_err": m["orth_err"], "procrustes_mse": m["procrustes_mse"],
-                 "bound": m["bound"], "epsilon": m["epsilon"], "epsilon_se": m["uncertainty"]["stderr"]["epsilon"],
+        numbers={"r2_hz": m.r2_hz, "orth_err": m.orth_err, "procrustes_mse": m.procrustes_mse,
+                 "bound": m.bound, "epsilon": m.epsilon, "epsilon_se": m.uncertainty.stderr["epsilon"],
                  "latent": latent if alpha is None else f"{latent}(alpha={alpha})", "steps": steps},
         tolerance=1.0 - R2_MIN,
         detail=f"thresholds: R² ≥ {R2_MIN}, orthogonality error ≤ {ORTH_MAX}",
