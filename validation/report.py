@@ -147,6 +147,8 @@ def write_report(
             body.append(f"## {sec.title}\n\n**This section FAILED** and its results are missing:\n\n```\n{tb}\n```\n")
 
     n_ok = sum(r.verified for r in results)
+    scopes = claimrun.scope_counts(results)
+    lean = claimrun.lean_classification_counts(results)
     not_ok = [r for r in results if not r.verified]
     wall = time.perf_counter() - start
     head = [
@@ -165,6 +167,11 @@ def write_report(
         "## Summary",
         "",
         f"- **{n_ok} of {len(results)} claims verified** (check passed and its negative control rejected).",
+        f"- scope: **{scopes['proof']} proofs** for every case they state, **{scopes['instances']} checks of "
+        "stated instances**.",
+        f"- the authors' 13 Lean axioms as written: **{lean['inconsistent']} inconsistent, {lean['tautology']} "
+        f"tautologies, {lean['true']} true**" + (f", {lean['undecided']} undecided" if lean["undecided"] else "")
+        + " (section \"The authors' Lean axioms as written\").",
     ]
     if not_ok:
         head.append("- Claims not verified: " + ", ".join(f"`{r.id}` ({r.verdict})" for r in not_ok))

@@ -8,7 +8,7 @@ of it is Gaussian, so SIGReg pushes the encoder away from linear and the check m
 
 from __future__ import annotations
 
-from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory.claims import Evidence, claim, instances
 
 R2_MIN = 0.99
 ORTH_MAX = 0.15
@@ -21,6 +21,7 @@ ORTH_MAX = 0.15
     layer="validation",
     control={"latent": "gennorm", "alpha": 0.5},
     control_statement="the same run on a generalised-normal latent (α = 0.5) also learns a rotation",
+    scope=instances("one seeded training run, n = 2, ρ = 0.95"),
 )
 def check_gaussian_recovers_rotation(latent: str = "gaussian", alpha: float | None = None, steps: int = 600,
                                      seed: int = 0) -> Evidence:
