@@ -28,7 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     """Run ``lejepa-verify`` with ``argv``; returns the exit status (a user's mistake is a message, not a traceback)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed its usage line (or --help); return its status
+        return int(exc.code or 0)
     try:
         return int(args._run(args) or 0)
     except ValueError as exc:
