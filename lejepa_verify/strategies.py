@@ -10,21 +10,21 @@ shrink a failure to the smallest counterexample::
     def test_per_degree_excess(rho, d):          # Theorem A: 2(ρ − ρ^d) >= 2ρ(1 − ρ)
         assert 2 * (rho - rho**d) >= 2 * rho * (1 - rho) - 1e-12
 
-==================================  =====================================================
-strategy                            draws
-==================================  =====================================================
-:func:`rho`                         a float ρ in ``[min_value, max_value] ⊂ (0, 1)``
-:func:`rational_rho`                an exact ``Fraction`` ρ in ``(0, 1)``
-:func:`degrees`                     a degree ``d`` (an int)
-:func:`multi_indices`               ``α ∈ N^n`` with ``|α| <= max_degree`` (a tuple)
-:func:`simplex_weights`             weights ``w_i >= 0`` with ``Σ w_i = 1`` (Fractions or floats)
-:func:`psd_matrices`                a symmetric positive semidefinite matrix (numpy or sympy)
-:func:`rational_orthogonal_matrices`  an exactly orthogonal rational sympy matrix (Cayley)
-:func:`hermite_polynomial_maps`     a rational polynomial map with its exact Hermite spectrum
-:func:`gaussian_preserving_maps`    a map of :mod:`numerics.maps` with ``h(z) ~ N(0, I)``
-:func:`latent_law_params`           parameters of a registered latent law, in its declared ranges
-:func:`latent_laws`                 a :class:`~lejepa_verify.numerics.latents.LatentLaw`
-==================================  =====================================================
+======================================  =====================================================
+strategy                                draws
+======================================  =====================================================
+:func:`rho`                             a float ρ in ``[min_value, max_value] ⊂ (0, 1)``
+:func:`rational_rho`                    an exact ``Fraction`` ρ in ``(0, 1)``
+:func:`degrees`                         a degree ``d`` (an int)
+:func:`multi_indices`                   ``α ∈ N^n`` with ``|α| <= max_degree`` (a tuple)
+:func:`simplex_weights`                 weights ``w_i >= 0`` with ``Σ w_i = 1`` (Fractions or floats)
+:func:`psd_matrices`                    a symmetric positive semidefinite matrix (numpy or sympy)
+:func:`rational_orthogonal_matrices`    an exactly orthogonal rational sympy matrix (Cayley)
+:func:`hermite_polynomial_maps`         a rational polynomial map with its exact Hermite spectrum
+:func:`gaussian_preserving_maps`        a map of :mod:`numerics.maps` with ``h(z) ~ N(0, I)``
+:func:`latent_law_params`               parameters of a registered latent law, in its declared ranges
+:func:`latent_laws`                     a :class:`~lejepa_verify.numerics.latents.LatentLaw`
+======================================  =====================================================
 
 Every strategy validates its own arguments (``ValueError`` naming the parameter) when it is
 built, not when it is drawn from. ``hypothesis`` is needed only by this module: it comes with
@@ -220,6 +220,7 @@ class HermitePolynomialMap:
 
     @property
     def n(self) -> int:
+        """Input dimension: the number of variables."""
         return len(self.gens)
 
     def alignment_loss(self, rho) -> sp.Rational:

@@ -41,6 +41,7 @@ K_IDX = sp.Symbol("k", integer=True, nonnegative=True)
 
 @dataclass(frozen=True)
 class ProofStep:
+    """One step of a proof for every degree: what it states and whether it was shown."""
     text: str
     holds: bool
 
@@ -59,10 +60,12 @@ class DegreeProof:
 
     @property
     def holds(self) -> bool:
+        """Whether every step holds."""
         return all(s.holds for s in self.steps)
 
     @property
     def failing_steps(self) -> list[str]:
+        """The statements of the steps that do not hold."""
         return [s.text for s in self.steps if not s.holds]
 
     def to_dict(self) -> dict:

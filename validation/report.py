@@ -67,6 +67,7 @@ class ReportContext:
 
 @dataclass(frozen=True)
 class Section:
+    """A report section: its title, its place in the report, and ``build(ctx)`` returning markdown."""
     title: str
     order: int
     build: Callable[[ReportContext], str]

@@ -58,6 +58,7 @@ class Uncertainty:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any] | None) -> "Uncertainty":
+        """From a record's stored form (missing entries empty or ``None``)."""
         d = d or {}
         return cls(stderr={k: _float(v) for k, v in (d.get("stderr") or {}).items()},
                    interval={k: (_float(v[0]), _float(v[1])) for k, v in (d.get("interval") or {}).items()},
@@ -109,6 +110,7 @@ class SpectrumMetrics:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any] | None) -> "SpectrumMetrics | None":
+        """From a record's stored form; ``None`` when the run has no spectrum (non-Gaussian worlds)."""
         if not d or "alignment_predicted" not in d:
             return None
         known = {f.name for f in fields(cls)}

@@ -79,6 +79,7 @@ class Parameter:
         return f"{left}{self.low:g}, {self.high:g}{right}"
 
     def contains(self, v: float) -> bool:
+        """Whether ``v`` lies in the declared range (open or closed at each end as declared)."""
         above = v > self.low if self.low_open else v >= self.low
         below = v < self.high if self.high_open else v <= self.high
         return above and below
@@ -206,12 +207,15 @@ class LawFamily(abc.ABC):
         """The raw moment ``E z^k`` (``inf``/``nan`` where it diverges)."""
 
     def support(self, law: "LatentLaw") -> tuple[float, float]:
+        """The support ``(lo, hi)`` of the standardised law (the whole line unless a family says otherwise)."""
         return (-math.inf, math.inf)
 
     def is_gaussian(self, law: "LatentLaw") -> bool:
+        """Whether this member of the family is N(0, 1) (False unless a family says otherwise)."""
         return False
 
     def is_symmetric(self, law: "LatentLaw") -> bool:
+        """Whether the law of ``z`` equals the law of ``−z`` (True unless a family says otherwise)."""
         return True
 
     def spectral_theory(self, law: "LatentLaw") -> SpectralTheory | None:
@@ -223,6 +227,7 @@ class LawFamily(abc.ABC):
         return None
 
     def label(self, law: "LatentLaw") -> str:
+        """A short name with the parameters, e.g. ``gennorm(alpha=4)``."""
         if not law.param_items:
             return self.name
         return f"{self.name}(" + ", ".join(f"{k}={v:g}" for k, v in law.param_items) + ")"
@@ -323,6 +328,7 @@ class LatentLaw:
 
     @property
     def params(self) -> dict[str, float]:
+        """The law's parameters as a dict, e.g. ``{'alpha': 4.0}`` for ``gennorm``."""
         return dict(self.param_items)
 
     @property
@@ -346,6 +352,7 @@ class LatentLaw:
 
     @property
     def support(self) -> tuple[float, float]:
+        """The support ``(lo, hi)`` of the standardised law (infinite ends for unbounded laws)."""
         return self.family.support(self)
 
     @property
@@ -385,12 +392,15 @@ class LatentLaw:
         return np.asarray(self._dist.rvs(size=shape, random_state=rng), dtype=float).reshape(shape)
 
     def pdf(self, z) -> np.ndarray:
+        """Density ``p(z)`` of the unit-variance law, elementwise."""
         return np.asarray(self._dist.pdf(_finite(z)), dtype=float)
 
     def logpdf(self, z) -> np.ndarray:
+        """Log-density ``log p(z)`` of the unit-variance law, elementwise."""
         return np.asarray(self._dist.logpdf(_finite(z)), dtype=float)
 
     def cdf(self, z) -> np.ndarray:
+        """Distribution function ``F(z) = P(Z <= z)``, elementwise."""
         return np.asarray(self._dist.cdf(_finite(z)), dtype=float)
 
     def sf(self, z) -> np.ndarray:
@@ -398,6 +408,7 @@ class LatentLaw:
         return np.asarray(self._dist.sf(_finite(z)), dtype=float)
 
     def ppf(self, u) -> np.ndarray:
+        """Quantile function ``F⁻¹(u)`` for ``u`` in [0, 1], elementwise."""
         return np.asarray(self._dist.ppf(self._prob(u)), dtype=float)
 
     def isf(self, u) -> np.ndarray:

@@ -50,6 +50,7 @@ GAUSSIAN_CHAIN = GaussianChain()
 
 @register
 class Gaussian(LawFamily):
+    """The standard Gaussian N(0, 1): the only law for which the LeJEPA optimum is linear (docs/theory.md §3)."""
     name = "gaussian"
     summary = "N(0, 1)"
     scipy_name = "norm"

@@ -32,15 +32,19 @@ class Mixture:
         return (np.asarray(x, dtype=float)[..., None] - self.mu) / self.sigma
 
     def pdf(self, x):
+        """Mixture density, elementwise."""
         return (self.w * stats.norm.pdf(self._z(x))).sum(-1) / self.sigma
 
     def logpdf(self, x):
+        """Log of the mixture density, elementwise."""
         return special.logsumexp(stats.norm.logpdf(self._z(x)), b=self.w, axis=-1) - math.log(self.sigma)
 
     def cdf(self, x):
+        """Mixture distribution function, elementwise."""
         return (self.w * special.ndtr(self._z(x))).sum(-1)
 
     def sf(self, x):
+        """Mixture survival function ``1 − F``, accurate in the upper tail."""
         return (self.w * special.ndtr(-self._z(x))).sum(-1)
 
     def _invert(self, u, fn, comp_quantile, increasing: bool):
@@ -59,18 +63,22 @@ class Mixture:
         return np.where(u >= 1, np.inf if increasing else -np.inf, out)
 
     def ppf(self, u):
+        """Mixture quantile function (``F⁻¹`` solved numerically)."""
         return self._invert(u, self.cdf, stats.norm.ppf, True)
 
     def isf(self, u):
+        """Inverse survival function, ``isf(u) = ppf(1 − u)``, accurate for small ``u``."""
         return self._invert(u, self.sf, stats.norm.isf, False)
 
     def rvs(self, size, random_state):
+        """``size`` draws: a component by its weight, then a Gaussian of that component."""
         comp = random_state.random(size) >= self.w[0]
         return self.mu[comp.astype(int)] + self.sigma * random_state.standard_normal(size)
 
 
 @register
 class GaussianMixture(LawFamily):
+    """Two Gaussians with a common scale, means ``d`` apart, standardised (``d = 0`` is N(0, 1))."""
     name = "gaussian_mixture"
     summary = "w N(μ₁, σ²) + (1 − w) N(μ₂, σ²), means d apart"
     parameters = (

@@ -85,6 +85,7 @@ NO_GAP = SpectralTheory(False, False, 0.0,
 
 @register
 class GenNorm(LawFamily):
+    """The generalised normal ``exp(−|z|^α)``, standardised: α = 2 Gaussian, α = 1 Laplace, α → ∞ uniform."""
     name = "gennorm"
     summary = "exp(−|z/s|^α); α = 2 Gaussian, α = 1 Laplace, α → ∞ uniform"
     scipy_name = "gennorm"

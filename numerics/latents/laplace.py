@@ -24,6 +24,7 @@ from lejepa_verify.numerics.latents.gennorm import (
 
 @register
 class Laplace(LawFamily):
+    """The Laplace law ``exp(−|z|)``, standardised (scale ``1/√2``); it has an exact AR(1) chain."""
     name = "laplace"
     summary = "exp(−|z|/b)/(2b), b = 1/√2"
     scipy_name = "laplace"

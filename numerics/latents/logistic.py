@@ -20,6 +20,7 @@ LOGISTIC_SCALE = math.sqrt(3.0) / math.pi
 
 @register
 class Logistic(LawFamily):
+    """The logistic law ``sech²(z/2)``, standardised (scale ``√3/π``)."""
     name = "logistic"
     summary = "sech²(z/2c)/(4c), c = √3/π"
     scipy_name = "logistic"

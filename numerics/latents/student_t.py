@@ -18,6 +18,7 @@ from lejepa_verify.numerics.latents.gennorm import NO_GAP
 
 @register
 class StudentT(LawFamily):
+    """Student's t with ``nu > 2`` degrees of freedom, standardised (scale ``√((ν − 2)/ν)``)."""
     name = "student_t"
     summary = "Student-t with nu > 2, unit variance"
     scipy_name = "t"

@@ -67,6 +67,7 @@ UNIFORM_CHAIN = UniformChain()
 
 @register
 class Uniform(LawFamily):
+    """The uniform law on ``[−√3, √3]``; exact AR(1) chains exist for ρ = 1/k."""
     name = "uniform"
     summary = "uniform on [−√3, √3]"
     scipy_name = "uniform"

@@ -600,8 +600,10 @@ def reading(axiom: str, variant: str = "as_written") -> Reading:
 
 
 def readings(variant: str = "as_written") -> Iterable[Reading]:
+    """The reading of every audited axiom in ``variant`` (``as_written`` by default)."""
     return (reading(a, variant) for a in _BUILDERS)
 
 
 def model_repr(model: Mapping[str, Any]) -> str:
+    """A counter-model as text: ``name = value, ...``."""
     return ", ".join(f"{k} = {v}" for k, v in model.items())

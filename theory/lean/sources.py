@@ -29,6 +29,7 @@ class LeanSource:
     note: str
 
     def cite(self, line: int | None = None) -> str:
+        """``path[:line] @ commit`` of this Lean file in the authors' repository."""
         where = self.path + (f":{line}" if line is not None else "")
         at = f" @ {self.commit[:7]}" if self.commit else " (commit not named by the index)"
         return where + at
@@ -89,6 +90,7 @@ class LeanAxiom:
     pull_request: str
 
     def cite(self) -> str:
+        """Where the axiom is stated: ``path:line @ commit``."""
         return SOURCES[self.source].cite(self.line)
 
     def to_dict(self) -> dict:
@@ -182,6 +184,7 @@ class LeanTheorem:
     headline: bool = False
 
     def cite(self) -> str:
+        """Where the theorem is stated: ``path:line @ commit``."""
         return SOURCES[self.source].cite(self.line)
 
     def to_dict(self) -> dict:
@@ -240,6 +243,7 @@ LEAN_THEOREMS: tuple[LeanTheorem, ...] = (
 
 
 def theorem(name: str) -> LeanTheorem:
+    """The authors' Lean theorem called ``name``; an unknown name is a ``ValueError`` listing the known ones."""
     for t in LEAN_THEOREMS:
         if t.name == name:
             return t

@@ -17,6 +17,7 @@ from lejepa_verify.theory.lean.sources import (
 
 @dataclass(frozen=True)
 class AxiomRow:
+    """One row of the axiom summary: name, citation, intended meaning, classification as written."""
     name: str
     citation: str
     intended: str
@@ -64,6 +65,7 @@ def classify_all(evidence: Mapping[str, Mapping[str, Any]] | None = None) -> dic
 
 
 def classification_counts(rows: Mapping[str, AxiomRow]) -> dict[str, int]:
+    """How many rows fall into each classification (every classification listed, zeros included)."""
     counts = {c: 0 for c in CLASSIFICATIONS}
     for r in rows.values():
         counts[r.classification] += 1

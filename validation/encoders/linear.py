@@ -13,4 +13,5 @@ def _check(obs_shape, n, m):
 
 @register("linear", "h = A x + b", _check)
 def build(obs_shape, m: int, options: EncoderOptions) -> nn.Module:
+    """A linear encoder ``h = Wx + b`` from the flattened observation to ``m`` outputs."""
     return nn.Linear(vector_dim(obs_shape, "linear"), m)

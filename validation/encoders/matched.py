@@ -39,6 +39,7 @@ class MatchedCoupling(nn.Module):
         self.W = nn.Parameter(W)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The inverse coupling with this encoder's weights: ``h = f(x)``."""
         return inverse_coupling(x, self.W)
 
 
@@ -51,4 +52,5 @@ def _check(obs_shape, n, m):
 
 @register("matched", "inverse additive coupling with trainable W_l (any even n, m = n)", _check)
 def build(obs_shape, m: int, options: EncoderOptions) -> nn.Module:
+    """The matched inverse-coupling encoder for a coupling world (``options.n_layers``, ``options.matched_init``)."""
     return MatchedCoupling(vector_dim(obs_shape, "matched"), options.n_layers, options.matched_init)

@@ -22,4 +22,5 @@ def _check(obs_shape, n, m):
 
 @register("mlp", "GELU MLP, width × depth hidden layers, linear read-out", _check)
 def build(obs_shape, m: int, options: EncoderOptions) -> nn.Module:
+    """A GELU MLP (``options.width`` × ``options.depth``) from the flattened observation to ``m`` outputs."""
     return mlp(vector_dim(obs_shape, "mlp"), m, options.width, options.depth)

@@ -30,6 +30,7 @@ class Objective:
 
     @classmethod
     def from_config(cls, config, m: int, device) -> "Objective":
+        """Build the objective from a ``TrainConfig`` for ``m`` outputs on ``device``."""
         raise ValueError(f"objective {cls.name!r} does not say how to build itself from a config")
 
     def __call__(self, h1: torch.Tensor, h2: torch.Tensor, gen: torch.Generator | None = None):

@@ -11,6 +11,7 @@ from lejepa_verify.validation.objectives.terms import alignment, infonce
 
 @register
 class InfoNCE(Objective):
+    """Symmetric InfoNCE with a Gaussian kernel and in-batch negatives (no λ)."""
     name = "infonce"
     description = "symmetric InfoNCE, Gaussian kernel −||u − v||²/(2σ²), batch negatives"
     regulariser = "infonce"

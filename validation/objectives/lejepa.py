@@ -12,6 +12,7 @@ from lejepa_verify.validation.objectives.terms import directions, quadrature, si
 
 @register
 class LeJEPA(WeightedObjective):
+    """λ·SIGReg + (1 − λ)·alignment: the LeJEPA objective (docs/theory.md §1)."""
     name = "lejepa"
     description = "λ·SIGReg + (1 − λ)·alignment (sliced Epps–Pulley statistic)"
     regulariser = "sigreg"
@@ -29,4 +30,5 @@ class LeJEPA(WeightedObjective):
                    m=m, device=device)
 
     def penalty(self, both: torch.Tensor, gen: torch.Generator | None) -> torch.Tensor:
+        """SIGReg: the sliced Epps–Pulley statistic of both views on fresh random directions."""
         return sigreg(both, directions(self.m, self.n_slices, gen, self.device), self.t, self.w)

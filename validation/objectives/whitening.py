@@ -11,6 +11,7 @@ from lejepa_verify.validation.objectives.terms import whitening_penalty
 
 @register
 class Whitening(WeightedObjective):
+    """λ·||Cov − I||_F² + (1 − λ)·alignment: whitening instead of SIGReg."""
     name = "whitening"
     description = "λ·||Cov − I||_F² + (1 − λ)·alignment"
     regulariser = "whitening"
@@ -20,4 +21,5 @@ class Whitening(WeightedObjective):
         return cls(lam=config.lam, m=m, device=device)
 
     def penalty(self, both: torch.Tensor, gen: torch.Generator | None) -> torch.Tensor:
+        """``||Cov − I||_F²`` of both views."""
         return whitening_penalty(both)

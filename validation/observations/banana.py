@@ -9,11 +9,14 @@ from lejepa_verify.validation.observations.base import Fixed2D, register
 
 @register
 class Banana(Fixed2D):
+    """The banana ``g(z) = (z0, z1 + z0²)``."""
     name = "banana"
     description = "(z0, z1 + z0²), a quadratic shear of the plane"
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """``x = (z0, z1 + z0²)``."""
         return torch.stack((z[..., 0], z[..., 1] + z[..., 0] ** 2), dim=-1)
 
     def inverse(self, x: torch.Tensor) -> torch.Tensor:
+        """``z = (x0, x1 − x0²)``."""
         return torch.stack((x[..., 0], x[..., 1] - x[..., 0] ** 2), dim=-1)

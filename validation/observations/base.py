@@ -38,6 +38,7 @@ class ObservationSpec:
     description: str
 
     def check_n(self, n: int) -> int:
+        """Validate the latent dimension ``n`` for this observation."""
         return self.cls.check_n(n)
 
     def obs_shape(self, n: int) -> tuple[int, ...]:
@@ -75,9 +76,11 @@ class Observation(nn.Module):
 
     @property
     def obs_shape(self) -> tuple[int, ...]:
+        """The shape of one observation."""
         return self.shape_for(self.n)
 
     def inverse(self, x: torch.Tensor) -> torch.Tensor:
+        """``z = g⁻¹(x)``; a map without an inverse raises ``ValueError``."""
         raise ValueError(f"observation {self.name!r} has no inverse")
 
     def numpy_map(self) -> Callable[[np.ndarray], np.ndarray]:

@@ -36,6 +36,7 @@ def even_n(n: int, what: str) -> int:
 
 @register
 class Coupling(Observation):
+    """RealNVP-style tanh coupling layers for even ``n`` (the authors' construction)."""
     name = "coupling"
     description = "additive tanh coupling layers, W_l = 2 × Haar orthogonal from mixing_seed (any even n)"
 
@@ -55,6 +56,7 @@ class Coupling(Observation):
         return cls(n, n_layers, seed)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """The layers in order: even layers add ``tanh(z1 W)`` to ``z2``, odd layers ``tanh(z2 W)`` to ``z1``."""
         a, b = z[..., : self.half], z[..., self.half:]
         for i, W in enumerate(self.W):
             if i % 2 == 0:
@@ -64,4 +66,5 @@ class Coupling(Observation):
         return torch.cat((a, b), dim=-1)
 
     def inverse(self, x: torch.Tensor) -> torch.Tensor:
+        """The layers undone in reverse order (exact inverse)."""
         return inverse_coupling(x, self.W)

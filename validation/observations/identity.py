@@ -9,11 +9,14 @@ from lejepa_verify.validation.observations.base import Observation, register
 
 @register
 class Identity(Observation):
+    """The identity ``x = z``: nothing to unwind, so only the objective decides."""
     name = "identity"
     description = "z itself: no mixing, isolates the objective (any n)"
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """``x = z``."""
         return z
 
     def inverse(self, x: torch.Tensor) -> torch.Tensor:
+        """``z = x``."""
         return x

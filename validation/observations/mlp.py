@@ -16,6 +16,7 @@ LEAKY_SLOPE = 0.2
 
 @register
 class LeakyMLP(Observation):
+    """``x = Q_L σ(Q_{L−1} … σ(Q_1 z))`` with Haar orthogonal ``Q_l`` and leaky ReLU σ."""
     name = "mlp"
     description = "Q_L σ(… σ(Q_1 z)), Haar orthogonal Q_l from mixing_seed, leaky ReLU 0.2 (any n)"
 
@@ -31,6 +32,7 @@ class LeakyMLP(Observation):
         return cls(n, n_layers, seed)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """``x = Q_L σ(Q_{L−1} … σ(Q_1 z))``."""
         x = z
         for i, Q in enumerate(self.Q):
             x = x @ Q.T
@@ -39,6 +41,7 @@ class LeakyMLP(Observation):
         return x
 
     def inverse(self, x: torch.Tensor) -> torch.Tensor:
+        """The exact inverse: the inverse leaky ReLU and a solve with each ``Q_l``, in reverse order."""
         z = x
         for i in reversed(range(self.Q.shape[0])):
             if i < self.Q.shape[0] - 1:

@@ -21,11 +21,14 @@ def rotate(z: torch.Tensor, angle: torch.Tensor) -> torch.Tensor:
 
 @register
 class Spiral(Fixed2D):
+    """The spiral ``g(z) = R(π||z||) z``, which preserves N(0, I)."""
     name = "spiral"
     description = "R(π||z||) z, a radius-dependent rotation of the plane (preserves N(0, I))"
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """``x = R(π||z||) z``."""
         return rotate(z, math.pi * z.norm(dim=-1))
 
     def inverse(self, x: torch.Tensor) -> torch.Tensor:
+        """``z = R(−π||x||) x`` (the angle depends only on the norm, which the rotation keeps)."""
         return rotate(x, -math.pi * x.norm(dim=-1))
