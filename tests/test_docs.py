@@ -208,3 +208,33 @@ def test_claim_anchors_are_html_ids_and_distinct_for_distinct_ids():
     ids = [c.id for c in load_claims()]
     anchors = {ext.claim_anchor(i) for i in ids}
     assert len(anchors) == len(ids), "two claims would share one anchor on the Theory page"
+
+
+def test_the_missing_docstring_check_flags_exactly_the_undocumented(monkeypatch):
+    ext = _ext()
+    flagged = []
+    monkeypatch.setattr(ext.logger, "warning", lambda msg, name, what, **kw: flagged.append(name))
+
+    def documented():
+        """Has one."""
+
+    def bare():
+        pass
+
+    for f in (documented, bare):
+        f.__module__ = "lejepa_verify.fake"
+    ext.warn_missing_docstring(None, "function", "lejepa_verify.fake.documented", documented, {}, [])
+    ext.warn_missing_docstring(None, "function", "lejepa_verify.fake.bare", bare, {}, [])
+    # an override of a documented hook of our own base class inherits its docstring ...
+    from lejepa_verify.numerics.latents.uniform import Uniform
+
+    assert "support" in Uniform.__dict__ and Uniform.__dict__["support"].__doc__ is None
+    name = "lejepa_verify.numerics.latents.uniform.Uniform.support"
+    ext.warn_missing_docstring(None, "method", name, Uniform.__dict__["support"], {}, [])
+    # ... but torch's generic Module.forward text does not document an override of ours
+    from lejepa_verify.validation.observations.spiral import Spiral
+
+    monkeypatch.setattr(Spiral.forward, "__doc__", None)
+    name = "lejepa_verify.validation.observations.spiral.Spiral.forward"
+    ext.warn_missing_docstring(None, "method", name, Spiral.forward, {}, [])
+    assert flagged == ["lejepa_verify.fake.bare", name]

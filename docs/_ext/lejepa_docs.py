@@ -376,6 +376,67 @@ def prepare_results(app, config) -> None:
     _write_if_changed(dest / "body.md", "\n".join(lines) + "\n" + body)
 
 
+# --------------------------------------------------------------------------- missing docstrings
+
+
+def _own_doc(obj) -> str | None:
+    """``obj``'s own docstring, or None (a dataclass's generated ``Name(field, ...)`` counts as none)."""
+    target = obj.fget if isinstance(obj, property) else getattr(obj, "__func__", obj)
+    doc = target.__dict__.get("__doc__") if isinstance(target, type) else getattr(target, "__doc__", None)
+    if isinstance(target, type) and doc and doc.startswith(f"{target.__name__}("):
+        return None
+    return doc if doc and doc.strip() else None
+
+
+def _inherited_doc_is_ours(name: str) -> bool:
+    """Whether a method without its own docstring overrides a documented hook of our own base class."""
+    import importlib
+
+    modname, _, rest = name.rpartition(".")
+    parts = name.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        try:
+            owner = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[i:-1]:
+                owner = getattr(owner, attr)
+        except AttributeError:
+            return False
+        break
+    else:
+        return False
+    if not isinstance(owner, type):
+        return False
+    for base in owner.__mro__[1:]:
+        if rest in base.__dict__:
+            doc = _own_doc(base.__dict__[rest])
+            if doc:
+                return base.__module__.startswith("lejepa_verify")
+    return False
+
+
+def warn_missing_docstring(app, what, name, obj, options, lines) -> None:
+    """A public module, class, function, method or property of ours without a docstring is a warning.
+
+    Under ``-W`` the build fails on it. A method that overrides a documented hook of one of our
+    own base classes inherits that docstring (autodoc shows it), so it counts as documented; a
+    docstring inherited from a third-party base (torch's ``Module.forward``) does not.
+    """
+    if what not in ("module", "class", "exception", "function", "method", "property"):
+        return
+    if not name.startswith("lejepa_verify") or any(p.startswith("_") for p in name.split(".")):
+        return
+    if what in ("class", "exception", "function") and not str(getattr(obj, "__module__", "")).startswith("lejepa_verify"):
+        return  # an imported name (datetime, itertools.product) is documented where it is defined
+    if _own_doc(obj):
+        return
+    if what in ("method", "property") and _inherited_doc_is_ours(name):
+        return
+    logger.warning("public name without a docstring: %s (%s)", name, what, type="lejepa", subtype="docstring")
+
+
 # --------------------------------------------------------------------------- setup
 
 
@@ -383,6 +444,7 @@ def setup(app):
     _patient_katex_server()
     app.add_config_value("lejepa_report_dir", "", "env")
     app.add_directive("claims", ClaimsDirective)
+    app.connect("autodoc-process-docstring", warn_missing_docstring)
     app.connect("config-inited", ensure_katex_assets)
     app.connect("config-inited", copy_notebooks)
     app.connect("config-inited", prepare_results)
