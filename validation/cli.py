@@ -26,7 +26,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed its usage line (or --help); return its status
+        return int(exc.code or 0)
     try:
         return int(args._run(args) or 0)
     except ValueError as exc:
