@@ -35,6 +35,9 @@ ADDED_FIELDS: tuple[str, ...] = ()
 MATCHED_INITS = ("identity", "random")
 SCHEDULES = ("constant", "cosine", "constant-cosine")
 DEVICES = ("cpu", "cuda")
+#: largest seed: the trainer seeds torch generators with ``seed`` and ``seed + 1_000_003``, and
+#: numpy with ``seed``; 2**32 − 1 fits every one of them (torch takes at most 2**64 − 1)
+MAX_SEED = 2**32 - 1
 
 
 def latent_names() -> tuple[str, ...]:
@@ -147,13 +150,13 @@ class TrainConfig:
         check_int(self.batch_size, "batch_size", 2)
         check_positive(self.lr, "lr")
         check_positive(self.weight_decay, "weight_decay", strict=False)
-        check_int(self.seed, "seed", 0)
+        check_int(self.seed, "seed", 0, MAX_SEED)
         check_int(self.width, "width", 1)
         check_int(self.depth, "depth", 1)
         if self.encoder_layers is not None:
             check_int(self.encoder_layers, "encoder_layers", 1)
         check_int(self.mixing_layers, "mixing_layers", 1)
-        check_int(self.mixing_seed, "mixing_seed", 0)
+        check_int(self.mixing_seed, "mixing_seed", 0, MAX_SEED)
         check_int(self.n_slices, "n_slices", 1)
         check_int(self.n_knots, "n_knots", 2)
         check_positive(self.t_max, "t_max")
@@ -184,6 +187,14 @@ class TrainConfig:
         if self.transition not in have:
             raise ValueError(f"transition {self.transition!r} does not exist for the latent law {law.label}; "
                              f"valid transitions for it: {', '.join(have)}")
+        if self.transition != "langevin":
+            from lejepa_verify.numerics.transitions import sample_pairs
+
+            # one pair runs every check the run's sampler makes (rho = 1/k for the uniform AR(1)
+            # chain ...), so a config that would fail at its first step fails here; the MALA
+            # kernel is left out, its calibration costs a pilot run and checks only rho
+            check_rho(self.rho, "rho")
+            sample_pairs(law, self.transition, self.rho, 1, dim=1, seed=0)
 
     @property
     def out_dim(self) -> int:
