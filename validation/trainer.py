@@ -188,6 +188,12 @@ def evaluate(encoder, mixing, z, z_next, x, x_next, config: TrainConfig, *, fina
         "delta": est.delta,
         "D": est.D,
         "bound": est.bound,
+        # confidence limits at est.level (numerics.bounds): the bound the report compares with,
+        # and the interval of the population error; a run with error_lower > bound_upper violates
+        "bound_upper": est.bound_upper,
+        "error_lower": est.error_lower,
+        "error_upper": est.error_upper,
+        "bound_level": est.level,
         "bound_holds": est.holds,
         "mean_sq_norm": est.mean_sq_norm,
         "alignment": est.alignment,
