@@ -59,7 +59,10 @@ class TrainConfig:
     """Everything that defines one training run; ``m=None`` means ``m = n``.
 
     World: latent law ``latent`` (with ``latent_params``) in ``n`` dimensions, pairs from
-    ``transition`` with correlation ``rho``, observed through ``mixing`` (its random parts
+    ``transition`` with correlation ``rho`` (``None``, the default, takes the law's natural
+    transition, ``law.default_transition``: ``ou`` for the Gaussian, the authors' channel
+    ``authors`` for every other law, so their ablations compare directly; the resolved name is
+    what the config holds), observed through ``mixing`` (its random parts
     drawn from ``mixing_seed``; ``mixing_layers`` coupling or MLP layers).
     Learner: ``encoder`` (``width`` × ``depth`` for the MLP, ``encoder_layers`` for the matched
     inverse coupling, default ``mixing_layers``, started as the identity map unless
@@ -78,7 +81,7 @@ class TrainConfig:
     objective: str = "lejepa"
     latent: str = "gaussian"
     latent_params: Mapping[str, Any] = field(default_factory=dict)
-    transition: str = "ou"
+    transition: str | None = None
     n: int = 2
     m: int | None = None
     rho: float = 0.95
@@ -114,7 +117,8 @@ class TrainConfig:
         check_choice(self.encoder, "encoder", ENCODERS.names())
         check_choice(self.objective, "objective", OBJECTIVES.names())
         check_choice(self.latent, "latent", latent_names())
-        check_choice(self.transition, "transition", transition_names())
+        if self.transition is not None:
+            check_choice(self.transition, "transition", transition_names())
         if not isinstance(self.latent_params, Mapping):
             raise ValueError(f"latent_params must be a mapping such as {{'alpha': 0.5}}, got {self.latent_params!r}")
         object.__setattr__(self, "latent_params", {str(k): v for k, v in sorted(self.latent_params.items())})
@@ -183,6 +187,8 @@ class TrainConfig:
         from lejepa_verify.numerics.transitions import available_transitions
 
         law = latent_law(self.latent, **self.latent_params)
+        if self.transition is None:
+            object.__setattr__(self, "transition", law.default_transition)
         have = available_transitions(law)
         if self.transition not in have:
             raise ValueError(f"transition {self.transition!r} does not exist for the latent law {law.label}; "

@@ -72,3 +72,15 @@ def test_any_valid_config_round_trips(mixing, objective, rho, lam, batch, seed):
 def test_latent_params_that_is_not_a_mapping_is_named_before_the_law_is_built():
     with pytest.raises(ValueError, match="latent_params must be a mapping"):
         TrainConfig(latent_params=3)
+
+
+def test_the_default_transition_is_the_laws_natural_one():
+    # a new user's non-Gaussian config works without naming a transition
+    cfg = TrainConfig(latent="gennorm", latent_params={"alpha": 0.5})
+    assert cfg.transition == "authors"
+    assert TrainConfig().transition == "ou"
+    # the resolved name is what the config holds, so it round-trips and hashes as before
+    assert TrainConfig.from_dict(cfg.to_dict()) == cfg
+    # an explicit impossible choice still fails, listing the valid ones
+    with pytest.raises(ValueError, match="transition 'ou' does not exist.*valid transitions for it: authors"):
+        TrainConfig(latent="gennorm", latent_params={"alpha": 0.5}, transition="ou")

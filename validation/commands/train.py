@@ -108,8 +108,9 @@ def add_arguments(p) -> None:
         else:
             kind = type(default)
         if f.name in choices:
+            shown = "the latent law's natural transition" if f.name == "transition" else repr(default)
             p.add_argument(opt, dest=f.name, choices=choices[f.name], default=None,
-                           help=f"one of {', '.join(choices[f.name])} (default: {default!r})")
+                           help=f"one of {', '.join(choices[f.name])} (default: {shown})")
         else:
             p.add_argument(opt, dest=f.name, type=kind, default=None, help=f"(default: {default!r})")
 
