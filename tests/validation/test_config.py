@@ -39,7 +39,7 @@ def test_unknown_key_is_named_with_the_valid_keys():
     ({"rho": 0.0}, r"rho must lie in \(0, 1\)"),
     ({"mixing": "spiral", "n": 3}, "n = 2 only"),
     ({"m": 1}, "m must be >= n"),
-    ({"latent": "gennorm", "latent_params": {"alpha": 0.5}}, "transition 'ou' does not exist"),
+    ({"latent": "gennorm", "latent_params": {"alpha": 0.5}, "transition": "ou"}, "transition 'ou' does not exist"),
     ({"lam_ramp_start": 0.9, "lam_ramp_end": 0.5}, "lam_ramp_end must be >= lam_ramp_start"),
     ({"steps": 0}, "steps must be >= 1"),
     ({"matched_init": "zeros"}, "matched_init 'zeros'; valid choices: identity, random"),
