@@ -1,5 +1,5 @@
 """The local backend for real: submitit worker processes training tiny runs in parallel, a sweep
-killed with SIGKILL and resumed, failed/diverged/crashed runs, retry, collect (issue 6)."""
+killed with SIGKILL and resumed, failed/diverged/crashed runs, retry, collect."""
 
 import json
 import os
