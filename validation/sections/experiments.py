@@ -35,20 +35,43 @@ SWEEPS = ("mixings_2d", "lambda_rho", "gennorm_alpha", "dimension_scaling")
 SWEEP_DIR = "sweeps"
 
 
-def _run_sweeps(ctx: ReportContext) -> dict:
-    from lejepa_verify.validation.sweep import load_sweep, run_sweep
+def _specs(ctx: ReportContext) -> dict:
+    """Each sweep resolved for the profile, with the report's overrides applied to every run.
 
-    results = {}
+    An override of a key the sweep varies replaces that axis (``--set seed=0`` runs seed 0
+    only); what each override replaced is returned beside the spec, for the report to say.
+    """
+    from lejepa_verify.validation.sweep import load_sweep
+    from lejepa_verify.validation.sweep.spec import apply_overrides
+
+    overrides = dict(ctx.train_overrides)
+    if ctx.device != "cpu":
+        overrides["device"] = ctx.device
+    out = {}
     for name in SWEEPS:
         spec = load_sweep(name, profile=ctx.profile)
-        overrides = dict(ctx.train_overrides)
-        if ctx.device != "cpu":
-            overrides["device"] = ctx.device
+        applied = ()
         if overrides:
-            spec = dataclasses.replace(spec, fixed={**spec.fixed, **overrides})
+            spec, applied = apply_overrides(spec, overrides)
+        out[name] = (spec, applied)
+    return out
+
+
+def check(ctx: ReportContext) -> None:
+    """Expand (and so validate) every run of every sweep before the report starts any work."""
+    for spec, _ in _specs(ctx).values():
+        spec.runs()
+
+
+def _run_sweeps(ctx: ReportContext) -> tuple[dict, list[str]]:
+    from lejepa_verify.validation.sweep import run_sweep
+
+    results, notes = {}, []
+    for name, (spec, applied) in _specs(ctx).items():
+        notes += [o.describe(name) for o in applied if o.replaced_axis is not None or o.replaced_in_cases]
         results[name] = run_sweep(spec, ctx.out / SWEEP_DIR, backend=ctx.backend, jobs=ctx.jobs,
                                   profile=ctx.profile, progress=ctx.progress)
-    return results
+    return results, notes
 
 
 def _gaussian_ok(df):
@@ -214,12 +237,18 @@ def build(ctx: ReportContext) -> str:
     from lejepa_verify.numerics.bound_families import perturbation_family
     from lejepa_verify.validation.sweep import collect
 
-    results = _run_sweeps(ctx)
+    results, notes = _run_sweeps(ctx)
     df = collect(ctx.out / SWEEP_DIR)
+    # only the runs of this report's sweeps: a folder reused with other overrides holds others too
+    wanted = {r["run_id"] for res in results.values() for r in res.records}
+    df = df[df["run_id"].isin(wanted)].reset_index(drop=True)
     atomic_write_text(ctx.out / "results.csv", df.to_csv(index=False))
 
     md = ["Sweeps (profile `%s`), stored in `%s/` and resumed on the next report; one row per run in "
-          "[`results.csv`](results.csv)." % (ctx.profile, SWEEP_DIR), "",
+          "[`results.csv`](results.csv)." % (ctx.profile, SWEEP_DIR), ""]
+    if notes:
+        md += ["Training overrides that change the sweeps' grids: " + "; ".join(notes) + ".", ""]
+    md += [
           "| sweep | runs | ok | failed | diverged | ran now | reused | wall s |", "|---|---|---|---|---|---|---|---|"]
     for name, res in results.items():
         c = res.counts
@@ -277,4 +306,5 @@ def build(ctx: ReportContext) -> str:
     return "\n".join(md)
 
 
-SECTION = Section(title="Experiments: sweeps and the bound against measured error", order=50, build=build)
+SECTION = Section(title="Experiments: sweeps and the bound against measured error", order=50, build=build,
+                  check=check)
