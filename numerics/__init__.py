@@ -121,6 +121,11 @@ _EXPORTS = {
     "family_map": "bound_families",
     "perturbation_family": "bound_families",
     "closed_form": "bound_families",
+    "family_by_quadrature": "bound_families",
+    # convergence
+    "SequenceError": "convergence",
+    "sequence_error": "convergence",
+    "sequence_error_array": "convergence",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -140,6 +140,8 @@ class RunMetrics:
     bound_upper, error_lower, error_upper : float or None
         Upper confidence bound on the true error, and confidence limits of the measured error,
         where the run computed them.
+    bound_level : float or None
+        The confidence level of ``bound_upper`` and of the error limits.
     r2_hz_grid : float or None
         ``R²(h→z)`` on the authors' fixed grid over ``[−3, 3]²`` (2D runs that computed it).
     mean_sq_norm, alignment, trace_cov, scale : float
@@ -168,6 +170,7 @@ class RunMetrics:
     bound_upper: float | None = None
     error_lower: float | None = None
     error_upper: float | None = None
+    bound_level: float | None = None
     r2_hz_grid: float | None = None
     mean_sq_norm: float | None = None
     alignment: float | None = None

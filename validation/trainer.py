@@ -11,8 +11,12 @@ One call, ``train(config)``, runs the whole experiment top to bottom:
    bootstrap uncertainty (``numerics.bounds``); in Gaussian worlds also the Hermite spectrum
    of ``h`` and the alignment it predicts, ``2 Σ_d (1 − ρ^d) E_d``, against the measured one.
 
-Same seed, same numbers on the CPU. A NaN or inf loss raises :class:`TrainingDiverged`, whose
-``record`` (status ``"diverged"``) is also written when ``out`` is given.
+Same seed, same numbers on the CPU. A run that diverges raises :class:`TrainingDiverged`, whose
+``record`` (status ``"diverged"``, ``metrics.diverged_at_step`` and ``metrics.divergence``, the
+reason) is also written when ``out`` is given. Diverged means: a NaN or inf loss; a finite loss
+above ``DIVERGENCE_LOSS_FACTOR`` times ``max(1, |first loss|)``; an embedding whose RMS on a
+batch exceeds ``DIVERGENCE_SCALE_FACTOR`` times ``max(1, its first RMS)`` (every objective here
+pulls the embedding towards unit covariance); or a final metric that is not finite.
 """
 
 from __future__ import annotations
@@ -41,12 +45,20 @@ from lejepa_verify.validation.observations import make_observation
 from lejepa_verify.validation.worlds import World
 
 RECORD_NAME = "record.json"
+# about the size of a record (config, metrics, curves, spectrum), for the up-front space check
+RECORD_BYTES = 64_000
+# far beyond anything a converging run does (its loss falls from its start, its embedding scale
+# settles near 1), and far below what an exploding one reaches (loss 1e16 at lr = 10)
+DIVERGENCE_LOSS_FACTOR = 1e6
+DIVERGENCE_SCALE_FACTOR = 1e3
+# final metrics that must be finite for a run to be "ok"
+FINITE_METRICS = ("r2_hz", "r2_zh", "mcc", "orth_err", "procrustes_mse", "epsilon", "delta", "D", "bound")
 ARRAYS_NAME = "arrays.npz"
 WEIGHTS_NAME = "weights.pt"
 
 
 class TrainingDiverged(RuntimeError):
-    """The loss became NaN or infinite; ``record`` is the JSON record with status ``"diverged"``."""
+    """The run diverged (module docstring); ``record`` is the JSON record with status ``"diverged"``."""
 
     def __init__(self, message: str, record: Mapping[str, Any]):
         super().__init__(message)
@@ -176,6 +188,11 @@ def evaluate(encoder, mixing, z, z_next, x, x_next, config: TrainConfig, *, fina
         "delta": est.delta,
         "D": est.D,
         "bound": est.bound,
+        # confidence limits at est.level (numerics.bounds): the bound the report compares with,
+        # and the interval of the population error; a run with error_lower > bound_upper violates
+        "bound_upper": est.bound_upper,
+        "error_lower": est.error_lower,
+        "error_upper": est.error_upper,
         "bound_holds": est.holds,
         "mean_sq_norm": est.mean_sq_norm,
         "alignment": est.alignment,
@@ -210,6 +227,10 @@ def typed_metrics(measured: Mapping[str, Any]) -> RunMetrics:
     return RunMetrics.from_dict(measured)
 
 
+def _finite(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def _check_device(device: str) -> torch.device:
     if device == "cuda" and not torch.cuda.is_available():
         raise ValueError("device 'cuda' was requested but torch sees no CUDA device on this machine")
@@ -228,13 +249,23 @@ def train(config: TrainConfig | None = None, *, progress: bool = True, out=None,
     if not isinstance(config, TrainConfig):
         raise ValueError(f"config must be a TrainConfig, got {type(config).__name__}")
     device = _check_device(config.device)
-    out_dir = ensure_writable_dir(out, "out") if out is not None else None
+    created = out is not None and not Path(out).exists()
+    needed = RECORD_BYTES + (config.eval_size * (4 * config.n + 2 * config.out_dim) * 8 if save_arrays else 0)
+    out_dir = ensure_writable_dir(out, "out", needed=needed) if out is not None else None
     previous = torch.get_num_threads()
     # small models train fastest on one thread; the setting is global, so it is put back after
     if config.threads is not None:
         torch.set_num_threads(config.threads)
     try:
         return _train(config, device, out_dir, progress, save_arrays, save_weights)
+    except BaseException:
+        # a run that failed before writing anything leaves no empty folder of its own behind
+        if created:
+            try:
+                out_dir.rmdir()
+            except OSError:
+                pass
+        raise
     finally:
         torch.set_num_threads(previous)
 
@@ -268,6 +299,16 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
                           "steps_per_s": None, "threads": torch.get_num_threads(), "config": config.to_dict(),
                           "metrics": metrics, "curves": dict(curves), "versions": versions()})
 
+    def diverge(step: int, reason: str, metrics: dict) -> None:
+        if bar is not None:
+            bar.close()
+        rec = diverged_record({"diverged_at_step": step, "divergence": reason, **metrics})
+        if out_dir is not None:
+            atomic_write_json(out_dir / RECORD_NAME, rec)
+        raise TrainingDiverged(f"diverged at step {step} of {config.steps}: {reason}", rec)
+
+    first_loss = first_scale = None
+
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -287,13 +328,13 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
         h = encoder(x)
         loss, parts = objective(h[: config.batch_size], h[config.batch_size:], train_gen)
         value = float(loss.detach())
+        if first_loss is None:
+            first_loss = abs(value)
         if not math.isfinite(value):
-            if bar is not None:
-                bar.close()
-            rec = diverged_record({"diverged_at_step": step, "loss": value})
-            if out_dir is not None:
-                atomic_write_json(out_dir / RECORD_NAME, rec)
-            raise TrainingDiverged(f"loss became {value} at step {step} of {config.steps}", rec)
+            diverge(step, f"the loss became {value}", {"loss": value})
+        if abs(value) > DIVERGENCE_LOSS_FACTOR * max(1.0, first_loss):
+            diverge(step, f"the loss reached {value:.3g}, over {DIVERGENCE_LOSS_FACTOR:g} times "
+                          f"max(1, its first value {first_loss:.3g})", {"loss": value})
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -302,6 +343,12 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
         sums["regulariser"] += float(parts[reg_key])
         count += 1
 
+        if step == 1 or step % config.eval_every == 0 or step == config.steps:
+            scale = float(h.detach().pow(2).mean().sqrt())
+            first_scale = scale if first_scale is None else first_scale
+            if not scale <= DIVERGENCE_SCALE_FACTOR * max(1.0, first_scale):
+                diverge(step, f"the embedding's RMS reached {scale:.3g}, over {DIVERGENCE_SCALE_FACTOR:g} "
+                              f"times max(1, its first value {first_scale:.3g})", {"loss": value, "scale": scale})
         if step % config.eval_every == 0 or step == config.steps:
             encoder.eval()
             quick, _ = evaluate(encoder, mixing, z_eval, zn_eval, x_eval, xn_eval, config, final=False)
@@ -326,6 +373,10 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
 
     encoder.eval()
     measured, arrays = evaluate(encoder, mixing, z_eval, zn_eval, x_eval, xn_eval, config, final=True)
+    bad = [k for k in FINITE_METRICS if not _finite(measured.get(k))]
+    if bad:
+        diverge(config.steps, "final metrics not finite: " + ", ".join(f"{k} = {measured.get(k)}" for k in bad),
+                {k: measured.get(k) for k in FINITE_METRICS if k in measured})
     measured["steps_per_s"] = config.steps / train_seconds
     measured["train_seconds"] = train_seconds
     measured["gaussian_world"] = world.is_gaussian

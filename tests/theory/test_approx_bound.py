@@ -25,7 +25,6 @@ from lejepa_verify.theory.approx_bound import (
     pythagorean_split,
     sigma_inequality,
 )
-from lejepa_verify.theory.claims import registered, run_claim
 from lejepa_verify.theory.hermite import gaussian_expectation, latent_symbols
 from lejepa_verify.theory.polymaps import cayley_orthogonal, random_cayley_orthogonal
 
@@ -220,21 +219,3 @@ def test_monotonicity_and_its_false_variant():
 def test_bad_input_names_the_parameter(call, match):
     with pytest.raises(ValueError, match=match):
         call()
-
-
-# ----------------------------------------------------------------- the claims
-
-def _claims(prefix):
-    import lejepa_verify.theory.checks.approx_bound  # noqa: F401 - registers the claims
-
-    return [c for c in registered("theory") if c.id.startswith(prefix)]
-
-
-@pytest.mark.parametrize("claim_id", ["prop-4.3/gap", "prop-4.3/sigma-lemma", "prop-4.3/frobenius-le-trace",
-                                      "prop-4.3/polar-bound", "prop-4.3/pythagoras", "prop-4.3/monotone",
-                                      "prop-4.3/bound"])
-def test_claim_verified_and_control_rejected(claim_id):
-    (c,) = [c for c in _claims("prop-4.3/") if c.id == claim_id]
-    r = run_claim(c)
-    assert r.error is None, r.error
-    assert r.passed and r.control_rejected

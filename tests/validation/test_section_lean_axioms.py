@@ -49,6 +49,9 @@ def test_section_tables_and_summary(tmp_path, lean_results):
     row = next(line for line in md.splitlines() if line.startswith("| **`approximate_identifiability`**"))
     assert "| no |" in row
     assert dict(ctx.summary)["Lean axioms as written: inconsistent / tautology / true / undecided"] == "7 / 4 / 2 / 0"
+    assert ("Axioms no theorem's proof uses (the theorems take their content as hypotheses, or nothing needs it): "
+            "`mehler_summability`, `correlation_eq_spectral_sum`, `polar_bound_axiom`, `pythagorean_axiom`, "
+            "`amgm_sum_ge_prod_pow`, `exp_mean_ge_mean_exp`.") in md
     assert dict(ctx.summary)["paper-level Lean theorems resting on an inconsistent axiom"] == "5 of 7"
 
 

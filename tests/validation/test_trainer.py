@@ -18,7 +18,8 @@ from lejepa_verify.validation.observations import make_observation
 from lejepa_verify.validation.trainer import TrainingDiverged, load_record
 
 TINY = dict(steps=40, eval_size=256, eval_every=20, n_bootstrap=10, width=16, depth=2, spectrum_degree=2)
-KEYS = ("r2_hz", "r2_zh", "mcc", "orth_err", "procrustes_mse", "epsilon", "delta", "D", "bound", "uncertainty")
+KEYS = ("r2_hz", "r2_zh", "mcc", "orth_err", "procrustes_mse", "epsilon", "delta", "D", "bound", "bound_upper",
+        "error_lower", "error_upper", "uncertainty")
 
 
 def test_same_seed_same_numbers_and_other_seed_other_numbers():
@@ -45,6 +46,14 @@ def test_record_and_files(tmp_path):
     assert arrays["h"].shape == (256, 2)
     # the stored arrays reproduce the stored metric (an independent recomputation)
     assert r2(arrays["h"], arrays["z"]) == pytest.approx(rec["metrics"]["r2_hz"], rel=1e-9)
+    # the confidence limits are those of the stored arrays (recomputed independently of the run)
+    from lejepa_verify.numerics.bounds import approximate_identifiability
+
+    est = approximate_identifiability(arrays["z"], arrays["h"], arrays["h_next"], res.config.rho, n_bootstrap=0,
+                                      seed=res.config.seed)
+    for key in ("bound_upper", "error_lower", "error_upper"):
+        assert rec["metrics"][key] == pytest.approx(getattr(est, key), rel=1e-9)
+    assert rec["metrics"]["error_lower"] <= rec["metrics"]["procrustes_mse"] <= rec["metrics"]["error_upper"]
     state = torch.load(tmp_path / "weights.pt")
     assert any(k.endswith("weight") for k in state)
     # the Gaussian world also reports the Hermite spectrum and the alignment it predicts

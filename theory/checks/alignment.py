@@ -1,4 +1,4 @@
-"""Claims on the alignment penalty, the spectral gap and Theorem A (THEORY.md §2; issue 2, items 4–5).
+"""Claims on the alignment penalty, the spectral gap and Theorem A (THEORY.md §2).
 
 Losses are computed *directly* (expand ``(h(z) − h(z'))²``, Gaussian moments in ``(z, eta)``,
 ``s² = 1 − rho²``) and compared with the spectral formulas as polynomials in the symbol ``rho``.

@@ -23,7 +23,7 @@ from lejepa_verify.theory.claims import Evidence, claim, instances, proof
 from lejepa_verify.theory.hermite import gaussian_expectation, latent_symbols
 from lejepa_verify.theory.polymaps import random_cayley_orthogonal, random_rational_matrix
 
-#: Degrees up to which the gap is certified (the claims' default D, as in issue 2).
+#: Degrees up to which the gap is certified (the claims' default D).
 GAP_DEGREE = 12
 
 

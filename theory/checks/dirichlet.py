@@ -1,4 +1,4 @@
-"""Claims on the Dirichlet route (THEORY.md §2, paper's appendix; issue 2, item 6).
+"""Claims on the Dirichlet route (THEORY.md §2, paper's appendix).
 
 Gradients are taken by differentiating the polynomial and averaging with the Gaussian moments;
 the spectral side uses the Hermite energies. The two are compared exactly.

@@ -1,4 +1,4 @@
-"""Claims on the Hermite basis and the Mehler channel (THEORY.md §2; issue 2, items 1–3).
+"""Claims on the Hermite basis and the Mehler channel (THEORY.md §2).
 
 Every expectation is exact, from the Gaussian moments; every identity is a comparison of
 sympy Polys over the rationals (with ``rho`` symbolic for Mehler).

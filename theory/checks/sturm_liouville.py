@@ -10,7 +10,7 @@ from lejepa_verify.theory.sturm_liouville import (
     hermite_eigen_residuals,
 )
 
-#: Degree up to which Hermite eigenfunctions are checked (issue 2's default D).
+#: Degree up to which Hermite eigenfunctions are checked (the claims' default D).
 HERMITE_DEGREE = 12
 
 

@@ -21,19 +21,36 @@ def add_arguments(p) -> None:
 
 
 def parse_overrides(items) -> dict:
-    """``["steps=500", "lam=0.1"]`` → ``{"steps": 500, "lam": 0.1}``; a malformed item is a ValueError."""
+    """``["steps=500", "lam=0.1"]`` → ``{"steps": 500, "lam": 0.1}``; a malformed item is a ValueError.
+
+    ``none`` (as in sweep files and ``train --lam-start none``) or JSON ``null`` is ``None``
+    for a field that allows it.
+    """
     import json
 
+    from lejepa_verify.validation.sweep.spec import _optional_fields
+
+    optional = _optional_fields()
     out = {}
     for item in items:
         key, sep, raw = item.partition("=")
         if not sep or not key:
             raise ValueError(f"--set takes KEY=VALUE, got {item!r}")
+        if key in optional and raw.strip().lower() == "none":
+            out[key] = None
+            continue
         try:
             out[key] = json.loads(raw)
         except json.JSONDecodeError:
             out[key] = raw
     return out
+
+
+def resume_hint(args) -> str:
+    from pathlib import Path
+
+    return (f"finished sweep runs are kept in {str(Path(args.out) / 'sweeps')!r}; run the same command again "
+            "to resume them (the claims and the other sections run again)")
 
 
 def run(args) -> int:

@@ -47,6 +47,8 @@ def build(ctx: ReportContext) -> str:
                      f"{'**yes**: ' + ', '.join(t.inconsistent_axioms) if t.inconsistent_axioms else 'no'} | "
                      f"{', '.join(t.environment_inconsistent) or '—'} |")
     headline = [t for t in thms if t.headline]
+    used_anywhere = {a for t in thms for a in t.axioms}
+    unused = [n for n in rows if n not in used_anywhere]
     affected = [t.name for t in headline if t.inconsistent_axioms]
     sound = [t.name for t in headline if not t.inconsistent_axioms]
     ctx.add_summary("Lean axioms as written: inconsistent / tautology / true / undecided",
@@ -76,6 +78,9 @@ def build(ctx: ReportContext) -> str:
         "toolchain here). Bold: the results the paper states.",
         "",
         "\n".join(trows),
+        "",
+        f"Axioms no theorem's proof uses (the theorems take their content as hypotheses, or nothing needs it): "
+        f"{', '.join(f'`{a}`' for a in unused) or 'none'}.",
         "",
         f"**What follows for the paper's \"formally verified\" framing:** of its {len(headline)} headline Lean "
         f"theorems, {len(affected)} ({', '.join(f'`{a}`' for a in affected) or 'none'}) are proved from an "
