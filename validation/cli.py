@@ -18,6 +18,7 @@ EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``lejepa-verify`` argument parser, one sub-command per module of ``validation.commands``."""
     import lejepa_verify.validation.commands as pkg
 
     parser = argparse.ArgumentParser(
@@ -41,6 +42,7 @@ def _hint(args) -> str:
 
 
 def main(argv=None) -> int:
+    """Run ``lejepa-verify`` with ``argv``; returns the exit status (a user's mistake is a message, not a traceback)."""
     try:
         from lejepa_verify.validation.io import OutOfSpace
 

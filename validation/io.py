@@ -158,14 +158,17 @@ def _atomic(path: Path, write, size: int | None = None) -> Path:
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (a temporary file renamed into place); returns the path."""
     return _atomic(Path(path), lambda fh: fh.write(data), len(data))
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
+    """Write UTF-8 ``text`` to ``path`` atomically; returns the path."""
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def atomic_write_json(path: str | os.PathLike, obj: Any) -> Path:
+    """Write ``obj`` as indented JSON (NaN refused) to ``path`` atomically; returns the path."""
     return atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=False, allow_nan=False) + "\n")
 
 

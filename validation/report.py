@@ -53,10 +53,12 @@ class ReportContext:
     summary: list[tuple[str, str]] = field(default_factory=list)
 
     def add_summary(self, quantity: str, value) -> None:
+        """Add a row (quantity, value) to the summary table at the top of the report."""
         self.summary.append((str(quantity), value if isinstance(value, str) else f"{value:.4g}"))
 
     @property
     def figures_dir(self) -> Path:
+        """The folder the figures are written to, ``OUT/figures``."""
         return self.out / "figures"
 
     def save_figure(self, fig, name: str, caption: str) -> str:
@@ -81,6 +83,7 @@ class Section:
 
 
 def load_sections() -> list[Section]:
+    """Every ``SECTION`` of the modules in ``validation.sections``, in report order."""
     import lejepa_verify.validation.sections as pkg
 
     sections = []
