@@ -31,6 +31,7 @@ _FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 def human_bytes(n: float | None) -> str:
+    """A byte count in decimal units (``"12.3 MB"``); ``"unknown"`` for ``None``."""
     if n is None:
         return "unknown"
     for unit in ("B", "kB", "MB", "GB", "TB"):

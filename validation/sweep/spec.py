@@ -476,6 +476,7 @@ class Override:
     replaced_in_cases: bool
 
     def describe(self, sweep: str) -> str:
+        """One markdown sentence saying what this override replaced in the sweep ``sweep``."""
         if self.replaced_axis is not None:
             return (f"`{self.key}={json.dumps(self.value)}` replaces the axis `{self.key}` of `{sweep}` "
                     f"({', '.join(json.dumps(v) for v in self.replaced_axis)})")
