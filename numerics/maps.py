@@ -2,9 +2,12 @@
 
 Two families:
 
-* the authors' 2D mixings (§7): ``spiral`` ``R(π ||z||) z``, ``banana`` ``(z0, z1 + z0²)``,
-  ``sinusoid`` (shear) ``(z0 + sin(1.5 z1), z1)``, and ``coupling``: RealNVP-style affine
-  coupling layers with tanh networks and seeded random weights (any even ``n``);
+* the authors' fixed 2D mixings (§7): ``spiral`` ``R(π ||z||) z``, ``banana`` ``(z0, z1 + z0²)``
+  and ``sinusoid`` (shear) ``(z0 + sin(1.5 z1), z1)``; and ``affine_coupling``, a family of
+  our own: RealNVP-style *affine* coupling layers (scale and shift from tanh networks with
+  seeded random weights, any even ``n``). It is not the authors' additive tanh coupling, which
+  is the trainer's ``coupling`` observation (``lejepa_verify.validation.observations.coupling``,
+  torch, with a numpy twin for spectra);
 * a library of **Gaussian-preserving** maps, ``h(z) ~ N(0, I_n)`` when ``z ~ N(0, I_n)``, for
   Theorem A: ``orthogonal`` ``Qz``; ``radial_rotation`` ``R_{01}(θ(||z||)) z`` (rotation in
   the plane of the first two coordinates by an angle depending on the radius only, so each
@@ -147,7 +150,7 @@ def _compose(maps):
 
 MAP_NAMES = (
     "identity", "orthogonal", "spiral", "radial_rotation", "circle_shift", "piecewise_reflection",
-    "reflection_rotation", "banana", "sinusoid", "coupling",
+    "reflection_rotation", "banana", "sinusoid", "affine_coupling",
 )
 
 
@@ -167,12 +170,12 @@ def make_map(name: str, dim: int = 2, *, seed=0, **params) -> Map:
         raise ValueError(f"map {name!r} is defined for dim = 2, got dim = {dim}")
     if name in ("radial_rotation", "piecewise_reflection", "reflection_rotation") and dim < 2:
         raise ValueError(f"map {name!r} needs dim >= 2, got dim = {dim}")
-    if name == "coupling" and dim % 2:
-        raise ValueError(f"map 'coupling' needs an even dim, got dim = {dim}")
+    if name == "affine_coupling" and dim % 2:
+        raise ValueError(f"map 'affine_coupling' needs an even dim, got dim = {dim}")
     allowed = {
         "identity": set(), "orthogonal": {"Q"}, "spiral": set(), "radial_rotation": {"turns"},
         "circle_shift": {"shift"}, "piecewise_reflection": {"a", "b"}, "reflection_rotation": {"turns"},
-        "banana": set(), "sinusoid": set(), "coupling": {"layers", "hidden"},
+        "banana": set(), "sinusoid": set(), "affine_coupling": {"layers", "hidden"},
     }[name]
     extra = set(params) - allowed
     if extra:
@@ -239,8 +242,13 @@ def gaussian_preserving_library(dim: int = 2, seed=0) -> list[Map]:
 
 
 def mixing_library(seed=0) -> list[Map]:
-    """The authors' 2D mixings (THEORY.md §7): spiral, banana, sinusoid, coupling."""
-    return [make_map("spiral"), make_map("banana"), make_map("sinusoid"), make_map("coupling", 2, seed=seed)]
+    """The authors' fixed 2D mixings (THEORY.md §7): spiral, banana, sinusoid.
+
+    ``seed`` is unused (none of them has random parts); it is kept so that existing calls work.
+    Their seeded coupling mixing is the trainer's ``coupling`` observation (torch); its numpy
+    twin is ``make_observation("coupling", n).numpy_map()`` in the validation layer.
+    """
+    return [make_map("spiral"), make_map("banana"), make_map("sinusoid")]
 
 
 def gaussian_preservation_test(h: Callable, dim: int, *, n_samples: int = 1000, permutations: int = 200,

@@ -44,7 +44,11 @@ def main(argv=None) -> int:
     try:
         from lejepa_verify.validation.io import OutOfSpace
 
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # argparse has printed its usage line (or --help); return its status
+            return int(exc.code or 0)
     except KeyboardInterrupt:
         # Ctrl-C while the commands are imported: nothing has started
         signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -21,16 +21,18 @@ training starts.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, Mapping
 
 from lejepa_verify.theory.validate import check_choice, check_int, check_positive, check_rho
+from lejepa_verify.validation.registries import ENCODERS, OBJECTIVES, OBSERVATIONS
 
-MIXINGS = ("spiral", "banana", "sinusoid", "coupling", "mlp", "identity")
-MIXINGS_2D = ("spiral", "banana", "sinusoid")
-ENCODERS = ("mlp", "matched", "linear")
+#: Fields added after run records were first stored. A run id hashes the config without the
+#: ones that hold their default, so that a store written before a field existed keeps its ids
+#: (and a resumed sweep finds its runs). A new field goes here, with its default.
+ADDED_FIELDS: tuple[str, ...] = ()
+
 MATCHED_INITS = ("identity", "random")
-OBJECTIVES = ("lejepa", "whitening", "infonce")
 SCHEDULES = ("constant", "cosine", "constant-cosine")
 DEVICES = ("cpu", "cuda")
 #: largest seed: the trainer seeds torch generators with ``seed`` and ``seed + 1_000_003``, and
@@ -40,23 +42,15 @@ MAX_SEED = 2**32 - 1
 
 def latent_names() -> tuple[str, ...]:
     """The latent laws the numerics layer offers (``numerics.latents.LATENT_LAWS``)."""
-    try:
-        from lejepa_verify.numerics.latents import LATENT_LAWS
-    except ModuleNotFoundError as exc:
-        if exc.name != "lejepa_verify.numerics.latents":
-            raise
-        return ("gaussian",)
+    from lejepa_verify.numerics.latents import LATENT_LAWS
+
     return tuple(LATENT_LAWS)
 
 
 def transition_names() -> tuple[str, ...]:
     """The transitions the numerics layer offers (``numerics.transitions.TRANSITIONS``)."""
-    try:
-        from lejepa_verify.numerics.transitions import TRANSITIONS
-    except ModuleNotFoundError as exc:
-        if exc.name != "lejepa_verify.numerics.transitions":
-            raise
-        return ("ou",)
+    from lejepa_verify.numerics.transitions import TRANSITIONS
+
     return tuple(TRANSITIONS)
 
 
@@ -116,9 +110,9 @@ class TrainConfig:
     threads: int | None = 1
 
     def __post_init__(self) -> None:
-        check_choice(self.mixing, "mixing", MIXINGS)
-        check_choice(self.encoder, "encoder", ENCODERS)
-        check_choice(self.objective, "objective", OBJECTIVES)
+        check_choice(self.mixing, "mixing", OBSERVATIONS.names())
+        check_choice(self.encoder, "encoder", ENCODERS.names())
+        check_choice(self.objective, "objective", OBJECTIVES.names())
         check_choice(self.latent, "latent", latent_names())
         check_choice(self.transition, "transition", transition_names())
         if not isinstance(self.latent_params, Mapping):
@@ -133,15 +127,9 @@ class TrainConfig:
             m = check_int(self.m, "m", 1)
             if m < n:
                 raise ValueError(f"m must be >= n = {n} (overcomplete or square embeddings), got {m}")
-        if self.mixing in MIXINGS_2D and n != 2:
-            raise ValueError(f"mixing {self.mixing!r} is defined for n = 2 only, got n = {n}")
-        if self.mixing == "coupling" and n % 2:
-            raise ValueError(f"n must be even for the coupling mixing, got {n}")
-        if self.encoder == "matched":
-            if n % 2:
-                raise ValueError(f"n must be even for the matched (inverse coupling) encoder, got {n}")
-            if self.m is not None and self.m != n:
-                raise ValueError(f"m must equal n = {n} for the matched encoder, got {self.m}")
+        # the observation and the encoder say which dimensions and shapes they take
+        obs_shape = OBSERVATIONS.get(self.mixing).obs_shape(n)
+        ENCODERS.get(self.encoder).check(obs_shape, n, self.out_dim)
         check_rho(self.rho, "rho")
         if isinstance(self.lam, bool) or not isinstance(self.lam, (int, float)) or not math.isfinite(self.lam) \
                 or not 0.0 <= float(self.lam) <= 1.0:
@@ -191,15 +179,9 @@ class TrainConfig:
 
     def _check_world(self) -> None:
         """The latent law must accept ``latent_params`` and have the transition (numerics layer)."""
-        try:
-            from lejepa_verify.numerics.latents import latent_law
-            from lejepa_verify.numerics.transitions import available_transitions
-        except ModuleNotFoundError as exc:
-            if exc.name not in ("lejepa_verify.numerics.latents", "lejepa_verify.numerics.transitions"):
-                raise
-            if self.latent_params:
-                raise ValueError(f"latent_params must be empty for the built-in Gaussian, got {dict(self.latent_params)}")
-            return
+        from lejepa_verify.numerics.latents import latent_law
+        from lejepa_verify.numerics.transitions import available_transitions
+
         law = latent_law(self.latent, **self.latent_params)
         have = available_transitions(law)
         if self.transition not in have:
@@ -227,6 +209,15 @@ class TrainConfig:
         """JSON-safe plain dict; ``TrainConfig.from_dict(c.to_dict()) == c``."""
         d = asdict(self)
         d["latent_params"] = dict(self.latent_params)
+        return d
+
+    def identity_dict(self) -> dict:
+        """What a run id hashes: :meth:`to_dict` without the ``ADDED_FIELDS`` at their defaults."""
+        d = self.to_dict()
+        defaults = {f.name: (f.default if f.default is not MISSING else f.default_factory()) for f in fields(self)}
+        for name in ADDED_FIELDS:
+            if d.get(name) == defaults[name]:
+                d.pop(name)
         return d
 
     @classmethod

@@ -17,8 +17,7 @@ def load_trained_map(run_dir, *, device: str = "cpu"):
     """``(h, record)`` for the run saved in ``run_dir``; ``ValueError`` if it holds no finished run."""
     import torch
 
-    from lejepa_verify.validation.encoders import make_encoder
-    from lejepa_verify.validation.mixings import make_mixing
+    from lejepa_verify.validation.trainer import build_models
 
     run_dir = Path(run_dir)
     for name in (RECORD_NAME, WEIGHTS_NAME):
@@ -28,11 +27,9 @@ def load_trained_map(run_dir, *, device: str = "cpu"):
     if record.get("status") != "ok":
         raise ValueError(f"run_dir {str(run_dir)!r} holds a run with status {record.get('status')!r}, not 'ok'")
     config = TrainConfig.from_dict(record["config"])
-    encoder = make_encoder(config.encoder, config.n, config.out_dim, width=config.width, depth=config.depth,
-                           n_layers=config.n_encoder_layers, seed=config.seed)
+    mixing, encoder = build_models(config, device)
     encoder.load_state_dict(torch.load(run_dir / WEIGHTS_NAME, map_location=device))
-    encoder.to(device).eval()
-    mixing = make_mixing(config.mixing, config.n, n_layers=config.mixing_layers, seed=config.mixing_seed).to(device)
+    encoder.eval()
     return numpy_map(encoder, mixing, config.n, device), record
 
 

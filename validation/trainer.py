@@ -39,8 +39,9 @@ from lejepa_verify.validation.config import TrainConfig
 from lejepa_verify.validation.encoders import make_encoder
 from lejepa_verify.validation.io import atomic_write_bytes, atomic_write_json, ensure_writable_dir
 from lejepa_verify.validation.metrics import mcc, orthogonality_error, r2
-from lejepa_verify.validation.mixings import make_mixing
-from lejepa_verify.validation.objectives import Objective
+from lejepa_verify.validation.objectives import make_objective
+from lejepa_verify.validation.run_metrics import RunMetrics
+from lejepa_verify.validation.observations import make_observation
 from lejepa_verify.validation.worlds import World
 
 RECORD_NAME = "record.json"
@@ -82,14 +83,14 @@ def versions() -> dict[str, str]:
 class TrainResult:
     """The outcome of one run.
 
-    ``metrics`` holds at least ``r2_hz, r2_zh, mcc, orth_err, procrustes_mse, epsilon, delta,
-    D, bound`` and ``uncertainty`` (bootstrap standard errors and intervals of ε, δ, D, the
-    bound and the error); ``curves`` maps names to lists, one entry per evaluation;
-    ``arrays`` (not part of the record) holds the held-out ``z, z_next, x, h, h_next``.
+    ``metrics`` is a :class:`~lejepa_verify.validation.run_metrics.RunMetrics` (``R²`` both ways,
+    MCC, orthogonality error, Procrustes error, ε, δ, D, the bound and their bootstrap
+    uncertainty, the spectrum in Gaussian worlds); ``curves`` maps names to lists, one entry
+    per evaluation; ``arrays`` (not part of the record) holds the held-out ``z, z_next, x, h, h_next``.
     """
 
     config: TrainConfig
-    metrics: Mapping[str, Any]
+    metrics: RunMetrics
     curves: Mapping[str, list]
     wall_time: float
     status: str
@@ -103,10 +104,10 @@ class TrainResult:
             "status": self.status,
             "seed": self.config.seed,
             "wall_time": self.wall_time,
-            "steps_per_s": self.metrics.get("steps_per_s"),
+            "steps_per_s": self.metrics.steps_per_s,
             "threads": self.threads,
             "config": self.config.to_dict(),
-            "metrics": dict(self.metrics),
+            "metrics": self.metrics.to_dict(),
             "curves": dict(self.curves),
             "versions": dict(self.versions),
         })
@@ -143,12 +144,8 @@ def _spectrum_metrics(h, config: TrainConfig, measured_alignment: float) -> dict
 
     The degree is capped at 2 above n = 8, where the total-degree basis of degree 3 grows as n³.
     """
-    try:
-        from lejepa_verify.numerics.spectrum import hermite_spectrum
-    except ModuleNotFoundError as exc:
-        if exc.name != "lejepa_verify.numerics.spectrum":
-            raise
-        return {"unavailable": "numerics.spectrum is not installed in this checkout"}
+    from lejepa_verify.numerics.spectrum import hermite_spectrum
+
     degree = config.spectrum_degree if config.n <= 8 else min(config.spectrum_degree, 2)
     spec = hermite_spectrum(h, config.n, degree, method="auto", seed=config.seed)
     predicted = spec.alignment_loss(config.rho)
@@ -209,6 +206,26 @@ def _finite(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def build_models(config: TrainConfig, device="cpu"):
+    """The frozen observation map ``g`` and the (untrained) encoder ``f`` of ``config``, on ``device``."""
+    mixing = make_observation(config.mixing, config.n, n_layers=config.mixing_layers, seed=config.mixing_seed)
+    encoder = make_encoder(config.encoder, mixing.obs_shape, config.out_dim, width=config.width, depth=config.depth,
+                           n_layers=config.n_encoder_layers, seed=config.seed, matched_init=config.matched_init,
+                           n=config.n)
+    return mixing.to(device), encoder.to(device)
+
+
+def typed_metrics(measured: Mapping[str, Any]) -> RunMetrics:
+    """``RunMetrics`` from what ``evaluate`` measured; a key it has no field for is a bug here,
+    not something to drop silently."""
+    from dataclasses import fields
+
+    unknown = set(measured) - {f.name for f in fields(RunMetrics)}
+    if unknown:
+        raise ValueError(f"measured metrics without a RunMetrics field: {sorted(unknown)}")
+    return RunMetrics.from_dict(measured)
+
+
 def _check_device(device: str) -> torch.device:
     if device == "cuda" and not torch.cuda.is_available():
         raise ValueError("device 'cuda' was requested but torch sees no CUDA device on this machine")
@@ -253,12 +270,8 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
     start = time.perf_counter()
 
     world = World(config.latent, config.latent_params, config.transition, config.n, config.rho)
-    mixing = make_mixing(config.mixing, config.n, n_layers=config.mixing_layers, seed=config.mixing_seed).to(device)
-    encoder = make_encoder(config.encoder, config.n, config.out_dim, width=config.width, depth=config.depth,
-                           n_layers=config.n_encoder_layers, seed=config.seed,
-                           matched_init=config.matched_init).to(device)
-    objective = Objective(config.objective, lam=config.lam, n_slices=config.n_slices, n_knots=config.n_knots,
-                          t_max=config.t_max, sigma=config.sigma, m=config.out_dim, device=device)
+    mixing, encoder = build_models(config, device)
+    objective = make_objective(config, device)
     opt = torch.optim.AdamW(encoder.parameters(), lr=config.lr, weight_decay=config.weight_decay)
 
     # separate streams: the held-out set does not depend on how many steps are trained
@@ -271,19 +284,20 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
 
     curves: dict[str, list] = {"step": [], "lr": [], "lam": [], "loss": [], "alignment": [], "regulariser": [],
                                "r2_hz": [], "orth_err": []}
-    reg_key = {"lejepa": "sigreg", "whitening": "whitening", "infonce": "infonce"}[config.objective]
+    reg_key = objective.regulariser
     sums = {"loss": 0.0, "alignment": 0.0, "regulariser": 0.0}
     count = 0
 
-    def record(status: str, metrics: dict) -> dict:
-        res = TrainResult(config, metrics, curves, time.perf_counter() - start, status, versions(),
-                          torch.get_num_threads())
-        return res.to_dict()
+    def diverged_record(metrics: dict) -> dict:
+        """The record of a run that stopped early: no RunMetrics, the step and loss instead."""
+        return json_safe({"status": "diverged", "seed": config.seed, "wall_time": time.perf_counter() - start,
+                          "steps_per_s": None, "threads": torch.get_num_threads(), "config": config.to_dict(),
+                          "metrics": metrics, "curves": dict(curves), "versions": versions()})
 
     def diverge(step: int, reason: str, metrics: dict) -> None:
         if bar is not None:
             bar.close()
-        rec = record("diverged", {"diverged_at_step": step, "divergence": reason, **metrics})
+        rec = diverged_record({"diverged_at_step": step, "divergence": reason, **metrics})
         if out_dir is not None:
             atomic_write_json(out_dir / RECORD_NAME, rec)
         raise TrainingDiverged(f"diverged at step {step} of {config.steps}: {reason}", rec)
@@ -301,6 +315,7 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
         lr = lr_at(step - 1, config)
         for group in opt.param_groups:
             group["lr"] = lr
+        # recorded for every objective; those with uses_lam = False ignore it
         objective.lam = config.lam_at(step - 1)
         z, z_next = world.sample(config.batch_size, train_gen)
         with torch.no_grad():
@@ -352,17 +367,18 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
     train_seconds = time.perf_counter() - start
 
     encoder.eval()
-    metrics, arrays = evaluate(encoder, mixing, z_eval, zn_eval, x_eval, xn_eval, config, final=True)
-    bad = [k for k in FINITE_METRICS if not _finite(metrics.get(k))]
+    measured, arrays = evaluate(encoder, mixing, z_eval, zn_eval, x_eval, xn_eval, config, final=True)
+    bad = [k for k in FINITE_METRICS if not _finite(measured.get(k))]
     if bad:
-        diverge(config.steps, "final metrics not finite: " + ", ".join(f"{k} = {metrics.get(k)}" for k in bad),
-                {k: metrics.get(k) for k in FINITE_METRICS if k in metrics})
-    metrics["steps_per_s"] = config.steps / train_seconds
-    metrics["train_seconds"] = train_seconds
-    metrics["gaussian_world"] = world.is_gaussian
+        diverge(config.steps, "final metrics not finite: " + ", ".join(f"{k} = {measured.get(k)}" for k in bad),
+                {k: measured.get(k) for k in FINITE_METRICS if k in measured})
+    measured["steps_per_s"] = config.steps / train_seconds
+    measured["train_seconds"] = train_seconds
+    measured["gaussian_world"] = world.is_gaussian
     if world.is_gaussian and config.spectrum_degree > 0:
-        metrics["spectrum"] = _spectrum_metrics(numpy_map(encoder, mixing, config.n, device), config,
-                                                metrics["alignment"])
+        measured["spectrum"] = _spectrum_metrics(numpy_map(encoder, mixing, config.n, device), config,
+                                                 measured["alignment"])
+    metrics = typed_metrics(measured)
     result = TrainResult(config, metrics, curves, time.perf_counter() - start, "ok", versions(),
                          torch.get_num_threads(), arrays)
     if out_dir is not None:

@@ -34,18 +34,10 @@ class World:
         self.n = check_int(n, "n", 1)
         self.rho = float(check_rho(rho))
         self.latent_params = dict(latent_params or {})
-        self.law = None
-        try:
-            from lejepa_verify.numerics.latents import latent_law
-        except ModuleNotFoundError as exc:
-            if exc.name != "lejepa_verify.numerics.latents":
-                raise
-            if self.latent_params:
-                raise ValueError(f"latent_params must be empty for the built-in Gaussian, got {self.latent_params}")
-            self._gaussian = True
-        else:
-            self.law = latent_law(self.latent, **self.latent_params)
-            self._gaussian = bool(self.law.is_gaussian)
+        from lejepa_verify.numerics.latents import latent_law
+
+        self.law = latent_law(self.latent, **self.latent_params)
+        self._gaussian = bool(self.law.is_gaussian)
 
     @property
     def is_gaussian(self) -> bool:
@@ -54,8 +46,7 @@ class World:
 
     @property
     def label(self) -> str:
-        name = self.law.label if self.law is not None else self.latent
-        return f"{name}, {self.transition}, rho={self.rho:g}, n={self.n}"
+        return f"{self.law.label}, {self.transition}, rho={self.rho:g}, n={self.n}"
 
     def sample(self, size: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         """``size`` pairs ``(z, z')``, each of shape ``(size, n)``, float32."""

@@ -9,7 +9,7 @@ import numpy as np
 from lejepa_verify.numerics.bound_families import perturbation_family
 from lejepa_verify.numerics.maps import make_map, random_orthogonal
 from lejepa_verify.numerics.planning import LinearWorld, plan_and_execute
-from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory.claims import Evidence, claim, instances
 
 _FAMILIES = {"degree2": (0.1, 0.3, 0.6), "scale": (-0.3, 0.2), "radial": (0.1, 0.5, 1.0), "tanh": (0.3, 1.5)}
 
@@ -27,6 +27,7 @@ def _family_points(rho: float):
     layer="numerics",
     control={"quadratic_term": False},
     control_statement="the bound without its quadratic term, E||h − Qz||² ≤ D",
+    scope=instances("four analytic families at the stated parameters; population values by quadrature"),
     axioms=("polar_bound_axiom", "pythagorean_axiom"),
 )
 def check_bound_on_families(quadratic_term: bool = True, rho: float = 0.95) -> Evidence:
@@ -50,6 +51,7 @@ def _spiral_in_plane(z):
     layer="numerics",
     control={"representation": "spiral"},
     control_statement="the same equality for the Gaussian-preserving but nonlinear spiral representation",
+    scope=instances("seeded LQR problems and rotations, floating point"),
     axioms=("stage_pushforward", "terminal_pushforward"),
 )
 def check_planning(representation: str = "rotation", n_starts: int = 5, seed: int = 0) -> Evidence:

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lejepa_verify import strategies as lst
 from lejepa_verify.numerics.bounds import (approximate_identifiability, bound_value, epsilon_sq_unbiased, polar_factor,
                              spectral_gap)
 
@@ -119,7 +120,7 @@ def test_polar_factor_is_orthogonal_and_closest(n, seed):
 
 
 @settings(max_examples=40)
-@given(st.floats(0, 2), st.floats(0, 2), st.floats(0.05, 0.95))
+@given(st.floats(0, 2), st.floats(0, 2), lst.rho(0.05, 0.95))
 def test_bound_is_increasing_in_epsilon_and_delta(eps, delta, rho):
     D, b = bound_value(eps, delta, rho)
     assert b >= D >= 0

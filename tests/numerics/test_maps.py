@@ -58,10 +58,10 @@ def test_mixings_match_their_formulas_and_seeds():
     z = np.random.default_rng(0).standard_normal((50, 2))
     np.testing.assert_allclose(make_map("banana")(z), np.c_[z[:, 0], z[:, 1] + z[:, 0] ** 2])
     np.testing.assert_allclose(make_map("sinusoid")(z), np.c_[z[:, 0] + np.sin(1.5 * z[:, 1]), z[:, 1]])
-    a, b = make_map("coupling", 4, seed=1), make_map("coupling", 4, seed=1)
+    a, b = make_map("affine_coupling", 4, seed=1), make_map("affine_coupling", 4, seed=1)
     z4 = np.random.default_rng(1).standard_normal((50, 4))
     np.testing.assert_array_equal(a(z4), b(z4))
-    assert not np.allclose(a(z4), make_map("coupling", 4, seed=2)(z4))
+    assert not np.allclose(a(z4), make_map("affine_coupling", 4, seed=2)(z4))
 
 
 def test_bad_names_and_parameters():
@@ -70,7 +70,7 @@ def test_bad_names_and_parameters():
     with pytest.raises(ValueError, match="dim = 2"):
         make_map("banana", 3)
     with pytest.raises(ValueError, match="even dim"):
-        make_map("coupling", 3)
+        make_map("affine_coupling", 3)
     with pytest.raises(ValueError, match="b must be orthogonal to a"):
         make_map("piecewise_reflection", 2, a=[1.0, 0.0], b=[1.0, 1.0])
     with pytest.raises(ValueError, match="shift must lie in"):

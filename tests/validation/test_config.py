@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lejepa_verify.validation.config import ENCODERS, MIXINGS, OBJECTIVES, TrainConfig
+from lejepa_verify.validation.config import TrainConfig
+from lejepa_verify.validation.registries import ENCODERS, OBJECTIVES, OBSERVATIONS
 
 
 def test_defaults_are_the_2d_gaussian_recipe():
@@ -26,9 +27,9 @@ def test_unknown_key_is_named_with_the_valid_keys():
 
 
 @pytest.mark.parametrize("kwargs, pattern", [
-    ({"mixing": "swirl"}, "mixing 'swirl'; valid choices: " + ", ".join(MIXINGS)),
-    ({"encoder": "cnn"}, "encoder 'cnn'; valid choices: " + ", ".join(ENCODERS)),
-    ({"objective": "vicreg"}, "objective 'vicreg'; valid choices: " + ", ".join(OBJECTIVES)),
+    ({"mixing": "swirl"}, "mixing 'swirl'; valid choices: " + ", ".join(OBSERVATIONS.names())),
+    ({"encoder": "transformer"}, "encoder 'transformer'; valid choices: " + ", ".join(ENCODERS.names())),
+    ({"objective": "barlow_twins"}, "objective 'barlow_twins'; valid choices: " + ", ".join(OBJECTIVES.names())),
     ({"latent": "cauchy"}, "latent 'cauchy'; valid choices: gaussian"),
     ({"mixing": "coupling", "n": 3}, "n must be even for the coupling mixing, got 3"),
     ({"lam": 1.5}, r"lam must lie in \[0, 1\], got 1.5"),

@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lejepa_verify.validation.cli import main
-from lejepa_verify.validation.config import MIXINGS, OBJECTIVES, TrainConfig
+from lejepa_verify.validation.config import TrainConfig
+from lejepa_verify.validation.registries import OBJECTIVES, OBSERVATIONS
 from lejepa_verify.validation.sweep import (PROFILES, SlurmOptions, canonical_json, check_slurm_available, expand, load_sweep,
                               run_id, run_sweep, shipped_sweeps)
 from lejepa_verify.validation.sweep import store
@@ -53,8 +54,8 @@ def test_unknown_key_is_named_with_the_valid_choices(tmp_path, text, needles):
 
 
 @pytest.mark.parametrize("axes,needles", [
-    ("mixing = ['spiral', 'swirl']", ["'swirl'", "mixing", *MIXINGS]),
-    ("objective = ['lejepa', 'simclr']", ["'simclr'", "objective", *OBJECTIVES]),
+    ("mixing = ['spiral', 'swirl']", ["'swirl'", "mixing", *OBSERVATIONS.names()]),
+    ("objective = ['lejepa', 'simclr']", ["'simclr'", "objective", *OBJECTIVES.names()]),
     ("rho = [0.5, 1.5]", ["rho", "1.5", "(0, 1)"]),
     ("'latent_params.beta' = [1.0]", ["'beta'", "alpha"]),
     ("'latent_params.alpha' = [-1.0]", ["alpha", "-1"]),

@@ -59,7 +59,9 @@ def run(args) -> int:
     from lejepa_verify.theory.validate import check_int
     from lejepa_verify.validation.report import write_report
 
-    jobs = check_int(args.jobs if args.jobs is not None else (os.cpu_count() or 1), "jobs", lo=1)
+    from lejepa_verify.validation.sweep.backends import available_cores
+
+    jobs = check_int(args.jobs if args.jobs is not None else available_cores(), "jobs", lo=1)
     summary = write_report(args.out, profile=args.profile, device=args.device, backend=args.backend,
                            jobs=jobs, progress=not args.no_progress, train_overrides=parse_overrides(args.overrides))
     print(f"wrote {summary['report']}: {summary['claims_verified']}/{summary['claims_total']} claims verified")

@@ -78,8 +78,20 @@ def read_config_file(path: str) -> dict:
     return value
 
 
+def _choices() -> dict[str, tuple[str, ...]]:
+    """The fields whose values come from a registry or a fixed list: argparse offers them."""
+    from lejepa_verify.validation.config import DEVICES, MATCHED_INITS, SCHEDULES, latent_names, transition_names
+    from lejepa_verify.validation.registries import ENCODERS, OBJECTIVES, OBSERVATIONS
+
+    return {"mixing": OBSERVATIONS.names(), "encoder": ENCODERS.names(), "objective": OBJECTIVES.names(),
+            "latent": latent_names(), "transition": transition_names(), "schedule": SCHEDULES,
+            "device": DEVICES, "matched_init": MATCHED_INITS}
+
+
 def add_arguments(p) -> None:
     from lejepa_verify.validation.config import TrainConfig
+
+    choices = _choices()
 
     p.add_argument("--out", default="train-run", help="folder for record.json (default: ./train-run)")
     p.add_argument("--config", dest="config_file", help="JSON file with config fields (options override it)")
@@ -95,7 +107,11 @@ def add_arguments(p) -> None:
             kind = _optional(_OPTIONAL[f.name])
         else:
             kind = type(default)
-        p.add_argument(opt, dest=f.name, type=kind, default=None, help=f"(default: {default!r})")
+        if f.name in choices:
+            p.add_argument(opt, dest=f.name, choices=choices[f.name], default=None,
+                           help=f"one of {', '.join(choices[f.name])} (default: {default!r})")
+        else:
+            p.add_argument(opt, dest=f.name, type=kind, default=None, help=f"(default: {default!r})")
 
 
 def resume_hint(args) -> str:
@@ -126,9 +142,10 @@ def run(args) -> int:
                                     "reason": metrics.get("divergence")}), allow_nan=False))
         return 1
     m = result.metrics
-    keys = ("r2_hz", "r2_zh", "mcc", "orth_err", "procrustes_mse", "epsilon", "delta", "D", "bound",
-            "bound_holds", "steps_per_s")
+    shown = {"r2_hz": m.r2_hz, "r2_zh": m.r2_zh, "mcc": m.mcc, "orth_err": m.orth_err,
+             "procrustes_mse": m.procrustes_mse, "epsilon": m.epsilon, "delta": m.delta, "D": m.D,
+             "bound": m.bound, "bound_holds": m.bound_holds, "steps_per_s": m.steps_per_s}
     # standard JSON on stdout: a non-finite number is written as the string "nan", "inf" or "-inf"
     print(json.dumps(json_safe({"status": result.status, "out": args.out, "wall_time": round(result.wall_time, 2),
-                                **{k: m[k] for k in keys}}), indent=2, allow_nan=False))
+                                **shown}), indent=2, allow_nan=False))
     return 0

@@ -20,7 +20,6 @@ The bound is a statement about the Gaussian world; runs on other latents are not
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
@@ -72,11 +71,12 @@ def _run_sweeps(ctx: ReportContext) -> tuple[dict, list[str]]:
 
 
 def _interval(row, key: str) -> tuple[float, float]:
-    raw = row.get(f"uncertainty.interval.{key}")
-    if isinstance(raw, str):
-        lo, hi = json.loads(raw)
-        return float(lo), float(hi)
-    return float("nan"), float("nan")
+    """The bootstrap interval of ``key`` from the table's ``<key>_ci_low/_ci_high`` columns
+    (``RunMetrics.table_row``); ``nan`` for a run without one."""
+    lo, hi = row.get(f"{key}_ci_low"), row.get(f"{key}_ci_high")
+    if lo is None or hi is None:
+        return float("nan"), float("nan")
+    return float(lo), float(hi)
 
 
 def _gaussian_ok(df):

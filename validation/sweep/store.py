@@ -59,8 +59,11 @@ def config_dict(config: Any) -> dict:
 
 
 def run_id(config: Any) -> str:
-    """``sha256(canonical_json(config.to_dict()))[:16]``: the stable id of a run."""
-    return hashlib.sha256(canonical_json(config_dict(config)).encode("ascii")).hexdigest()[:ID_LENGTH]
+    """``sha256(canonical_json(config))[:16]``: the stable id of a run. For a ``TrainConfig`` the
+    hashed dict is ``identity_dict()`` (fields added later are left out at their defaults)."""
+    d = config.identity_dict() if hasattr(config, "identity_dict") else config_dict(config)
+    d = json.loads(json.dumps(d, allow_nan=False))
+    return hashlib.sha256(canonical_json(d).encode("ascii")).hexdigest()[:ID_LENGTH]
 
 
 def runs_dir(out: str | os.PathLike) -> Path:

@@ -1,4 +1,4 @@
-"""Training objectives on a batch of pairs ``(h(z), h(z'))`` (THEORY.md §1, §7).
+"""The terms the objectives are made of: SIGReg, alignment, whitening, InfoNCE (THEORY.md §1, §7).
 
 SIGReg is the sliced Epps–Pulley statistic. For a direction ``a`` (unit vector) and the B
 projections ``u_j = a·h_j``, with ``φ̂(t) = (1/B) Σ_j exp(i t u_j)`` and ``φ(t) = exp(−t²/2)``::
@@ -28,9 +28,8 @@ import math
 
 import torch
 
-from lejepa_verify.theory.validate import check_choice, check_int, check_positive
+from lejepa_verify.theory.validate import check_int, check_positive
 
-from lejepa_verify.validation.config import OBJECTIVES
 
 
 def quadrature(n_knots: int = 17, t_max: float = 3.0) -> tuple[torch.Tensor, torch.Tensor]:
@@ -92,40 +91,3 @@ def infonce(h1: torch.Tensor, h2: torch.Tensor, sigma: float = 1.0) -> torch.Ten
     sim = -torch.cdist(h1, h2).square() / (2.0 * sigma ** 2)
     idx = torch.arange(h1.shape[0], device=h1.device)
     return 0.5 * (torch.nn.functional.cross_entropy(sim, idx) + torch.nn.functional.cross_entropy(sim.T, idx))
-
-
-class Objective:
-    """``objective(h1, h2, gen) -> (loss, parts)`` for one of ``OBJECTIVES``.
-
-    lejepa: ``λ·SIGReg(h1 ∪ h2) + (1 − λ)·alignment``; whitening: ``λ·||Cov − I||_F² +
-    (1 − λ)·alignment``; infonce: the Gaussian-kernel InfoNCE (λ unused). ``parts`` holds
-    the detached terms for the curves.
-    """
-
-    def __init__(self, name: str, *, lam: float = 0.5, n_slices: int = 16, n_knots: int = 17,
-                 t_max: float = 3.0, sigma: float = 1.0, m: int = 2, device="cpu"):
-        self.name = check_choice(name, "objective", OBJECTIVES)
-        if not 0.0 <= float(lam) <= 1.0:
-            raise ValueError(f"lam must lie in [0, 1], got {lam!r}")
-        self.lam = float(lam)
-        self.n_slices = check_int(n_slices, "n_slices", 1)
-        self.sigma = check_positive(sigma, "sigma")
-        self.m = check_int(m, "m", 1)
-        self.device = device
-        t, w = quadrature(n_knots, t_max)
-        self.t, self.w = t.to(device), w.to(device)
-
-    def __call__(self, h1: torch.Tensor, h2: torch.Tensor, gen: torch.Generator | None = None):
-        align = alignment(h1, h2)
-        if self.name == "infonce":
-            loss = infonce(h1, h2, self.sigma)
-            return loss, {"alignment": align.detach(), "infonce": loss.detach()}
-        both = torch.cat((h1, h2))
-        if self.name == "lejepa":
-            reg = sigreg(both, directions(self.m, self.n_slices, gen, self.device), self.t, self.w)
-            key = "sigreg"
-        else:
-            reg = whitening_penalty(both)
-            key = "whitening"
-        loss = self.lam * reg + (1.0 - self.lam) * align
-        return loss, {"alignment": align.detach(), key: reg.detach()}

@@ -1,0 +1,23 @@
+"""``whitening``: ``λ·||Cov − I||_F² + (1 − λ)·alignment`` (docs: theory, the authors' experiments)."""
+
+from __future__ import annotations
+
+import torch
+
+from lejepa_verify.validation.objectives._weighted import WeightedObjective
+from lejepa_verify.validation.objectives.base import register
+from lejepa_verify.validation.objectives.terms import whitening_penalty
+
+
+@register
+class Whitening(WeightedObjective):
+    name = "whitening"
+    description = "λ·||Cov − I||_F² + (1 − λ)·alignment"
+    regulariser = "whitening"
+
+    @classmethod
+    def from_config(cls, config, m: int, device) -> "Whitening":
+        return cls(lam=config.lam, m=m, device=device)
+
+    def penalty(self, both: torch.Tensor, gen: torch.Generator | None) -> torch.Tensor:
+        return whitening_penalty(both)
