@@ -41,7 +41,7 @@ def train_best_of(config, *, progress: bool = True, out: Path | None = None, sav
             results.append(None)
             continue
         summary.append({"k": k, "seed": cand.seed, "status": "ok", "final_loss": res.curves["loss"][-1],
-                        "r2_hz": res.metrics["r2_hz"], "wall_time": res.wall_time})
+                        "r2_hz": res.metrics.r2_hz, "wall_time": res.wall_time})
         results.append(res)
     finite = [i for i, r in enumerate(results) if r is not None]
     if not finite:
@@ -49,8 +49,7 @@ def train_best_of(config, *, progress: bool = True, out: Path | None = None, sav
                                {"status": "diverged", "config": config.to_dict(), "metrics": {"best_of": summary}})
     best = min(finite, key=lambda i: results[i].curves["loss"][-1])
     chosen = results[best]
-    metrics = dict(chosen.metrics)
-    metrics["best_of"] = {"K": config.best_of, "chosen": best, "candidates": summary}
+    metrics = dataclasses.replace(chosen.metrics, best_of={"K": config.best_of, "chosen": best, "candidates": summary})
     result = dataclasses.replace(chosen, config=config, metrics=metrics, wall_time=time.perf_counter() - start)
     if out is not None:
         src = out / "candidates" / str(best)

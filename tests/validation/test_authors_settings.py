@@ -250,8 +250,8 @@ def test_every_2d_run_reports_the_grid_metric_and_best_of_keeps_the_lowest_loss(
     base = dict(mixing="identity", width=16, depth=1, steps=40, eval_every=20, eval_size=256, n_bootstrap=0,
                 spectrum_degree=0, seed=3)
     res = train(TrainConfig(best_of=2, **base), progress=False)
-    assert "r2_hz_grid" in res.metrics and math.isfinite(res.metrics["r2_hz_grid"])
-    info = res.metrics["best_of"]
+    assert res.metrics.r2_hz_grid is not None and math.isfinite(res.metrics.r2_hz_grid)
+    info = res.metrics.best_of
     # a second route: the candidates trained one by one with their seeds
     losses = [train(TrainConfig(**{**base, "seed": 3 + 1000 * k}), progress=False).curves["loss"][-1] for k in range(2)]
     assert [c["final_loss"] for c in info["candidates"]] == pytest.approx(losses)
