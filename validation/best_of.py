@@ -1,12 +1,12 @@
 """Best-of-K encoder selection by final training loss (the authors' scaling protocol).
 
 ``best_of = K`` trains K encoders on the same world, candidate ``k`` with seed ``seed + 1000·k``
-(the offset of ``experiments/run.py`` lines 277-281 of klindtlab/lejepa-identifiability), and
+(the offset ``spec["seed"] + k * 1000`` in ``main`` of ``experiments/run.py`` of klindtlab/lejepa-identifiability), and
 keeps the one whose final training loss (the mean over the last evaluation window) is lowest;
 the authors compare the loss of the last logged batch. Their candidates also redraw the mixing
-(its seed is the candidate's seed, ``run.py`` line 130), so they select among worlds too; here
+(its seed is the candidate's seed, ``mix_seed = seed`` in ``run_single``), so they select among worlds too; here
 the mixing (``mixing_seed``) stays fixed and only the encoder's seed and batches change. They
-take K = 1 above n = 32 (``run.py`` lines 272-274); here K is what the config says.
+take K = 1 above n = 32 (``if spec["N"] > 32: K = 1`` in ``main``); here K is what the config says.
 
 The record is the chosen candidate's, with the original config and ``metrics["best_of"]``:
 K, the chosen index, every candidate's final loss, ``R²(h→z)`` and wall time. With ``out``

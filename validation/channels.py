@@ -4,10 +4,10 @@
   from it, the pair whose correlation ρ the theory is stated for.
 - ``anchor`` (the authors'): a hidden anchor ``z₀`` from the latent law and two views, each one
   step from it, ``v_i = ρ z₀ + sqrt(1 − ρ²) η_i`` with ``η_i`` independent draws from the same
-  family (``experiments/lejepa_id/data.py`` lines 29-36 and ``engine.py`` lines 95-97 of
+  family (``ou_augment`` in ``experiments/lejepa_id/data.py``, called for two views in ``train_and_evaluate``, ``engine.py``, of
   klindtlab/lejepa-identifiability). The two views then correlate at ``ρ²`` per coordinate,
   not ρ, and for a non-Gaussian latent neither view has the latent law exactly; the authors
-  still evaluate δ on pairs one step apart at ρ (``engine.py`` lines 125-131), which is what
+  still evaluate δ on pairs one step apart at ρ (``ou_augment(z_eval, rho, n_views=1)`` in ``train_and_evaluate``), which is what
   the trainer's held-out set does for every channel.
 
 For a Gaussian latent the anchor channel is the OU pair at ``ρ²`` with both views marginally

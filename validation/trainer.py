@@ -214,7 +214,7 @@ def evaluate(encoder, mixing, z, z_next, x, x_next, config: TrainConfig, *, fina
 
 def grid_r2(encoder, mixing, device="cpu", size: int = 100, half_width: float = 3.0) -> float:
     """``R²(h→z)`` on the fixed grid ``linspace(−3, 3, 100)²`` (n = 2), the authors' ``r2_hz_grid``
-    (``experiments/run.py`` lines 172-178 of klindtlab/lejepa-identifiability): every grid
+    (the fixed-grid evaluation in ``run_single``, ``experiments/run.py``, of klindtlab/lejepa-identifiability): every grid
     point weighs alike, whatever mass the latent law puts there."""
     g = torch.linspace(-half_width, half_width, size)
     z = torch.stack(torch.meshgrid(g, g, indexing="ij"), dim=-1).reshape(-1, 2)

@@ -1,6 +1,6 @@
 """The authors' loss normalisations and the exact conversion of their λ into ours.
 
-The authors (``experiments/lejepa_id/losses.py`` lines 26-41 and ``engine.py`` lines 98-106 of
+The authors (``alignment_loss`` and ``whitening_loss`` in ``experiments/lejepa_id/losses.py`` and the loss in ``train_and_evaluate``, ``engine.py``, of
 klindtlab/lejepa-identifiability) weigh, on the two views stacked as ``(2, B, m)``::
 
     alignment_a = mean over (2, B, m) of (h − mean_views h)² = E||h1 − h2||² / (4m)

@@ -2,7 +2,7 @@
 
 ``λ_a·SIGReg(h1 ∪ h2) + (1 − λ_a)·E||h1 − h2||²/(4m)``, SIGReg along ``n_slices`` directions
 drawn from a normal law and normalised, in every dimension including m = 2 (their
-``losses.py`` lines 22-28 of klindtlab/lejepa-identifiability; ``lejepa`` uses evenly spaced
+``SIGReg.forward`` in ``losses.py`` of klindtlab/lejepa-identifiability; ``lejepa`` uses evenly spaced
 angles in 2D). Proportional to ``lejepa`` at λ = ``ours_from_authors_lam(λ_a, m)``.
 """
 

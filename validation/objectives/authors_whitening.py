@@ -1,7 +1,7 @@
 """``authors_whitening``: whitening with the authors' normalisation and their λ (``_authors``).
 
 ``λ_a·mean_{kl}((Cov − I)_kl²) + (1 − λ_a)·E||h1 − h2||²/(4m)``, the covariance of both views
-pooled with divisor N − 1 (``losses.py`` lines 30-35 of klindtlab/lejepa-identifiability).
+pooled with divisor N − 1 (``whitening_loss`` in ``losses.py`` of klindtlab/lejepa-identifiability).
 This is the objective their scaling table labels "VICReg" (their ``mode="whiten"``, λ_a = 0.5).
 Proportional to ``whitening`` at λ = ``ours_from_authors_lam(λ_a, m, "whitening")``.
 """

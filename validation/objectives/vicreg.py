@@ -14,8 +14,8 @@ follows the formula. λ of the trainer is not used (``uses_lam = False``).
 
 This is not what the authors' scaling table calls VICReg: there the column labelled VICReg is
 their ``mode="whiten"`` (``λ·mean((Cov − I)²) + (1 − λ)·E||h1 − h2||²/(4m)`` with λ = 0.5;
-``experiments/analysis/make_table_scaling.py`` lines 64 and 114-117 and
-``experiments/configs/scaling.yaml`` line 26 of klindtlab/lejepa-identifiability), which is
+``render_table_comparison`` and ``METHOD_SPECS`` in ``experiments/analysis/make_table_scaling.py``
+and ``lamb_whiten: 0.5`` in ``experiments/configs/scaling.yaml`` of klindtlab/lejepa-identifiability), which is
 ``authors_whitening`` here.
 """
 

@@ -3,8 +3,8 @@ the authors' experiments).
 
 The same layer form as ``coupling`` (layer ``l`` maps ``(a, b) ↦ (a, b + tanh(a W_l))`` for
 even ``l`` and ``(a + tanh(b W_l), b)`` for odd ``l``, ``a`` the first half of ``z``), but the
-matrices are drawn as the authors draw them (``experiments/lejepa_id/mixing.py`` lines 37-45 of
-klindtlab/lejepa-identifiability): after seeding with ``seed``, per layer a float32
+matrices are drawn as the authors draw them (``make_coupling_mixing`` in ``experiments/lejepa_id/mixing.py``
+of klindtlab/lejepa-identifiability): after seeding with ``seed``, per layer a float32
 ``(n/2 × n/2)`` standard normal matrix, ``W_l = 2 Q_l`` with ``Q_l`` the orthogonal factor of
 ``torch.linalg.qr`` and *no* sign fix (so ``Q_l`` is not Haar distributed: its signs follow
 LAPACK's convention for ``R``). The row vector multiplies from the left, ``a @ W_l``.
@@ -15,7 +15,7 @@ the default CPU generator's after ``torch.manual_seed``; a test checks it) witho
 global random state of the run. Their runs drew the matrices on CUDA, whose stream differs, so
 the matrices here are the CPU ones: the construction and its statistics are theirs (the
 fingerprint ``R²(x→z)`` is compared with their published column), the exact matrices are not.
-In their runs the mixing is seeded with the run seed (``experiments/run.py`` lines 130-134);
+In their runs the mixing is seeded with the run seed (``mix_seed = seed`` in ``run_single``, ``experiments/run.py``);
 the sweeps here link ``mixing_seed`` to ``seed`` for this observation.
 """
 
