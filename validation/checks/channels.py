@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory.claims import Evidence, claim, instances
 
 RHOS = (0.5, 0.8, 0.95)
 SIZE = 50_000
@@ -27,6 +27,7 @@ DIM = 4
     layer="validation",
     control={"views": "pair"},
     control_statement="our pair channel (z, z') also correlates at ρ²",
+    scope=instances("ρ = 0.5, 0.8, 0.95; Gaussian latent, 4 coordinates, 5·10⁴ pairs, one seed"),
 )
 def check_anchor_views(views: str = "anchor", power: int = 2, seed: int = 0) -> Evidence:
     from lejepa_verify.validation.channels import pair_correlation
