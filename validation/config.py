@@ -30,11 +30,16 @@ from lejepa_verify.validation.registries import ENCODERS, OBJECTIVES, OBSERVATIO
 #: Fields added after run records were first stored. A run id hashes the config without the
 #: ones that hold their default, so that a store written before a field existed keeps its ids
 #: (and a resumed sweep finds its runs). A new field goes here, with its default.
-ADDED_FIELDS: tuple[str, ...] = ()
+ADDED_FIELDS: tuple[str, ...] = ("views", "best_of")
 
 MATCHED_INITS = ("identity", "random")
 SCHEDULES = ("constant", "cosine", "constant-cosine")
 DEVICES = ("cpu", "cuda")
+#: how a training pair is drawn (``validation.channels``): ``pair`` = (z, z') one step apart;
+#: ``anchor`` = the authors' two views, each one step from a hidden anchor (correlation ρ²)
+VIEWS = ("pair", "anchor")
+#: transitions that are one step rho z + sqrt(1 - rho^2) eta, so that two views of one anchor exist
+ANCHOR_TRANSITIONS = ("ou", "authors")
 #: largest seed: the trainer seeds torch generators with ``seed`` and ``seed + 1_000_003``, and
 #: numpy with ``seed``; 2**32 − 1 fits every one of them (torch takes at most 2**64 − 1)
 MAX_SEED = 2**32 - 1
@@ -74,6 +79,16 @@ class TrainConfig:
     ``batch_size`` pairs. Metrics on ``eval_size`` held-out pairs every ``eval_every`` steps,
     with ``n_bootstrap`` resamples for the uncertainty of ε, δ; the Hermite spectrum of the
     learned map up to ``spectrum_degree`` (Gaussian worlds, 0 switches it off).
+
+    The authors' settings: ``views="anchor"`` trains on their two views of a hidden anchor
+    (each one transition step from it, so the views correlate at ρ² while the held-out pairs
+    and δ stay at ρ; ``validation.channels``); ``best_of=K`` trains K encoders (seeds
+    ``seed + 1000·k``, the same world) and keeps the one with the lowest final training loss;
+    the objectives ``authors_lejepa`` and ``authors_whitening`` take ``lam`` in the authors'
+    units (alignment divided by 4m, whitening averaged over the m² entries); our λ giving a
+    proportional loss is ``λ = (λ_a/r) / (λ_a/r + (1 − λ_a)/(4m))`` with ``r = 1`` for SIGReg
+    and ``r = m²`` for whitening (``validation.objectives._authors``; their 2D λ_a = 1e−3 is
+    λ = 0.00794 here at m = 2).
     """
 
     mixing: str = "spiral"
@@ -111,6 +126,8 @@ class TrainConfig:
     n_bootstrap: int = 200
     spectrum_degree: int = 3
     threads: int | None = 1
+    views: str = "pair"
+    best_of: int = 1
 
     def __post_init__(self) -> None:
         check_choice(self.mixing, "mixing", OBSERVATIONS.names())
@@ -126,6 +143,10 @@ class TrainConfig:
         check_choice(self.schedule, "schedule", SCHEDULES)
         check_choice(self.device, "device", DEVICES)
         check_choice(self.matched_init, "matched_init", MATCHED_INITS)
+        check_choice(self.views, "views", VIEWS)
+        if self.views == "anchor" and self.transition not in ANCHOR_TRANSITIONS:
+            raise ValueError(f"views 'anchor' needs transition in {ANCHOR_TRANSITIONS}, got {self.transition!r}")
+        check_int(self.best_of, "best_of", 1, 100)
         n = check_int(self.n, "n", 1)
         if self.m is not None:
             m = check_int(self.m, "m", 1)

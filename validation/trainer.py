@@ -35,6 +35,7 @@ import numpy as np
 import torch
 
 from lejepa_verify.theory.claims import json_safe
+from lejepa_verify.validation.channels import training_pair
 from lejepa_verify.validation.config import TrainConfig
 from lejepa_verify.validation.encoders import make_encoder
 from lejepa_verify.validation.io import atomic_write_bytes, atomic_write_json, ensure_writable_dir
@@ -176,6 +177,9 @@ def evaluate(encoder, mixing, z, z_next, x, x_next, config: TrainConfig, *, fina
     out = {"r2_hz": r2(h, zn), "orth_err": orthogonality_error(zn, h)}
     if not final:
         return out, {}
+    if config.n == 2:
+        # the authors' R² on a fixed 100 × 100 grid over [−3, 3]², beside the on-law R²
+        out["r2_hz_grid"] = grid_r2(encoder, mixing, x.device)
     est = approximate_identifiability(zn, h, h_next, config.rho,
                                       n_bootstrap=config.n_bootstrap, seed=config.seed)
     out.update({
@@ -205,6 +209,19 @@ def evaluate(encoder, mixing, z, z_next, x, x_next, config: TrainConfig, *, fina
     arrays = {"z": zn, "z_next": z_next.cpu().numpy(), "x": x.cpu().numpy(), "x_next": x_next.cpu().numpy(),
               "h": h, "h_next": h_next}
     return out, arrays
+
+
+def grid_r2(encoder, mixing, device="cpu", size: int = 100, half_width: float = 3.0) -> float:
+    """``R²(h→z)`` on the fixed grid ``linspace(−3, 3, 100)²`` (n = 2), the authors' ``r2_hz_grid``
+    (the fixed-grid evaluation in ``run_single``, ``experiments/run.py``, of klindtlab/lejepa-identifiability): every grid
+    point weighs alike, whatever mass the latent law puts there."""
+    g = torch.linspace(-half_width, half_width, size)
+    z = torch.stack(torch.meshgrid(g, g, indexing="ij"), dim=-1).reshape(-1, 2)
+    with torch.no_grad():
+        h = encoder(mixing(z.to(device))).cpu().numpy().astype(float)
+    if not np.all(np.isfinite(h)):
+        return float("nan")
+    return r2(h, z.numpy().astype(float))
 
 
 def build_models(config: TrainConfig, device="cpu"):
@@ -257,6 +274,11 @@ def train(config: TrainConfig | None = None, *, progress: bool = True, out=None,
     if config.threads is not None:
         torch.set_num_threads(config.threads)
     try:
+        if config.best_of > 1:
+            from lejepa_verify.validation.best_of import train_best_of
+
+            return train_best_of(config, progress=progress, out=out_dir, save_arrays=save_arrays,
+                                 save_weights=save_weights)
         return _train(config, device, out_dir, progress, save_arrays, save_weights)
     except BaseException:
         # a run that failed before writing anything leaves no empty folder of its own behind
@@ -322,7 +344,7 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
             group["lr"] = lr
         # recorded for every objective; those with uses_lam = False ignore it
         objective.lam = config.lam_at(step - 1)
-        z, z_next = world.sample(config.batch_size, train_gen)
+        z, z_next = training_pair(world, config.views, config.batch_size, train_gen)
         with torch.no_grad():
             x = mixing(torch.cat((z, z_next)).to(device))
         h = encoder(x)
