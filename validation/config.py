@@ -108,7 +108,7 @@ class TrainConfig:
     n_bootstrap: int = 200
     spectrum_degree: int = 3
     threads: int | None = 1
-    cnn_channels: tuple[int, ...] = (16, 32, 32, 64)
+    cnn_channels: tuple[int, ...] = (8, 16, 32, 32)
     cnn_hidden: int = 64
     cnn_batch_norm: bool = True
     pairs: str = "transition"

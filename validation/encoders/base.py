@@ -31,7 +31,7 @@ class EncoderOptions:
     n_layers: int = 4
     matched_init: str = "identity"
     seed: int = 0
-    cnn_channels: tuple[int, ...] = (16, 32, 32, 64)
+    cnn_channels: tuple[int, ...] = (8, 16, 32, 32)
     cnn_hidden: int = 64
     cnn_batch_norm: bool = True
 
@@ -82,7 +82,7 @@ def vector_dim(obs_shape: tuple[int, ...], encoder: str) -> int:
 
 def make_encoder(name: str, obs_shape, m: int, *, width: int = 128, depth: int = 3, n_layers: int = 4,
                  seed: int = 0, matched_init: str = "identity", n: int | None = None,
-                 cnn_channels=(16, 32, 32, 64), cnn_hidden: int = 64, cnn_batch_norm: bool = True) -> nn.Module:
+                 cnn_channels=(8, 16, 32, 32), cnn_hidden: int = 64, cnn_batch_norm: bool = True) -> nn.Module:
     """The encoder ``name`` from observations of shape ``obs_shape`` (an int means ``(obs_shape,)``)
     to ``R^m``, its weights drawn after ``torch.manual_seed(seed)``; ``n`` is the latent dimension
     (default: the observation length) for encoders that depend on it."""

@@ -5,8 +5,9 @@ Each stage is ``Conv2d(k=4, stride=2, padding=1)`` (halving height and width) �
 ``Linear(channels[-1], hidden)`` → ReLU → ``Linear(hidden, m)``. With ``channels = (32, 64, 128,
 256)``, batch norm and ``hidden = 256`` it is the authors' Reacher encoder (paper_numbers.toml
 ``[reacher]``: conv 32-64-128-256 with batch norm, average pool, 256 units, 2 outputs); the
-config's default ``(16, 32, 32, 64)`` with ``hidden = 64`` is a CPU-sized version of it, about
-8× fewer multiply-adds (speeds in ``benchmarks/bench_pixels.py``).
+config's default ``(8, 16, 32, 32)`` with ``hidden = 64`` is a CPU-sized version of it, with
+1.4 M multiply-adds per 64×64 frame against the authors' 25.7 M (speeds in
+``benchmarks/bench_pixels.py``).
 
 Every stage needs at least one pixel to halve, so an image must be at least ``2^len(channels)``
 pixels high and wide; a smaller one, or a vector observation, is a ``ValueError`` naming the
@@ -35,7 +36,7 @@ def check_image(obs_shape, channels) -> tuple[int, int, int]:
     return c, h, w
 
 
-def cnn(obs_shape, m: int, channels=(16, 32, 32, 64), hidden: int = 64, batch_norm: bool = True) -> nn.Sequential:
+def cnn(obs_shape, m: int, channels=(8, 16, 32, 32), hidden: int = 64, batch_norm: bool = True) -> nn.Sequential:
     """The encoder of the module docstring for images of shape ``obs_shape``."""
     c_in, _, _ = check_image(obs_shape, channels)
     layers: list[nn.Module] = []

@@ -65,23 +65,33 @@ def joint_positions(theta: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return elbow, tip
 
 
-def _pixel_grid(size: int, dtype: torch.dtype) -> tuple[torch.Tensor, float]:
-    """Pixel centres ``(size², 2)`` in world units, row 0 at the top (``y = +VIEW``), and the pixel size."""
+def _pixel_centres(size: int, dtype: torch.dtype, device) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """Pixel-centre coordinates ``x`` (columns, left to right) and ``y`` (rows, top ``y = +VIEW``
+    first) in world units, and the pixel size."""
     p = 2.0 * VIEW / size
-    c = -VIEW + p * (torch.arange(size, dtype=dtype) + 0.5)
-    yy, xx = torch.meshgrid(c.flip(0), c, indexing="ij")
-    return torch.stack((xx.reshape(-1), yy.reshape(-1)), dim=1), p
+    c = -VIEW + p * (torch.arange(size, dtype=dtype, device=device) + 0.5)
+    return c, c.flip(0), p
 
 
-def _segment_distance(q: torch.Tensor, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """Distance of points ``q (P, 2)`` to segments ``[a, b]`` (``(B, 2)`` each): ``(B, P)``.
+def _capsule_coverage(x: torch.Tensor, y: torch.Tensor, a: torch.Tensor, b: torch.Tensor,
+                      length: float, pix: float) -> torch.Tensor:
+    """Coverage ``(B, H, W)`` of the capsules of radius ``ARM_RADIUS`` around segments ``[a, b]``
+    (``(B, 2)`` each, of length ``length``): ``clamp(1/2 − (d − r)/p, 0, 1)``.
 
-    ``|q − a − t(b − a)|`` with ``t = clamp((q − a)·(b − a) / |b − a|², 0, 1)``."""
-    ab = b - a
-    qa_x = q[None, :, 0] - a[:, 0:1]
-    qa_y = q[None, :, 1] - a[:, 1:2]
-    t = ((qa_x * ab[:, 0:1] + qa_y * ab[:, 1:2]) / (ab * ab).sum(1, keepdim=True)).clamp(0.0, 1.0)
-    return torch.hypot(qa_x - t * ab[:, 0:1], qa_y - t * ab[:, 1:2])
+    The distance to a segment in its own frame: with ``u`` the coordinate along it (from ``a``)
+    and ``v`` across, ``d = sqrt(v² + (u − clamp(u, 0, L))²)``. Both ``u`` and ``v`` are affine in
+    the pixel coordinates, so each is an outer sum of a row and a column vector, which keeps
+    the full-size work to a handful of element-wise passes."""
+    d = (b - a) / length  # unit directions (B, 2)
+    dx, dy = d[:, 0:1], d[:, 1:2]
+    ax, ay = a[:, 0:1], a[:, 1:2]
+    # u = (x − ax) dx + (y − ay) dy,  v = −(x − ax) dy + (y − ay) dx
+    u = ((y[None, :] - ay) * dy)[:, :, None] + ((x[None, :] - ax) * dx)[:, None, :]
+    v = ((y[None, :] - ay) * dx)[:, :, None] - ((x[None, :] - ax) * dy)[:, None, :]
+    w = u - u.clamp(0.0, length)
+    dist = torch.sqrt_(v.square_().add_(w.square_()))
+    # 1/2 − (d − r)/p = (1/2 + r/p) − d/p
+    return dist.mul_(-1.0 / pix).add_(0.5 + ARM_RADIUS / pix).clamp_(0.0, 1.0)
 
 
 def render_angles(theta: torch.Tensor, *, channels: int = 3, size: int = IMAGE_SIZE) -> torch.Tensor:
@@ -104,23 +114,19 @@ def render_angles(theta: torch.Tensor, *, channels: int = 3, size: int = IMAGE_S
         raise ValueError(f"size must be an integer in [8, 1024], got {size!r}")
     dtype = theta.dtype if theta.dtype in (torch.float32, torch.float64) else torch.float32
     theta = theta.to(dtype)
-    grid, pix = _pixel_grid(size, dtype)
-    grid = grid.to(theta.device)
+    x, y, pix = _pixel_centres(size, dtype, theta.device)
     colours = torch.tensor(GREY_LEVELS if channels == 1 else RGB_COLOURS, dtype=dtype, device=theta.device)
-    out = []
+    out = torch.empty(len(theta), channels, size, size, dtype=dtype, device=theta.device)
     for start in range(0, len(theta), CHUNK):
         th = theta[start:start + CHUNK]
         elbow, tip = joint_positions(th)
-        base = torch.zeros_like(elbow)
-        # coverage of each capsule: signed distance d − r through a one-pixel linear edge
-        c1 = (0.5 - (_segment_distance(grid, base, elbow) - ARM_RADIUS) / pix).clamp(0.0, 1.0)
-        c2 = (0.5 - (_segment_distance(grid, elbow, tip) - ARM_RADIUS) / pix).clamp(0.0, 1.0)
-        img = c1[:, None, :] * colours[0][None, :, None]
-        img = img * (1.0 - c2[:, None, :]) + c2[:, None, :] * colours[1][None, :, None]
-        out.append(img.reshape(len(th), channels, size, size))
-    if not out:
-        return torch.zeros(0, channels, size, size, dtype=dtype, device=theta.device)
-    return torch.cat(out)
+        c1 = _capsule_coverage(x, y, torch.zeros_like(elbow), elbow, LINK_LENGTHS[0], pix)
+        c2 = _capsule_coverage(x, y, elbow, tip, LINK_LENGTHS[1], pix)
+        # link 2 composited over link 1: c₁(1 − c₂)·col₁ + c₂·col₂
+        a = c1.mul_(1.0 - c2)
+        for k in range(channels):
+            torch.add(a * colours[0, k], c2, alpha=float(colours[1, k]), out=out[start:start + len(th), k])
+    return out
 
 
 class _Arm(Fixed2D):
