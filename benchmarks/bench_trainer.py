@@ -101,17 +101,17 @@ def speed(out: str | None) -> dict:
     m = ours.metrics
     print(f"ours:   {ours.config.steps} steps in {T:.1f} s = {m['steps_per_s']:.1f} steps/s (threads {ours.threads}), "
           f"R²(h→z) {m['r2_hz']:.4f}, orth err {m['orth_err']:.3f}")
-    res = {"ours": {"steps": ours.config.steps, "wall": T, "steps_per_s": m["steps_per_s"], "r2_hz": m["r2_hz"],
-                    "orth_err": m["orth_err"], "threads": ours.threads}}
+    res = {"ours": {"steps": ours.config.steps, "wall": T, "steps_per_s": m.steps_per_s, "r2_hz": m.r2_hz,
+                    "orth_err": m.orth_err, "threads": ours.threads}}
     for threads in (1, 2):
         plain = plain_authors_loop(T, threads=threads)
         res[f"authors_plain_threads{threads}"] = plain
         print(f"authors' config, same wall time, {threads} thread(s): {plain['steps']} steps = {plain['steps_per_s']:.1f} steps/s, "
               f"R²(h→z) {plain['r2_hz']:.4f}, orth err {plain['orth_err']:.3f}")
     best = max(res["authors_plain_threads1"]["steps_per_s"], res["authors_plain_threads2"]["steps_per_s"])
-    res["speedup_steps_per_s"] = m["steps_per_s"] / best
+    res["speedup_steps_per_s"] = m.steps_per_s / best
     print(f"\nsteps/s ratio ours / authors' config (their faster thread setting): {res['speedup_steps_per_s']:.1f}x")
-    print("authors' loop needs 20k steps for R² 0.985 (issue 5's measurement on this machine: ~14 min); "
+    print("authors' loop needs 20k steps for R² 0.985 (measured on this 2-core machine: ~14 min); "
           f"at the measured rate that is {20000 / best / 60:.1f} min here.")
     res["load_after"] = _load()
     return res
@@ -125,11 +125,11 @@ def acceptance(out: str | None) -> dict:
     def run(label, cfg):
         r = train(cfg, progress=True)
         m = r.metrics
-        row = {"run": label, "r2_hz": m["r2_hz"], "orth_err": m["orth_err"], "procrustes_mse": m["procrustes_mse"],
-               "epsilon": m["epsilon"], "epsilon_se": m["uncertainty"]["stderr"].get("epsilon"),
-               "delta": m["delta"], "delta_se": m["uncertainty"]["stderr"].get("delta"),
-               "D": m["D"], "bound": m["bound"], "bound_interval": m["uncertainty"]["interval"].get("bound"),
-               "bound_holds": m["bound_holds"], "wall": r.wall_time, "steps": cfg.steps,
+        row = {"run": label, "r2_hz": m.r2_hz, "orth_err": m.orth_err, "procrustes_mse": m.procrustes_mse,
+               "epsilon": m.epsilon, "epsilon_se": m.uncertainty.stderr.get("epsilon"),
+               "delta": m.delta, "delta_se": m.uncertainty.stderr.get("delta"),
+               "D": m.D, "bound": m.bound, "bound_interval": m.uncertainty.interval.get("bound"),
+               "bound_holds": m.bound_holds, "wall": r.wall_time, "steps": cfg.steps,
                "load": _load()}
         rows.append(row)
         print(f"{label:<34} R² {row['r2_hz']:.4f}  orth {row['orth_err']:.3f}  proc {row['procrustes_mse']:.4f}  "
@@ -161,8 +161,8 @@ def lam_tradeoff(out: str | None) -> dict:
     for lam in (1e-3, 1e-2, 3e-2, 8e-2, 0.3):
         r = train(TrainConfig(lam=lam, lam_start=None, steps=3000), progress=True)
         m = r.metrics
-        rows.append({"lam": lam, "scale": m["scale"], "r2_hz": m["r2_hz"], "orth_err": m["orth_err"],
-                     "epsilon": m["epsilon"], "bound": m["bound"], "procrustes_mse": m["procrustes_mse"]})
+        rows.append({"lam": lam, "scale": m.scale, "r2_hz": m.r2_hz, "orth_err": m.orth_err,
+                     "epsilon": m.epsilon, "bound": m.bound, "procrustes_mse": m.procrustes_mse})
         print(f"λ = {lam:<6g} scale {m['scale']:.3f}  R² {m['r2_hz']:.4f}  orth {m['orth_err']:.3f}  "
               f"ε {m['epsilon']:.3f}  bound {m['bound']:.3f}  proc {m['procrustes_mse']:.4f}", flush=True)
     print("\nA small λ leaves the embedding shrunk (scale < 1: ε and the orthogonality error grow);"
@@ -218,8 +218,8 @@ def gennorm_table(out: str | None) -> dict:
             g = gaussianity(r.arrays["h"])
             tr = float(transport_r2(latent_law(latent, **params)))
             name = "gaussian" if latent == "gaussian" else f"gennorm α={params['alpha']:g}"
-            row = {"recipe": label, "latent": name, "r2_hz": r.metrics["r2_hz"], "transport_r2": tr,
-                   "orth_err": r.metrics["orth_err"], "wall": r.wall_time, "load": _load(), **g}
+            row = {"recipe": label, "latent": name, "r2_hz": r.metrics.r2_hz, "transport_r2": tr,
+                   "orth_err": r.metrics.orth_err, "wall": r.wall_time, "load": _load(), **g}
             rows.append(row)
             print(f"| {name} | {row['r2_hz']:.4f} | {tr:.4f} | {row['orth_err']:.3f} | {g['sigreg_h']:.2f} "
                   f"(null {g['sigreg_null_mean']:.2f}) | {g['kurtosis_min']:+.2f} … {g['kurtosis_max']:+.2f} "

@@ -10,7 +10,7 @@ used, so ``import numerics`` compiles no numba kernel. The main entry points:
 ``alignment_loss``             direct E||h(z) − h(z')||² (``alignment``)
 ``make_map``                   the authors' mixings and Gaussian-preserving maps (``maps``)
 ``energy_test``                two-sample energy test with a permutation null (``twosample``)
-``latent_law``                 unit-variance latent laws by name (``latents``)
+``latent_law``                 unit-variance latent laws by name, a registry (``latents``)
 ``sample_pairs``               (z, z') from a law's transitions (``transitions``)
 ``first_eigenpair``            Sturm–Liouville first eigenpair (``sturm_liouville``)
 ``ar1_galerkin``               AR(1) transition operator in polynomials (``ar1_operator``)
@@ -36,6 +36,7 @@ _EXPORTS = {
     "alignment_loss": "alignment",
     # hermite
     "hermite_functions": "hermite",
+    "max_abs_z": "hermite",
     "total_degree_indices": "hermite",
     "basis_size": "hermite",
     "basis_matrix": "hermite",
@@ -66,11 +67,21 @@ _EXPORTS = {
     "LatentLaw": "latents",
     "as_law": "latents",
     "latent_law": "latents",
+    "AR1Chain": "latents",
+    "LawFamily": "latents",
+    "Parameter": "latents",
+    "SpectralTheory": "latents",
+    "as_rng": "latents",
+    "law_family": "latents",
+    "register": "latents",
+    "registered_laws": "latents",
+    "unregister": "latents",
     # transitions
     "TRANSITIONS": "transitions",
     "LangevinKernel": "transitions",
     "StationarityDefect": "transitions",
     "available_transitions": "transitions",
+    "default_transition": "transitions",
     "langevin_kernel": "transitions",
     "population_energy_defect": "transitions",
     "sample_pairs": "transitions",
@@ -110,6 +121,11 @@ _EXPORTS = {
     "family_map": "bound_families",
     "perturbation_family": "bound_families",
     "closed_form": "bound_families",
+    "family_by_quadrature": "bound_families",
+    # convergence
+    "SequenceError": "convergence",
+    "sequence_error": "convergence",
+    "sequence_error_array": "convergence",
 }
 
 __all__ = sorted(_EXPORTS)

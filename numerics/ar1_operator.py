@@ -40,54 +40,31 @@ from dataclasses import dataclass
 import mpmath
 import numpy as np
 
-from lejepa_verify.numerics.latents import LatentLaw, as_law
+from lejepa_verify.numerics.latents import CUSTOM_LAW, AR1Chain, LatentLaw, as_law, latent_law, registered_laws
+from lejepa_verify.numerics.latents.uniform import uniform_k
 from lejepa_verify.theory.validate import check_int, check_rho
 
 __all__ = ["AR1Operator", "ar1_galerkin", "AR1_LAWS", "uniform_backward_witness"]
 
-AR1_LAWS = ("gaussian", "laplace", "uniform")
+
+def _own_chain(name: str) -> bool:
+    """Does the family ``name`` (default parameters) have an exact chain named after itself?"""
+    chain = latent_law(name).ar1_chain
+    return chain is not None and chain.name == name
 
 
-def _uniform_k(rho: float) -> int:
-    """The integer ``k >= 2`` with ``rho = 1/k``: the uniform AR(1) chain exists only for these ``rho``."""
-    k = round(1.0 / rho)
-    if k < 2 or abs(1.0 / rho - k) > 1e-9 * k:
-        raise ValueError(f"rho must be 1/k for an integer k >= 2 for the uniform AR(1) chain, got {rho!r}")
-    return k
+# the families whose own law has an exact chain (gennorm reaches them at alpha = 1 and 2)
+AR1_LAWS = tuple(name for name in registered_laws() if name != CUSTOM_LAW and _own_chain(name))
 
 
-def _chain_kind(law: LatentLaw) -> str:
-    if law.is_gaussian:
-        return "gaussian"
-    if law.name == "laplace" or (law.name == "gennorm" and law.params["alpha"] == 1.0):
-        return "laplace"
-    if law.name == "uniform":
-        return "uniform"
-    raise ValueError(
-        f"law {law.label} has no exact AR(1) chain here; laws with one: gaussian (and gennorm alpha=2, "
-        f"gaussian_mixture separation=0), laplace (and gennorm alpha=1), uniform"
-    )
-
-
-def _moments(kind: str, rho, n: int, k: int | None):
-    """Moments 0..n of the shape law and of the innovation, as mpmath numbers."""
-    mp = mpmath.mp
-    m, e = [], []
-    if kind == "uniform":
-        centres = [mp.mpf(-1) + mp.mpf(2 * j + 1) / k for j in range(k)]
-    for i in range(n + 1):
-        if kind == "gaussian":
-            mi = mp.mpf(0) if i % 2 else mpmath.fac2(i - 1) if i > 0 else mp.mpf(1)
-            m.append(mi)
-            e.append(mi * (1 - rho**2) ** (mp.mpf(i) / 2))
-        elif kind == "laplace":
-            mi = mp.mpf(0) if i % 2 else mpmath.factorial(i)
-            m.append(mi)
-            e.append(mp.mpf(1) if i == 0 else (1 - rho**2) * mi)
-        else:
-            m.append(mp.mpf(0) if i % 2 else mp.mpf(1) / (i + 1))
-            e.append(sum(c**i for c in centres) / k)
-    return m, e
+def _chain(law: LatentLaw) -> AR1Chain:
+    chain = law.ar1_chain
+    if chain is None:
+        raise ValueError(
+            f"law {law.label} has no exact AR(1) chain here; laws with one: gaussian (and gennorm alpha=2, "
+            f"gaussian_mixture separation=0), laplace (and gennorm alpha=1), uniform"
+        )
+    return chain
 
 
 @dataclass(frozen=True)
@@ -161,15 +138,12 @@ def ar1_galerkin(law, rho: float, degree: int = 12) -> AR1Operator:
     law = as_law(law)
     rho = float(check_rho(rho))
     degree = check_int(degree, "degree", 1, 30)
-    kind = _chain_kind(law)
-    k = None
-    if kind == "uniform":
-        k = _uniform_k(rho)
+    chain = _chain(law)
+    chain.check_rho(rho)
     with mpmath.workdps(40 + 6 * degree):
-        mp = mpmath.mp
-        r = mp.mpf(1) / k if kind == "uniform" else mp.mpf(rho)
+        r = chain.exact_rho(rho)
         n = degree
-        m, e = _moments(kind, r, 2 * n, k)
+        m, e = chain.shape_moments(r, 2 * n)
         H = mpmath.matrix(n + 1, n + 1)
         U = mpmath.matrix(n + 1, n + 1)
         for i in range(n + 1):
@@ -208,7 +182,7 @@ def uniform_backward_witness(rho: float, n_terms: int) -> float:
     ``N → ∞``: the symmetrised operator's spectrum reaches 1 (module docstring).
     """
     rho = float(check_rho(rho))
-    _uniform_k(rho)
+    uniform_k(rho)
     n_terms = check_int(n_terms, "n_terms", 1, 10**5)
     i = np.arange(n_terms)
     num = rho ** np.abs(i[:, None] - (i[None, :] + 1))

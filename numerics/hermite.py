@@ -27,6 +27,7 @@ __all__ = [
     "MAX_DEGREE",
     "MAX_ABS_Z",
     "hermite_functions",
+    "max_abs_z",
     "total_degree_indices",
     "basis_size",
     "basis_matrix",
@@ -97,7 +98,30 @@ def hermite_functions(z, max_degree: int) -> np.ndarray:
     max_degree = check_int(max_degree, "max_degree", 0, MAX_DEGREE)
     z = _check_points(z)
     flat = np.ascontiguousarray(z.reshape(-1))
-    return _hermite_table(flat, max_degree).reshape(z.shape + (max_degree + 1,))
+    out = _hermite_table(flat, max_degree)
+    if not np.all(np.isfinite(out)):
+        # h_k(z) ≈ z^k / sqrt(k!) overflows double precision for large |z|: refuse instead of
+        # returning inf or nan (inf − inf in the recurrence)
+        i = int(np.argmax(~np.all(np.isfinite(out), axis=1)))
+        raise ValueError(
+            f"z is too large for max_degree {max_degree}: h_k(z) ≈ z^k/sqrt(k!) overflows double "
+            f"precision from about |z| ≈ {max_abs_z(max_degree):.3g} at this degree (finite for every "
+            f"|z| <= {MAX_ABS_Z:g} up to degree {MAX_DEGREE}), got z = {float(flat[i])!r}"
+        )
+    return out.reshape(z.shape + (max_degree + 1,))
+
+
+def max_abs_z(max_degree: int) -> float:
+    """About the largest ``|z|`` at which ``h_k(z)``, ``k <= max_degree``, stays below double-precision overflow.
+
+    From ``h_k(z) ≈ z^k/sqrt(k!)``: ``min_k exp((log(1.8e308) + log(k!)/2)/k)`` (the recurrence
+    overflows a little earlier or later than this leading-order estimate).
+    """
+    max_degree = check_int(max_degree, "max_degree", 0, MAX_DEGREE)
+    if max_degree == 0:
+        return math.inf
+    return min(math.exp((math.log(np.finfo(float).max) + 0.5 * math.lgamma(k + 1)) / k)
+               for k in range(1, max_degree + 1))
 
 
 def basis_size(dim: int, max_degree: int) -> int:

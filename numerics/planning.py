@@ -84,7 +84,22 @@ def lqr_gains(A, B, Qx, R, Qf, horizon: int) -> tuple[list[np.ndarray], list[np.
     ``P_T = Qf``, ``K_t = (R + BᵀP_{t+1}B)⁻¹ BᵀP_{t+1}A``, ``P_t = Qx + AᵀP_{t+1}(A − B K_t)``;
     the optimal action is ``u_t = −K_t x_t`` and the optimal value from ``x_0`` is ``x_0ᵀP_0x_0``.
     Returns ``(P_0..P_T, K_0..K_{T−1})``.
+
+    ``A`` (n, n), ``B`` (n, m), ``Qx`` and ``Qf`` (n, n) symmetric positive semidefinite, ``R``
+    (m, m) symmetric positive definite (so that every step has a unique minimiser), all finite;
+    ``horizon`` an integer >= 1. Anything else is a ``ValueError`` naming the argument.
     """
+    horizon = check_int(horizon, "horizon", 1)
+    A = _matrix(A, "A")
+    n = A.shape[0]
+    if A.shape != (n, n):
+        raise ValueError(f"A must be square (n, n), got shape {A.shape}")
+    B = _matrix(B, "B")
+    if B.shape[0] != n:
+        raise ValueError(f"B must have shape ({n}, m) to match A, got {B.shape}")
+    m = B.shape[1]
+    Qx, Qf = _psd(Qx, "Qx", n, strict=False), _psd(Qf, "Qf", n, strict=False)
+    R = _psd(R, "R", m, strict=True)
     P = [None] * (horizon + 1)
     K = [None] * horizon
     P[horizon] = np.asarray(Qf, dtype=float)
@@ -94,6 +109,33 @@ def lqr_gains(A, B, Qx, R, Qf, horizon: int) -> tuple[list[np.ndarray], list[np.
         P[t] = Qx + A.T @ Pn @ (A - B @ K[t])
         P[t] = (P[t] + P[t].T) / 2  # keep symmetric against round-off
     return P, K
+
+
+def _matrix(M, name: str) -> np.ndarray:
+    try:
+        M = np.asarray(M, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a real matrix, got {M!r}") from None
+    if M.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D matrix, got shape {M.shape}")
+    if not np.all(np.isfinite(M)):
+        raise ValueError(f"{name} must be finite, got non-finite entries")
+    return M
+
+
+def _psd(M, name: str, size: int, *, strict: bool) -> np.ndarray:
+    """A symmetric (semi)definite ``size × size`` cost matrix (eigenvalues checked to 1e-12 relative)."""
+    M = _matrix(M, name)
+    if M.shape != (size, size):
+        raise ValueError(f"{name} must have shape ({size}, {size}), got {M.shape}")
+    scale = max(float(np.abs(M).max()), 1e-300)
+    if np.abs(M - M.T).max() > 1e-12 * scale:
+        raise ValueError(f"{name} must be symmetric")
+    low = float(np.linalg.eigvalsh((M + M.T) / 2).min())
+    if (low <= 0.0) if strict else (low < -1e-12 * scale):
+        kind = "positive definite" if strict else "positive semidefinite"
+        raise ValueError(f"{name} must be {kind}, got smallest eigenvalue {low:.3g}")
+    return M
 
 
 def identify_linear_dynamics(phi: Callable, world: LinearWorld, *, n_samples: int = 4000, seed=None,

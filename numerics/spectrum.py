@@ -46,6 +46,7 @@ from lejepa_verify.numerics.hermite import (
     degree_of_indices,
     total_degree_indices,
 )
+from lejepa_verify.numerics.convergence import sequence_error_array
 from lejepa_verify.numerics.quadrature import MAX_NODES, MAX_POINTS, gauss_hermite, smolyak_rule, smolyak_size
 from lejepa_verify.theory.validate import check_choice, check_int, check_rho
 
@@ -112,6 +113,20 @@ class SpectralAlignment:
     def half_width(self) -> float:
         return 0.5 * (self.upper - self.lower)
 
+    @property
+    def error(self) -> float:
+        """A bound on ``|value − L(h)|`` meant to hold with probability >= 95 %.
+
+        The truncation ``half_width`` plus, for Monte Carlo, the t half-width over the groups
+        (``t_9(0.975) = 2.262`` for 10 groups) times ``standard_error``, for quadrature the
+        rule's ``error_estimate`` (``inf`` when none is available or the rules do not converge).
+        """
+        if self.standard_error is not None:
+            return float(self.half_width + 2.2621571627409915 * self.standard_error)
+        if self.error_estimate is None:
+            return math.inf
+        return float(self.half_width + self.error_estimate)
+
     def __float__(self) -> float:
         return float(self.value)
 
@@ -120,6 +135,7 @@ class SpectralAlignment:
             "rho": self.rho, "value": self.value, "lower": self.lower, "upper": self.upper,
             "captured": self.captured, "residual": self.residual, "half_width": self.half_width,
             "standard_error": self.standard_error, "error_estimate": self.error_estimate,
+            "error": self.error,
         }
 
 
@@ -138,11 +154,15 @@ class Spectrum:
     only, else ``None``); ``group_energy`` (G, m, D + 1) and ``group_residual`` (G, m) are the
     independent group estimates they come from. ``exact_degree``: every number is exact for
     polynomial ``h`` of that degree (``None`` for Monte Carlo). ``energy_error`` (m, D + 1) and
-    ``residual_error`` (m,) (deterministic rules only) are ``|X_q − X_{q'}|``, the change from a
-    coarser rule (half the nodes per axis, or one Smolyak level less): a heuristic error
-    estimate that is accurate for errors of order ``1/q`` (discontinuous maps) and an
-    overestimate for faster-converging (smooth) maps; ``None`` when no coarser rule is exact
-    to ``2D``.
+    ``residual_error`` (m,) (deterministic rules only): where two coarser rules (``q/2`` and
+    ``q/4`` nodes per axis, or two Smolyak levels less) still resolve degree ``D``, the error
+    for the convergence observed over the three (:func:`numerics.convergence.sequence_error`:
+    the last change for fast convergence, a Richardson tail for slow, ``inf`` where the
+    sequence does not converge) and ``error_resolved`` is True when every entry converged
+    fast; with only one coarser rule, the change ``|X_q − X_{q'}|``, a heuristic that can
+    understate slow convergence (``error_resolved`` None: not assessed); ``None`` when no
+    coarser rule is exact to ``2D``. ``method="auto"`` does not keep a deterministic rule whose
+    three-rule check failed (``error_resolved`` False): it falls back to Monte Carlo.
     """
 
     dim: int
@@ -169,6 +189,7 @@ class Spectrum:
     group_residual: np.ndarray | None = field(default=None, repr=False)
     energy_error: np.ndarray | None = None
     residual_error: np.ndarray | None = None
+    error_resolved: bool | None = None
 
     @property
     def output_dim(self) -> int:
@@ -221,7 +242,9 @@ class Spectrum:
             se = float(g.std(ddof=1) / math.sqrt(len(g)))
         err = None
         if self.energy_error is not None:
-            err = float((self.energy_error * cost).sum() + 2.0 * self.residual_error.sum())
+            # cost 0 at degree 0: an unbounded error of the mean costs nothing (avoid inf · 0)
+            weighted = np.where(cost > 0, self.energy_error * np.where(cost > 0, cost, 1.0), 0.0)
+            err = float(weighted.sum() + 2.0 * self.residual_error.sum())
         return SpectralAlignment(rho, 0.5 * (lower + upper), lower, upper, captured, r, se, err)
 
     def to_dict(self, include_coefficients: bool = False) -> dict:
@@ -236,6 +259,7 @@ class Spectrum:
             "second_moment_se": _arr(self.second_moment_se), "residual_se": _arr(self.residual_se),
             "linear_block_se": _arr(self.linear_block_se),
             "energy_error": _arr(self.energy_error), "residual_error": _arr(self.residual_error),
+            "error_resolved": self.error_resolved,
         }
         if include_coefficients:
             out["indices"] = _arr(self.indices)
@@ -329,6 +353,11 @@ def _spectrum_tensor(h, dim, max_degree, n_samples, reason):
         c2, s2, n2 = _tensor_projection(h, dim, max_degree, q_coarse, indices)
         out.update(coarse=(c2, s2), n_points=n_points + n2,
                    method_reason=out["method_reason"] + f"; error estimate from {q_coarse} nodes")
+        q_third = -(-q_coarse // 2)
+        if q_third >= max_degree + 1 and q_third < q_coarse:
+            c3, s3, n3 = _tensor_projection(h, dim, max_degree, q_third, indices)
+            out.update(coarser=(c3, s3), n_points=out["n_points"] + n3,
+                       method_reason=out["method_reason"] + f" and {q_third} nodes (observed convergence)")
     return out
 
 
@@ -360,6 +389,10 @@ def _spectrum_sparse(h, dim, max_degree, n_samples, reason):
         c2, s2, n2 = _sparse_projection(h, dim, level - 1, indices)
         out.update(coarse=(c2, s2), n_points=n_points + n2,
                    method_reason=out["method_reason"] + f"; error estimate from level {level - 1}")
+        if level - 2 >= max_degree:
+            c3, s3, n3 = _sparse_projection(h, dim, level - 2, indices)
+            out.update(coarser=(c3, s3), n_points=out["n_points"] + n3,
+                       method_reason=out["method_reason"] + f" and {level - 2} (observed convergence)")
     return out
 
 
@@ -464,6 +497,19 @@ def hermite_spectrum(h: Callable, dim: int, max_degree: int, *, method: str = "a
             raise ValueError(f"max_degree {max_degree} in dim {dim} gives {basis_size(dim, max_degree)} basis "
                              "functions; the Monte Carlo method allows at most 200000")
         out = _spectrum_montecarlo(h, dim, max_degree, n_samples, seed, reason)
+    result = _assemble(out, dim, max_degree, seed)
+    if (method == "auto" and n_samples is None and result.error_resolved is False
+            and basis_size(dim, max_degree) <= 200_000):
+        # the rule's own convergence says it does not resolve this map (a kink or a jump):
+        # Monte Carlo's standard errors do not depend on smoothness
+        mc = _spectrum_montecarlo(h, dim, max_degree, None, seed,
+                                  f"{reason}; {out['method']} did not converge fast on this map "
+                                  "(a kink or a jump): Monte Carlo projection instead")
+        result = _assemble(mc, dim, max_degree, seed)
+    return result
+
+
+def _assemble(out: dict, dim: int, max_degree: int, seed) -> Spectrum:
     indices, coefficients = out["indices"], out["coefficients"]
     degrees = degree_of_indices(indices)
     energy = out.get("energy")
@@ -473,11 +519,22 @@ def hermite_spectrum(h: Callable, dim: int, max_degree: int, *, method: str = "a
     if residual is None:
         residual = out["second_moment"] - energy.sum(axis=1)
     energy_error = residual_error = None
+    error_resolved = None
     if "coarse" in out:
         c2, s2 = out["coarse"]
         e2 = _energies(c2, degrees, max_degree)
+        r2 = s2 - e2.sum(axis=1)
         energy_error = np.abs(energy - e2)
-        residual_error = np.abs(residual - (s2 - e2.sum(axis=1)))
+        residual_error = np.abs(residual - r2)
+        if "coarser" in out:
+            # three rules: an error valid for the observed convergence (numerics.convergence);
+            # inf where the sequence does not converge
+            c3, s3 = out["coarser"]
+            e3 = _energies(c3, degrees, max_degree)
+            npts = int(out["n_points"])
+            energy_error, ok_e = sequence_error_array(e3, e2, energy, n_points=npts)
+            residual_error, ok_r = sequence_error_array(s3 - e3.sum(axis=1), r2, residual, n_points=npts)
+            error_resolved = bool(ok_e.all() and ok_r.all())
     lin = _linear_columns(indices)
     linear_block = coefficients[:, lin]
     cse = out.get("coefficient_se")
@@ -492,5 +549,5 @@ def hermite_spectrum(h: Callable, dim: int, max_degree: int, *, method: str = "a
         second_moment_se=out.get("second_moment_se"), residual_se=out.get("residual_se"),
         linear_block_se=None if cse is None else cse[:, lin],
         coefficient_se=cse, group_energy=out.get("group_energy"), group_residual=out.get("group_residual"),
-        energy_error=energy_error, residual_error=residual_error,
+        energy_error=energy_error, residual_error=residual_error, error_resolved=error_resolved,
     )

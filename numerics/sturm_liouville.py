@@ -62,7 +62,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg import eigh, eigh_tridiagonal
 
-from lejepa_verify.numerics.latents import CUSTOM_LAW, LatentLaw, as_law
+from lejepa_verify.numerics.latents import LatentLaw, as_law
 from lejepa_verify.theory.validate import check_choice, check_int, check_positive
 
 __all__ = ["FirstEigenpair", "SpectralClass", "first_eigenpair", "spectral_class", "eigenvalue_drift"]
@@ -92,26 +92,20 @@ class SpectralClass:
 
 
 def spectral_class(law, K: float = 1.0) -> SpectralClass:
-    """Classify the spectrum of ``K(f'' + s f')`` for ``law`` (see the module docstring)."""
+    """Classify the spectrum of ``K(f'' + s f')`` for ``law`` (see the module docstring).
+
+    The law's family declares its class (``law.spectral_theory``, bottom in units of K); a law
+    without family theory (a custom law) gets the numerical diagnosis.
+    """
     law = as_law(law)
     K = check_positive(K, "K")
-    name, p = law.name, law.params
-    if name == CUSTOM_LAW:
+    theory = law.spectral_theory
+    if theory is None:
         return _custom_class(law, K, eigenvalue_drift(law, K))
-    if name == "uniform":
-        return SpectralClass(law.label, True, True, math.inf, "compact support with reflecting ends: discrete spectrum")
-    if name in ("gaussian", "gaussian_mixture") or (name == "gennorm" and p["alpha"] > 1.0):
-        return SpectralClass(law.label, True, True, math.inf, "V = s²/4 + s'/2 → ∞: discrete spectrum")
-    if name == "laplace" or (name == "gennorm" and p["alpha"] == 1.0):
-        b = law.scale
-        return SpectralClass(law.label, True, False, K / (4 * b * b),
-                             "exponential tails: continuous spectrum from K/(4b²); the delta well binds only constants")
-    if name == "logistic":
-        c = law.scale
-        return SpectralClass(law.label, True, False, K / (4 * c * c),
-                             "exponential tails: continuous spectrum from K/(4c²); Pöschl–Teller ℓ = 1 binds only constants")
-    return SpectralClass(law.label, False, False, 0.0,
-                         "tails heavier than exponential: V → 0, continuous spectrum down to 0 (no Poincaré gap)")
+    bottom = theory.essential_bottom
+    # the bottom is declared in units of K; inf and 0 stay what they are
+    return SpectralClass(law.label, theory.poincare, theory.has_gap, bottom if bottom in (0.0, math.inf) else K * bottom,
+                         theory.reason)
 
 
 def _tail_potential(law: LatentLaw, side: int) -> np.ndarray:
@@ -154,7 +148,7 @@ def _domain(law: LatentLaw, tail_mass: float) -> tuple[float, float]:
 
 
 def _edges(law: LatentLaw, lo: float, hi: float, n: int) -> np.ndarray:
-    if law.name == "uniform":
+    if law.family.equispaced_cells:
         return np.linspace(lo, hi, n + 1)
     # asinh-spaced cells: resolution A in the bulk (A from the quartiles, so very peaked laws such
     # as gennorm with small α are resolved) and wide cells far out in heavy tails
@@ -180,7 +174,15 @@ def _finite_volume(law: LatentLaw, tail_mass: float, n_cells: int):
     c = 0.5 * (e[1:] + e[:-1])
     w = _cell_masses(law, e)
     if np.any(w <= 0):
-        raise ValueError(f"n_cells={n_cells} leaves cells without mass for {law.label}; use fewer cells")
+        # Zero mass in a whole cell means p vanishes (or underflows) on an interval inside the
+        # domain: the generator splits into pieces there and λ₁ = 0, whatever the number of cells.
+        empty = np.nonzero(w <= 0)[0]
+        raise ValueError(
+            f"the density of {law.label} vanishes (or is below double precision) on part of its domain: "
+            f"{empty.size} of {n_cells} cells hold no mass, the first on [{e[empty[0]]:.6g}, {e[empty[0] + 1]:.6g}]; "
+            f"a law whose density is zero inside its support has no spectral gap (λ₁ = 0) and no first "
+            f"eigenfunction, so the finite-volume scheme does not apply at any n_cells"
+        )
     flux = law.pdf(e[1:-1]) / np.diff(c)  # p at interior edges over the centre spacing
     diag = np.zeros(n_cells)
     diag[:-1] += flux
@@ -307,7 +309,7 @@ def first_eigenpair(law, K: float = 1.0, *, method: str = "finite_volume", n_cel
     n_cells = check_int(n_cells, "n_cells", 50, 10**6)
     degree = check_int(degree, "degree", 1, 80)
     drift = eigenvalue_drift(law, K, n_cells=min(n_cells, 2000))
-    cls = _custom_class(law, K, drift) if law.name == CUSTOM_LAW else spectral_class(law, K)
+    cls = _custom_class(law, K, drift) if law.spectral_theory is None else spectral_class(law, K)
     common = dict(law=law.label, K=K, method=method, has_gap=cls.has_gap, poincare=cls.poincare,
                   essential_bottom=cls.essential_bottom, drift=drift, reason=cls.reason)
     if not cls.has_gap:

@@ -24,6 +24,9 @@ name           the pair ``(z, z')``, with ``z ~ p`` drawn exactly
 =============  ===========================================================================
 
 Coordinates of multidimensional latents are independent, each moved by the same 1-D kernel.
+Which transitions a law has, and its exact chain, are declared by the law itself
+(``law.available_transitions``, ``law.ar1_chain``, ``law.default_transition``: ``ou`` for a
+Gaussian law, ``authors`` otherwise); this module never looks at a law's name.
 """
 
 from __future__ import annotations
@@ -34,8 +37,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from lejepa_verify.numerics.ar1_operator import _uniform_k
-from lejepa_verify.numerics.latents import LatentLaw, _as_rng, as_law
+from lejepa_verify.numerics.latents import LatentLaw, as_law, as_rng
 from lejepa_verify.numerics.twosample import TwoSampleResult, energy_test
 from lejepa_verify.theory.validate import check_choice, check_int, check_rho
 
@@ -44,6 +46,7 @@ __all__ = [
     "LangevinKernel",
     "StationarityDefect",
     "available_transitions",
+    "default_transition",
     "langevin_kernel",
     "population_energy_defect",
     "sample_pairs",
@@ -55,38 +58,33 @@ TRANSITIONS = ("ou", "authors", "ar1", "langevin")
 _TAU_MAX = 0.15  # MALA sub-step size cap: keeps acceptance high so the chain mixes like the diffusion
 
 
-def _is_laplace(law: LatentLaw) -> bool:
-    return law.name == "laplace" or (law.name == "gennorm" and law.params["alpha"] == 1.0)
-
-
 def available_transitions(law) -> tuple[str, ...]:
-    """The transitions that exist for ``law`` (``ar1`` only where an exact chain is known).
+    """The transitions that exist for ``law``, as the law declares them (``law.available_transitions``).
 
-    A custom law (``latent_law("custom", logpdf=...)``) has ``authors`` (innovations drawn by
-    its inverse CDF) and ``langevin`` (its logpdf and score): never ``ou`` (``is_gaussian`` is
-    False for it) nor ``ar1`` (no exact innovation law is known for an arbitrary density).
+    ``ou`` only for a Gaussian law, ``ar1`` only where the law has an exact chain
+    (``law.ar1_chain``); ``authors`` and ``langevin`` for every law. A custom law
+    (``latent_law("custom", logpdf=...)``) has ``authors`` (innovations drawn by its inverse CDF)
+    and ``langevin`` (its logpdf and score).
     """
-    law = as_law(law)
-    out = []
-    if law.is_gaussian:
-        out.append("ou")
-    out.append("authors")
-    if law.is_gaussian or _is_laplace(law) or law.name == "uniform":
-        out.append("ar1")
-    out.append("langevin")
-    return tuple(out)
+    return as_law(law).available_transitions
+
+
+def default_transition(law) -> str:
+    """The law's natural transition: ``ou`` for a Gaussian law, ``authors`` for every other one."""
+    return as_law(law).default_transition
 
 
 def _check_transition(law: LatentLaw, transition: str, rho: float) -> None:
     check_choice(transition, "transition", TRANSITIONS)
     have = available_transitions(law)
     if transition not in have:
-        why = " (a custom law has no ou or exact ar1 chain)" if law.name == "custom" else ""
+        chain = "ou (it is not Gaussian)" if transition == "ou" else "exact ar1 chain"
+        why = f" (a {law.name} law{' with these parameters' if law.family.parameters else ''} has no {chain})"
         raise ValueError(
             f"transition {transition!r} is not available for law {law.label}{why}; available: {', '.join(have)}"
         )
-    if transition == "ar1" and law.name == "uniform":
-        _uniform_k(rho)
+    if transition == "ar1":
+        law.ar1_chain.check_rho(rho)
 
 
 @dataclass(frozen=True)
@@ -180,18 +178,12 @@ def langevin_kernel(law, rho: float, *, pilot_pairs: int = 4000, seed: int = 0) 
 
 def _one_step(law: LatentLaw, transition: str, rho: float, z: np.ndarray, rng: np.random.Generator):
     c = math.sqrt(1.0 - rho * rho)
-    if transition == "ou" or (transition == "ar1" and law.is_gaussian):
+    if transition == "ou":
         return rho * z + c * rng.standard_normal(z.shape)
     if transition == "authors":
         return rho * z + c * law.sample(z.shape, seed=rng)
-    if transition == "ar1" and _is_laplace(law):
-        keep = rng.random(z.shape) >= rho * rho
-        return rho * z + np.where(keep, law.sample(z.shape, seed=rng), 0.0)
-    if transition == "ar1":  # uniform, rho = 1/k
-        k = _uniform_k(rho)
-        a = law.support[1]
-        j = rng.integers(0, k, size=z.shape)
-        return z / k + a * (-1.0 + (2 * j + 1) / k)
+    if transition == "ar1":
+        return law.ar1_chain.step(law, rho, z, rng)
     kern = _calibrate(law, rho, 4000, 0)
     return _mala(law, z, kern.step, kern.substeps, rng)[0]
 
@@ -208,7 +200,7 @@ def sample_pairs(law, transition: str, rho: float, n_pairs: int, dim: int = 1, s
     _check_transition(law, transition, rho)
     n_pairs = check_int(n_pairs, "n_pairs", 1)
     dim = check_int(dim, "dim", 1)
-    rng = _as_rng(seed)
+    rng = as_rng(seed)
     z = law.sample((n_pairs, dim), seed=rng)
     return z, _one_step(law, transition, rho, z, rng)
 
@@ -244,17 +236,11 @@ def _next_cdf(law: LatentLaw, transition: str, rho: float, t: np.ndarray, zq: np
 
     c = math.sqrt(1.0 - rho * rho)
     shifted = t[:, None] - rho * zq[None, :]
-    if transition == "ou" or (transition == "ar1" and law.is_gaussian):
+    if transition == "ou":
         return ndtr(shifted / c) @ wq
     if transition == "authors":
         return law.cdf(shifted / c) @ wq
-    if transition == "ar1" and _is_laplace(law):
-        # ε = 0 with probability ρ², else a copy of z: P(ρz ≤ t) = F(t/ρ)
-        return rho * rho * law.cdf(t / rho) + (1 - rho * rho) * (law.cdf(shifted) @ wq)
-    k = _uniform_k(rho)
-    a = law.support[1]
-    centres = a * (-1.0 + (2 * np.arange(k) + 1) / k)
-    return law.cdf((t[:, None] - centres[None, :]) / rho).mean(axis=1)
+    return law.ar1_chain.next_cdf(law, rho, t, zq, wq)
 
 
 def population_energy_defect(law, transition: str, rho: float, *, n_grid: int = 3001) -> float | None:

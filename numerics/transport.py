@@ -21,7 +21,7 @@ import numpy as np
 from scipy.special import ndtri
 from scipy.stats import ortho_group
 
-from lejepa_verify.numerics.latents import _as_rng, as_law
+from lejepa_verify.numerics.latents import as_law, as_rng
 from lejepa_verify.numerics.transitions import _normal_nodes, quantile_coupling, sample_pairs
 from lejepa_verify.numerics.twosample import TwoSampleResult, gaussian_energy_test
 from lejepa_verify.theory.validate import check_int, check_rho
@@ -134,7 +134,7 @@ def rotated_gaussianity(law, dim: int = 2, *, n_samples: int = 1500, permutation
     law = as_law(law)
     dim = check_int(dim, "dim", 1, 1024)
     n_samples = check_int(n_samples, "n_samples", 10, 6000)
-    rng = _as_rng(seed)
+    rng = as_rng(seed)
     z = law.sample((n_samples, dim), seed=rng)
     q = ortho_group.rvs(dim, random_state=rng) if dim > 1 else np.array([[1.0 if rng.random() < 0.5 else -1.0]])
     test = gaussian_energy_test(z @ q.T, permutations=permutations, seed=rng)

@@ -60,13 +60,21 @@ def json_safe(value: Any) -> Any:
 class Evidence:
     """What a check found: the verdict, the numbers that decided it and the tolerance used.
 
-    ``tolerance`` is ``None`` for exact (symbolic, rational) checks.
+    ``tolerance`` is ``None`` for exact (symbolic, rational) checks. ``fields`` are named
+    results a reader looks up directly (an audit's ``axiom``, ``classification`` and
+    ``counter_model``; a proof's steps): they appear at the top level of :meth:`to_dict`.
     """
 
     passed: bool
     numbers: Mapping[str, Any] = field(default_factory=dict)
     tolerance: float | None = None
     detail: str = ""
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        clash = {"passed", "numbers", "tolerance", "detail"} & set(self.fields)
+        if clash:
+            raise ValueError(f"evidence fields must not reuse the names {sorted(clash)}")
 
     def to_dict(self) -> dict:
         return {
@@ -74,7 +82,47 @@ class Evidence:
             "numbers": json_safe(dict(self.numbers)),
             "tolerance": self.tolerance,
             "detail": self.detail,
+            **json_safe(dict(self.fields)),
         }
+
+
+SCOPE_KINDS = ("proof", "instances")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How far a claim's check reaches (CONVENTIONS.md, "A claim is the unit of verification").
+
+    ``kind="proof"``: a symbolic argument covers every case the statement quantifies over;
+    ``text`` says what it covers ("all d >= 0", "all n, all multi-indices"). ``kind="instances"``:
+    the check decides stated instances only; ``text`` says which ("d <= 12", "15 random
+    matrices") and, where a proof for all cases is out of reach, why.
+    """
+
+    kind: str
+    text: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in SCOPE_KINDS:
+            raise ValueError(f"scope kind must be one of {SCOPE_KINDS}, got {self.kind!r}")
+        if not isinstance(self.text, str) or not self.text.strip():
+            raise ValueError(f"scope text must be a non-empty string, got {self.text!r}")
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, ("covers" if self.kind == "proof" else "checked"): self.text}
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.text}"
+
+
+def proof(covers: str) -> Scope:
+    """Scope of a claim decided by a symbolic argument for every case in ``covers``."""
+    return Scope("proof", covers)
+
+
+def instances(checked: str) -> Scope:
+    """Scope of a claim decided on the stated instances ``checked`` only."""
+    return Scope("instances", checked)
 
 
 @dataclass(frozen=True)
@@ -84,6 +132,8 @@ class Claim:
     ``check(**{})`` checks the statement; ``check(**control)`` checks the false variant
     described by ``control_statement`` and must come out ``passed=False``.
     ``axioms`` names the authors' Lean axioms (THEORY.md §6) whose content the claim checks.
+    ``scope`` (required) says whether the check is a proof for every case or a check of stated
+    instances; a claim without one is refused.
     """
 
     id: str
@@ -95,10 +145,14 @@ class Claim:
     control_statement: str
     axioms: tuple[str, ...] = ()
     slow: bool = False
+    scope: Scope | None = None
 
     def __post_init__(self) -> None:
         if self.layer not in LAYERS:
             raise ValueError(f"layer must be one of {LAYERS}, got {self.layer!r}")
+        if not isinstance(self.scope, Scope):
+            raise ValueError(f"claim {self.id!r} has no scope (scope must be proof(...) or instances(...), "
+                             f"got {self.scope!r})")
         if not self.control:
             raise ValueError(f"claim {self.id!r} has no negative control (control must be non-empty)")
         from lejepa_verify.theory.axioms import check_axiom_names
@@ -122,6 +176,7 @@ class ClaimResult:
     axioms: tuple[str, ...]
     seconds: float
     error: str | None = None
+    scope: Scope | None = None
 
     @property
     def verified(self) -> bool:
@@ -150,6 +205,7 @@ class ClaimResult:
             "control_statement": self.control_statement,
             "control_evidence": json_safe(dict(self.control_evidence)),
             "axioms": list(self.axioms),
+            "scope": self.scope.to_dict() if self.scope is not None else None,
             "seconds": round(self.seconds, 4),
             "error": self.error,
         }
@@ -177,11 +233,12 @@ def claim(
     control_statement: str,
     axioms: tuple[str, ...] = (),
     slow: bool = False,
+    scope: Scope | None = None,
 ) -> Callable[[Callable[..., Evidence]], Callable[..., Evidence]]:
     """Decorator registering ``fn`` as the check of a claim; returns ``fn`` unchanged.
 
     >>> @claim("demo/one", statement="1 = 1", source="none", layer="theory",
-    ...        control={"value": 2}, control_statement="1 = 2")
+    ...        control={"value": 2}, control_statement="1 = 2", scope=instances("the one case"))
     ... def _check(value=1):
     ...     return Evidence(passed=(value == 1), numbers={"value": value})
     """
@@ -198,6 +255,7 @@ def claim(
                 control_statement=control_statement,
                 axioms=tuple(axioms),
                 slow=slow,
+                scope=scope,
             )
         )
         return fn
@@ -239,4 +297,5 @@ def run_claim(c: Claim) -> ClaimResult:
         axioms=c.axioms,
         seconds=seconds,
         error=error,
+        scope=c.scope,
     )

@@ -40,7 +40,7 @@ MAX_DEGREE = 40
 #: the number of multi-indices grows like D^n / n!).
 MAX_DIMENSION = 6
 
-#: Default degree up to which the claims check their statements (issue 2: D = 12).
+#: Default degree up to which the claims check their statements (D = 12).
 DEFAULT_DEGREE = 12
 
 #: The correlation of the Ornstein–Uhlenbeck pair, kept symbolic.

@@ -14,8 +14,10 @@ from typing import Any, Iterable
 
 def check_rho(rho: Any, name: str = "rho") -> Any:
     """``rho`` must be a real number strictly between 0 and 1 (sympy rationals allowed)."""
-    if isinstance(rho, bool):
-        raise ValueError(f"{name} must lie in (0, 1), got {rho!r}")
+    # a string such as "0.5" is refused although float() would read it: it is a typed-in
+    # number that was never parsed, and accepting it hides the mistake upstream
+    if isinstance(rho, (bool, str, bytes)):
+        raise ValueError(f"{name} must be a real number in (0, 1), got {rho!r}")
     try:
         value = float(rho)
     except (TypeError, ValueError):
@@ -43,7 +45,7 @@ def check_int(value: Any, name: str, lo: int | None = None, hi: int | None = Non
 
 def check_positive(value: Any, name: str, *, strict: bool = True) -> float:
     """A finite real number ``> 0`` (or ``>= 0`` with ``strict=False``)."""
-    if isinstance(value, bool):
+    if isinstance(value, (bool, str, bytes)):
         raise ValueError(f"{name} must be a positive real number, got {value!r}")
     try:
         v = float(value)

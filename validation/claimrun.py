@@ -13,7 +13,7 @@ import sys
 from typing import Iterable, Sequence
 
 from lejepa_verify.theory.axioms import AXIOMS
-from lejepa_verify.theory.claims import LAYERS, Claim, ClaimResult, registered, run_claim
+from lejepa_verify.theory.claims import LAYERS, SCOPE_KINDS, Claim, ClaimResult, registered, run_claim
 from lejepa_verify.theory.validate import check_choice
 
 
@@ -77,19 +77,36 @@ def _numbers(result: ClaimResult, limit: int = 4) -> str:
     return "; ".join(parts)
 
 
+def scope_counts(results: Sequence[ClaimResult]) -> dict[str, int]:
+    """How many claims are proofs for every case and how many are checks of stated instances."""
+    counts = {kind: 0 for kind in SCOPE_KINDS}
+    for r in results:
+        if r.scope is not None:
+            counts[r.scope.kind] += 1
+    return counts
+
+
+def _scope(r: ClaimResult) -> str:
+    return "—" if r.scope is None else r.scope.kind
+
+
 def text_table(results: Sequence[ClaimResult]) -> str:
-    """A plain-text table for the terminal: id, verdict, control, seconds, numbers, statement, source."""
+    """A plain-text table for the terminal: id, verdict, control, scope, seconds, numbers, statement, source."""
     lines = []
     w = max([len(r.id) for r in results] + [5])
-    lines.append(f"{'claim':<{w}}  {'verdict':<16}  {'control':<8}  {'s':>6}  deciding numbers")
-    lines.append("-" * (w + 60))
+    lines.append(f"{'claim':<{w}}  {'verdict':<16}  {'control':<8}  {'scope':<9}  {'s':>6}  deciding numbers")
+    lines.append("-" * (w + 71))
     for r in results:
         control = "rejected" if r.control_rejected else "ACCEPTED"
-        lines.append(f"{r.id:<{w}}  {r.verdict:<16}  {control:<8}  {r.seconds:6.2f}  {_numbers(r)}")
+        lines.append(f"{r.id:<{w}}  {r.verdict:<16}  {control:<8}  {_scope(r):<9}  {r.seconds:6.2f}  {_numbers(r)}")
         lines.append(f"{'':<{w}}    {r.statement}   [{r.source}]")
+        if r.scope is not None:
+            lines.append(f"{'':<{w}}    scope: {r.scope}")
     n_ok = sum(r.verified for r in results)
-    lines.append("-" * (w + 60))
-    lines.append(f"{n_ok}/{len(results)} claims verified (check passed and negative control rejected)")
+    counts = scope_counts(results)
+    lines.append("-" * (w + 71))
+    lines.append(f"{n_ok}/{len(results)} claims verified (check passed and negative control rejected); "
+                 f"{counts['proof']} proofs, {counts['instances']} checks of instances")
     return "\n".join(lines)
 
 
@@ -99,12 +116,13 @@ def _md(text: str) -> str:
 
 def markdown_table(results: Sequence[ClaimResult]) -> str:
     rows = [
-        "| claim | statement | source | verdict | deciding numbers | negative control | rejected | s |",
-        "|---|---|---|---|---|---|---|---|",
+        "| claim | statement | source | scope | verdict | deciding numbers | negative control | rejected | s |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
+        scope = "—" if r.scope is None else f"**{r.scope.kind}**: {_md(r.scope.text)}"
         rows.append(
-            f"| `{r.id}` | {_md(r.statement)} | {_md(r.source)} | **{r.verdict}** | {_md(_numbers(r, 6))} | "
+            f"| `{r.id}` | {_md(r.statement)} | {_md(r.source)} | {scope} | **{r.verdict}** | {_md(_numbers(r, 6))} | "
             f"{_md(r.control_statement)} | {'yes' if r.control_rejected else '**NO**'} | {r.seconds:.2f} |"
         )
     return "\n".join(rows)
@@ -119,18 +137,41 @@ def axiom_coverage(results: Sequence[ClaimResult]) -> list[tuple[str, str, list[
     return out
 
 
+def lean_classifications(results: Sequence[ClaimResult]) -> dict[str, str]:
+    """The classification as written of each Lean axiom whose audit claim ``lean/<axiom>`` ran."""
+    out = {}
+    for r in results:
+        if r.id.startswith("lean/") and r.error is None and "classification" in r.evidence:
+            out[r.id.removeprefix("lean/")] = r.evidence["classification"]
+    return out
+
+
+def lean_classification_counts(results: Sequence[ClaimResult]) -> dict[str, int]:
+    """How many axioms are inconsistent, tautological, true or undecided as written (audited ones only)."""
+    from lejepa_verify.theory.lean.audit import CLASSIFICATIONS
+
+    counts = {c: 0 for c in CLASSIFICATIONS}
+    for cls in lean_classifications(results).values():
+        counts[cls] += 1
+    return counts
+
+
 def axiom_text(results: Sequence[ClaimResult]) -> str:
-    lines = ["Lean axioms (THEORY.md §6) and the claims that check them:"]
+    audited = lean_classifications(results)
+    lines = ["Lean axioms (THEORY.md §6): as written (audit claim lean/<axiom>) | intended mathematics checked by"]
     for name, _, ids in axiom_coverage(results):
-        lines.append(f"  {name:<42} {', '.join(ids) if ids else 'not yet checked'}")
+        lines.append(f"  {name:<42} {audited.get(name, 'not audited'):<13} "
+                     f"{', '.join(ids) if ids else 'not yet checked'}")
     return "\n".join(lines)
 
 
 def axiom_markdown(results: Sequence[ClaimResult]) -> str:
-    rows = ["| Lean axiom | what it assumes | checked by |", "|---|---|---|"]
+    audited = lean_classifications(results)
+    rows = ["| Lean axiom | what it is meant to say | as written | intended mathematics checked by |",
+            "|---|---|---|---|"]
     for name, text, ids in axiom_coverage(results):
         checked = ", ".join(f"`{i}`" for i in ids) if ids else "**not yet checked**"
-        rows.append(f"| `{name}` | {_md(text)} | {checked} |")
+        rows.append(f"| `{name}` | {_md(text)} | **{audited.get(name, 'not audited')}** | {checked} |")
     return "\n".join(rows)
 
 

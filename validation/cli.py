@@ -1,11 +1,20 @@
-"""The `lejepa-verify` command. Each subcommand is a module of :mod:`validation.commands`."""
+"""The `lejepa-verify` command. Each subcommand is a module of :mod:`validation.commands`.
+
+A user's mistake or the machine's state is said in one line on stderr, never as a
+traceback: a ``ValueError`` (bad input, exit 2), a full disk or another ``OSError`` (exit 1),
+and Ctrl-C (exit 130). The last two add how to go on: a command module may define
+``resume_hint(args) -> str``, which says what was kept and how to resume.
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
 import pkgutil
+import signal
 import sys
+
+EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,21 +29,48 @@ def build_parser() -> argparse.ArgumentParser:
         mod = importlib.import_module(f"lejepa_verify.validation.commands.{info.name}")
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
         mod.add_arguments(p)
-        p.set_defaults(_run=mod.run)
+        p.set_defaults(_run=mod.run, _hint=getattr(mod, "resume_hint", None))
     return parser
 
 
-def main(argv=None) -> int:
-    parser = build_parser()
+def _hint(args) -> str:
     try:
-        args = parser.parse_args(argv)
+        return args._hint(args) if args._hint is not None else "run the same command again"
+    except Exception:  # noqa: BLE001 - the hint must never hide the message it accompanies
+        return "run the same command again"
+
+
+def main(argv=None) -> int:
+    try:
+        from lejepa_verify.validation.io import OutOfSpace
+
+        args = build_parser().parse_args(argv)
     except SystemExit as exc:  # argparse has printed its usage line (or --help); return its status
         return int(exc.code or 0)
+    except KeyboardInterrupt:
+        # Ctrl-C while the commands are imported: nothing has started
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        print("\nlejepa-verify: interrupted before any work started", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    prefix = f"lejepa-verify {args.command}"
     try:
         return int(args._run(args) or 0)
     except ValueError as exc:
-        print(f"lejepa-verify {args.command}: error: {exc}", file=sys.stderr)
+        print(f"{prefix}: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        # a second Ctrl-C while the line is printed must not turn into a traceback
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        print(f"\n{prefix}: interrupted; {_hint(args)}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OutOfSpace as exc:
+        print(f"{prefix}: error: {exc}; nothing was left half-written: free some space, then "
+              f"{_hint(args)}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = f" ({exc.filename!r})" if getattr(exc, "filename", None) else ""
+        print(f"{prefix}: error: {exc.strerror or exc}{where}; {_hint(args)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

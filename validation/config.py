@@ -38,6 +38,9 @@ DEVICES = ("cpu", "cuda")
 #: where training pairs come from: the latent law's ``transition`` (default), or recorded
 #: trajectories of the simulated two-link arm (``numerics.arm_dynamics``) at ``trajectory_lag``
 PAIR_SOURCES = ("transition", "arm_trajectory")
+#: largest seed: the trainer seeds torch generators with ``seed`` and ``seed + 1_000_003``, and
+#: numpy with ``seed``; 2**32 − 1 fits every one of them (torch takes at most 2**64 − 1)
+MAX_SEED = 2**32 - 1
 
 
 def latent_names() -> tuple[str, ...]:
@@ -59,7 +62,10 @@ class TrainConfig:
     """Everything that defines one training run; ``m=None`` means ``m = n``.
 
     World: latent law ``latent`` (with ``latent_params``) in ``n`` dimensions, pairs from
-    ``transition`` with correlation ``rho``, observed through ``mixing`` (its random parts
+    ``transition`` with correlation ``rho`` (``None``, the default, takes the law's natural
+    transition, ``law.default_transition``: ``ou`` for the Gaussian, the authors' channel
+    ``authors`` for every other law, so their ablations compare directly; the resolved name is
+    what the config holds), observed through ``mixing`` (its random parts
     drawn from ``mixing_seed``; ``mixing_layers`` coupling or MLP layers).
     Learner: ``encoder`` (``width`` × ``depth`` for the MLP, ``encoder_layers`` for the matched
     inverse coupling, default ``mixing_layers``, started as the identity map unless
@@ -78,7 +84,7 @@ class TrainConfig:
     objective: str = "lejepa"
     latent: str = "gaussian"
     latent_params: Mapping[str, Any] = field(default_factory=dict)
-    transition: str = "ou"
+    transition: str | None = None
     n: int = 2
     m: int | None = None
     rho: float = 0.95
@@ -119,7 +125,8 @@ class TrainConfig:
         check_choice(self.encoder, "encoder", ENCODERS.names())
         check_choice(self.objective, "objective", OBJECTIVES.names())
         check_choice(self.latent, "latent", latent_names())
-        check_choice(self.transition, "transition", transition_names())
+        if self.transition is not None:
+            check_choice(self.transition, "transition", transition_names())
         if not isinstance(self.latent_params, Mapping):
             raise ValueError(f"latent_params must be a mapping such as {{'alpha': 0.5}}, got {self.latent_params!r}")
         object.__setattr__(self, "latent_params", {str(k): v for k, v in sorted(self.latent_params.items())})
@@ -155,13 +162,13 @@ class TrainConfig:
         check_int(self.batch_size, "batch_size", 2)
         check_positive(self.lr, "lr")
         check_positive(self.weight_decay, "weight_decay", strict=False)
-        check_int(self.seed, "seed", 0)
+        check_int(self.seed, "seed", 0, MAX_SEED)
         check_int(self.width, "width", 1)
         check_int(self.depth, "depth", 1)
         if self.encoder_layers is not None:
             check_int(self.encoder_layers, "encoder_layers", 1)
         check_int(self.mixing_layers, "mixing_layers", 1)
-        check_int(self.mixing_seed, "mixing_seed", 0)
+        check_int(self.mixing_seed, "mixing_seed", 0, MAX_SEED)
         check_int(self.n_slices, "n_slices", 1)
         check_int(self.n_knots, "n_knots", 2)
         check_positive(self.t_max, "t_max")
@@ -209,10 +216,20 @@ class TrainConfig:
         from lejepa_verify.numerics.transitions import available_transitions
 
         law = latent_law(self.latent, **self.latent_params)
+        if self.transition is None:
+            object.__setattr__(self, "transition", law.default_transition)
         have = available_transitions(law)
         if self.transition not in have:
             raise ValueError(f"transition {self.transition!r} does not exist for the latent law {law.label}; "
                              f"valid transitions for it: {', '.join(have)}")
+        if self.transition != "langevin":
+            from lejepa_verify.numerics.transitions import sample_pairs
+
+            # one pair runs every check the run's sampler makes (rho = 1/k for the uniform AR(1)
+            # chain ...), so a config that would fail at its first step fails here; the MALA
+            # kernel is left out, its calibration costs a pilot run and checks only rho
+            check_rho(self.rho, "rho")
+            sample_pairs(law, self.transition, self.rho, 1, dim=1, seed=0)
 
     @property
     def out_dim(self) -> int:

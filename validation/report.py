@@ -22,11 +22,17 @@ from typing import Any, Callable, Mapping, Sequence
 from lejepa_verify.theory.claims import ClaimResult
 from lejepa_verify.theory.validate import check_choice
 from lejepa_verify.validation import claimrun
-from lejepa_verify.validation.io import atomic_save_figure, atomic_write_json, atomic_write_text, ensure_writable_dir
+from lejepa_verify.validation.config import DEVICES
+from lejepa_verify.validation.io import (OutOfSpace, atomic_save_figure, atomic_write_json, atomic_write_text,
+                                        ensure_writable_dir, folder_lock)
+# each list of names is written once, where it belongs; the report re-exports them for its command
+from lejepa_verify.validation.sweep.backends import BACKENDS
+from lejepa_verify.validation.sweep.spec import PROFILES
 
-PROFILES = ("quick", "paper")
-DEVICES = ("cpu", "cuda")
-BACKENDS = ("local", "slurm")
+LOCK_NAME = ".report.lock"
+#: about what a quick report writes (figures, claims, results, sweep records), refused up front
+#: when the folder has less free
+REPORT_BYTES = 16 * 10**6
 
 
 @dataclass
@@ -65,9 +71,13 @@ class ReportContext:
 
 @dataclass(frozen=True)
 class Section:
+    """``build(ctx)`` returns the section's markdown; ``check(ctx)``, when given, raises
+    ``ValueError`` for settings the build would refuse, and runs before any claim or section."""
+
     title: str
     order: int
     build: Callable[[ReportContext], str]
+    check: Callable[[ReportContext], None] | None = None
 
 
 def load_sections() -> list[Section]:
@@ -102,7 +112,7 @@ def validate_report_args(out, profile: str, device: str, backend: str) -> Path:
 
         if not torch.cuda.is_available():
             raise ValueError("device 'cuda' was requested but torch sees no CUDA device on this machine")
-    return ensure_writable_dir(out, "out")
+    return ensure_writable_dir(out, "out", needed=REPORT_BYTES)
 
 
 def write_report(
@@ -128,25 +138,45 @@ def write_report(
 
         TrainConfig.from_dict(train_overrides)  # an unknown key or bad value fails before any work
     out = validate_report_args(out, profile, device, backend)
+    with folder_lock(out / LOCK_NAME, "report", out):
+        return _write_report(out, profile=profile, device=device, backend=backend, jobs=jobs, progress=progress,
+                             sections=sections, claim_layers=claim_layers, claim_ids=claim_ids,
+                             train_overrides=train_overrides)
+
+
+def _write_report(out: Path, *, profile, device, backend, jobs, progress, sections, claim_layers, claim_ids,
+                  train_overrides) -> dict:
+    sections = load_sections() if sections is None else list(sections)
+    ctx = ReportContext(out=out, profile=profile, device=device, backend=backend, jobs=jobs,
+                        progress=progress, train_overrides=train_overrides)
+    for sec in sections:
+        if sec.check is not None:
+            sec.check(ctx)  # a setting a section would refuse fails before the claims' 30 s
+    if backend == "slurm":
+        from lejepa_verify.validation.sweep.backends import check_slurm_available
+
+        check_slurm_available()
     start = time.perf_counter()
     results = claimrun.run_claims(claim_layers, ids=claim_ids, progress=progress)
     atomic_write_json(out / "claims.json", [r.to_dict() for r in results])
-    ctx = ReportContext(out=out, profile=profile, device=device, backend=backend, jobs=jobs,
-                        claim_results=results, progress=progress,
-                        train_overrides=train_overrides)
+    ctx.claim_results = results
 
     body, failed = [], []
-    for sec in load_sections() if sections is None else sections:
+    for sec in sections:
         t0 = time.perf_counter()
         try:
             md = sec.build(ctx)
             body.append(f"## {sec.title}\n\n{md.strip()}\n\n<sub>section built in {time.perf_counter() - t0:.1f} s</sub>\n")
+        except OutOfSpace:
+            raise  # a full disk is not the section's failure, and the report could not be written anyway
         except Exception as exc:  # noqa: BLE001 - a failed section is reported, not dropped
             tb = traceback.format_exc(limit=4)
             failed.append({"section": sec.title, "error": f"{type(exc).__name__}: {exc}"})
             body.append(f"## {sec.title}\n\n**This section FAILED** and its results are missing:\n\n```\n{tb}\n```\n")
 
     n_ok = sum(r.verified for r in results)
+    scopes = claimrun.scope_counts(results)
+    lean = claimrun.lean_classification_counts(results)
     not_ok = [r for r in results if not r.verified]
     wall = time.perf_counter() - start
     head = [
@@ -165,6 +195,11 @@ def write_report(
         "## Summary",
         "",
         f"- **{n_ok} of {len(results)} claims verified** (check passed and its negative control rejected).",
+        f"- scope: **{scopes['proof']} proofs** for every case they state, **{scopes['instances']} checks of "
+        "stated instances**.",
+        f"- the authors' 13 Lean axioms as written: **{lean['inconsistent']} inconsistent, {lean['tautology']} "
+        f"tautologies, {lean['true']} true**" + (f", {lean['undecided']} undecided" if lean["undecided"] else "")
+        + " (section \"The authors' Lean axioms as written\").",
     ]
     if not_ok:
         head.append("- Claims not verified: " + ", ".join(f"`{r.id}` ({r.verdict})" for r in not_ok))

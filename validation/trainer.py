@@ -11,8 +11,12 @@ One call, ``train(config)``, runs the whole experiment top to bottom:
    bootstrap uncertainty (``numerics.bounds``); in Gaussian worlds also the Hermite spectrum
    of ``h`` and the alignment it predicts, ``2 Σ_d (1 − ρ^d) E_d``, against the measured one.
 
-Same seed, same numbers on the CPU. A NaN or inf loss raises :class:`TrainingDiverged`, whose
-``record`` (status ``"diverged"``) is also written when ``out`` is given.
+Same seed, same numbers on the CPU. A run that diverges raises :class:`TrainingDiverged`, whose
+``record`` (status ``"diverged"``, ``metrics.diverged_at_step`` and ``metrics.divergence``, the
+reason) is also written when ``out`` is given. Diverged means: a NaN or inf loss; a finite loss
+above ``DIVERGENCE_LOSS_FACTOR`` times ``max(1, |first loss|)``; an embedding whose RMS on a
+batch exceeds ``DIVERGENCE_SCALE_FACTOR`` times ``max(1, its first RMS)`` (every objective here
+pulls the embedding towards unit covariance); or a final metric that is not finite.
 """
 
 from __future__ import annotations
@@ -36,16 +40,25 @@ from lejepa_verify.validation.encoders import make_encoder
 from lejepa_verify.validation.io import atomic_write_bytes, atomic_write_json, ensure_writable_dir
 from lejepa_verify.validation.metrics import mcc, orthogonality_error, r2
 from lejepa_verify.validation.objectives import make_objective
+from lejepa_verify.validation.run_metrics import RunMetrics
 from lejepa_verify.validation.observations import make_observation
 from lejepa_verify.validation.worlds import World
 
 RECORD_NAME = "record.json"
+# about the size of a record (config, metrics, curves, spectrum), for the up-front space check
+RECORD_BYTES = 64_000
+# far beyond anything a converging run does (its loss falls from its start, its embedding scale
+# settles near 1), and far below what an exploding one reaches (loss 1e16 at lr = 10)
+DIVERGENCE_LOSS_FACTOR = 1e6
+DIVERGENCE_SCALE_FACTOR = 1e3
+# final metrics that must be finite for a run to be "ok"
+FINITE_METRICS = ("r2_hz", "r2_zh", "mcc", "orth_err", "procrustes_mse", "epsilon", "delta", "D", "bound")
 ARRAYS_NAME = "arrays.npz"
 WEIGHTS_NAME = "weights.pt"
 
 
 class TrainingDiverged(RuntimeError):
-    """The loss became NaN or infinite; ``record`` is the JSON record with status ``"diverged"``."""
+    """The run diverged (module docstring); ``record`` is the JSON record with status ``"diverged"``."""
 
     def __init__(self, message: str, record: Mapping[str, Any]):
         super().__init__(message)
@@ -70,14 +83,14 @@ def versions() -> dict[str, str]:
 class TrainResult:
     """The outcome of one run.
 
-    ``metrics`` holds at least ``r2_hz, r2_zh, mcc, orth_err, procrustes_mse, epsilon, delta,
-    D, bound`` and ``uncertainty`` (bootstrap standard errors and intervals of ε, δ, D, the
-    bound and the error); ``curves`` maps names to lists, one entry per evaluation;
-    ``arrays`` (not part of the record) holds the held-out ``z, z_next, x, h, h_next``.
+    ``metrics`` is a :class:`~lejepa_verify.validation.run_metrics.RunMetrics` (``R²`` both ways,
+    MCC, orthogonality error, Procrustes error, ε, δ, D, the bound and their bootstrap
+    uncertainty, the spectrum in Gaussian worlds); ``curves`` maps names to lists, one entry
+    per evaluation; ``arrays`` (not part of the record) holds the held-out ``z, z_next, x, h, h_next``.
     """
 
     config: TrainConfig
-    metrics: Mapping[str, Any]
+    metrics: RunMetrics
     curves: Mapping[str, list]
     wall_time: float
     status: str
@@ -91,10 +104,10 @@ class TrainResult:
             "status": self.status,
             "seed": self.config.seed,
             "wall_time": self.wall_time,
-            "steps_per_s": self.metrics.get("steps_per_s"),
+            "steps_per_s": self.metrics.steps_per_s,
             "threads": self.threads,
             "config": self.config.to_dict(),
-            "metrics": dict(self.metrics),
+            "metrics": self.metrics.to_dict(),
             "curves": dict(self.curves),
             "versions": dict(self.versions),
         })
@@ -175,6 +188,12 @@ def evaluate(encoder, mixing, z, z_next, x, x_next, config: TrainConfig, *, fina
         "delta": est.delta,
         "D": est.D,
         "bound": est.bound,
+        # confidence limits at est.level (numerics.bounds): the bound the report compares with,
+        # and the interval of the population error; a run with error_lower > bound_upper violates
+        "bound_upper": est.bound_upper,
+        "error_lower": est.error_lower,
+        "error_upper": est.error_upper,
+        "bound_level": est.level,
         "bound_holds": est.holds,
         "mean_sq_norm": est.mean_sq_norm,
         "alignment": est.alignment,
@@ -199,6 +218,21 @@ def build_models(config: TrainConfig, device="cpu"):
     return mixing.to(device), encoder.to(device)
 
 
+def typed_metrics(measured: Mapping[str, Any]) -> RunMetrics:
+    """``RunMetrics`` from what ``evaluate`` measured; a key it has no field for is a bug here,
+    not something to drop silently."""
+    from dataclasses import fields
+
+    unknown = set(measured) - {f.name for f in fields(RunMetrics)}
+    if unknown:
+        raise ValueError(f"measured metrics without a RunMetrics field: {sorted(unknown)}")
+    return RunMetrics.from_dict(measured)
+
+
+def _finite(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def _check_device(device: str) -> torch.device:
     if device == "cuda" and not torch.cuda.is_available():
         raise ValueError("device 'cuda' was requested but torch sees no CUDA device on this machine")
@@ -217,13 +251,23 @@ def train(config: TrainConfig | None = None, *, progress: bool = True, out=None,
     if not isinstance(config, TrainConfig):
         raise ValueError(f"config must be a TrainConfig, got {type(config).__name__}")
     device = _check_device(config.device)
-    out_dir = ensure_writable_dir(out, "out") if out is not None else None
+    created = out is not None and not Path(out).exists()
+    needed = RECORD_BYTES + (config.eval_size * (4 * config.n + 2 * config.out_dim) * 8 if save_arrays else 0)
+    out_dir = ensure_writable_dir(out, "out", needed=needed) if out is not None else None
     previous = torch.get_num_threads()
     # small models train fastest on one thread; the setting is global, so it is put back after
     if config.threads is not None:
         torch.set_num_threads(config.threads)
     try:
         return _train(config, device, out_dir, progress, save_arrays, save_weights)
+    except BaseException:
+        # a run that failed before writing anything leaves no empty folder of its own behind
+        if created:
+            try:
+                out_dir.rmdir()
+            except OSError:
+                pass
+        raise
     finally:
         torch.set_num_threads(previous)
 
@@ -257,10 +301,21 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
     sums = {"loss": 0.0, "alignment": 0.0, "regulariser": 0.0}
     count = 0
 
-    def record(status: str, metrics: dict) -> dict:
-        res = TrainResult(config, metrics, curves, time.perf_counter() - start, status, versions(),
-                          torch.get_num_threads())
-        return res.to_dict()
+    def diverged_record(metrics: dict) -> dict:
+        """The record of a run that stopped early: no RunMetrics, the step and loss instead."""
+        return json_safe({"status": "diverged", "seed": config.seed, "wall_time": time.perf_counter() - start,
+                          "steps_per_s": None, "threads": torch.get_num_threads(), "config": config.to_dict(),
+                          "metrics": metrics, "curves": dict(curves), "versions": versions()})
+
+    def diverge(step: int, reason: str, metrics: dict) -> None:
+        if bar is not None:
+            bar.close()
+        rec = diverged_record({"diverged_at_step": step, "divergence": reason, **metrics})
+        if out_dir is not None:
+            atomic_write_json(out_dir / RECORD_NAME, rec)
+        raise TrainingDiverged(f"diverged at step {step} of {config.steps}: {reason}", rec)
+
+    first_loss = first_scale = None
 
     bar = None
     if progress:
@@ -281,13 +336,13 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
         h = encoder(x)
         loss, parts = objective(h[: config.batch_size], h[config.batch_size:], train_gen)
         value = float(loss.detach())
+        if first_loss is None:
+            first_loss = abs(value)
         if not math.isfinite(value):
-            if bar is not None:
-                bar.close()
-            rec = record("diverged", {"diverged_at_step": step, "loss": value})
-            if out_dir is not None:
-                atomic_write_json(out_dir / RECORD_NAME, rec)
-            raise TrainingDiverged(f"loss became {value} at step {step} of {config.steps}", rec)
+            diverge(step, f"the loss became {value}", {"loss": value})
+        if abs(value) > DIVERGENCE_LOSS_FACTOR * max(1.0, first_loss):
+            diverge(step, f"the loss reached {value:.3g}, over {DIVERGENCE_LOSS_FACTOR:g} times "
+                          f"max(1, its first value {first_loss:.3g})", {"loss": value})
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -296,6 +351,12 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
         sums["regulariser"] += float(parts[reg_key])
         count += 1
 
+        if step == 1 or step % config.eval_every == 0 or step == config.steps:
+            scale = float(h.detach().pow(2).mean().sqrt())
+            first_scale = scale if first_scale is None else first_scale
+            if not scale <= DIVERGENCE_SCALE_FACTOR * max(1.0, first_scale):
+                diverge(step, f"the embedding's RMS reached {scale:.3g}, over {DIVERGENCE_SCALE_FACTOR:g} "
+                              f"times max(1, its first value {first_scale:.3g})", {"loss": value, "scale": scale})
         if step % config.eval_every == 0 or step == config.steps:
             encoder.eval()
             quick, _ = evaluate(encoder, mixing, z_eval, zn_eval, x_eval, xn_eval, config, final=False)
@@ -319,13 +380,18 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
     train_seconds = time.perf_counter() - start
 
     encoder.eval()
-    metrics, arrays = evaluate(encoder, mixing, z_eval, zn_eval, x_eval, xn_eval, config, final=True)
-    metrics["steps_per_s"] = config.steps / train_seconds
-    metrics["train_seconds"] = train_seconds
-    metrics["gaussian_world"] = world.is_gaussian
+    measured, arrays = evaluate(encoder, mixing, z_eval, zn_eval, x_eval, xn_eval, config, final=True)
+    bad = [k for k in FINITE_METRICS if not _finite(measured.get(k))]
+    if bad:
+        diverge(config.steps, "final metrics not finite: " + ", ".join(f"{k} = {measured.get(k)}" for k in bad),
+                {k: measured.get(k) for k in FINITE_METRICS if k in measured})
+    measured["steps_per_s"] = config.steps / train_seconds
+    measured["train_seconds"] = train_seconds
+    measured["gaussian_world"] = world.is_gaussian
     if world.is_gaussian and config.spectrum_degree > 0:
-        metrics["spectrum"] = _spectrum_metrics(numpy_map(encoder, mixing, config.n, device), config,
-                                                metrics["alignment"])
+        measured["spectrum"] = _spectrum_metrics(numpy_map(encoder, mixing, config.n, device), config,
+                                                 measured["alignment"])
+    metrics = typed_metrics(measured)
     result = TrainResult(config, metrics, curves, time.perf_counter() - start, "ok", versions(),
                          torch.get_num_threads(), arrays)
     if out_dir is not None:

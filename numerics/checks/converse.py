@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory.claims import Evidence, claim, instances
 
 _SL_CASES = (
     ("gaussian", {}, True),
@@ -37,6 +37,7 @@ def _law(name, params):
     layer="numerics",
     control={"cases": (("gennorm", {"alpha": 2.0}, False), ("gennorm", {"alpha": 4.0}, True))},
     control_statement="gennorm with α = 2 is non-Gaussian (nonlinear optimum) and gennorm with α = 4 is Gaussian",
+    scope=instances("the seven listed laws; finite-volume and Galerkin spectra"),
     axioms=("gaussian_of_affine_score", "hermite_first_eigenfunction_of_gaussian"),
 )
 def check_sl_linear_iff_gaussian(cases=_SL_CASES, tol: float = 1e-6) -> Evidence:
@@ -61,6 +62,7 @@ def check_sl_linear_iff_gaussian(cases=_SL_CASES, tol: float = 1e-6) -> Evidence
     layer="numerics",
     control={"uniform_r2": 3 / math.pi},
     control_statement="the uniform's first eigenfunction has R² = 3/π (the transport's value)",
+    scope=instances("the Gaussian and the uniform law at K = 1.7, floating point"),
     axioms=("hermite_first_eigenfunction_of_gaussian",),
 )
 def check_sl_closed_forms(uniform_r2: float = 96 / math.pi**4, K: float = 1.7, tol: float = 1e-5) -> Evidence:
@@ -101,6 +103,7 @@ _GAP_CASES = (
     layer="numerics",
     control={"cases": (("student_t", {"nu": 5.0}, True),)},
     control_statement="Student-t with ν = 5 has an isolated first eigenvalue",
+    scope=instances("the eight listed laws"),
 )
 def check_sl_gap_classification(cases=_GAP_CASES) -> Evidence:
     from lejepa_verify.numerics.sturm_liouville import first_eigenpair
@@ -127,6 +130,7 @@ _AR1_CASES = (("gaussian", 0.5, True), ("laplace", 0.5, False), ("laplace", 0.9,
     layer="numerics",
     control={"cases": (("laplace", 0.5, True),)},
     control_statement="the Laplace AR(1) chain (ρ = 0.5) behaves as the Gaussian one: reversible, z optimal",
+    scope=instances("Gaussian, Laplace and uniform AR(1) chains at the stated ρ and polynomial degrees"),
 )
 def check_ar1_symmetrised(cases=_AR1_CASES, degree: int = 12, tol: float = 1e-9) -> Evidence:
     from lejepa_verify.numerics.ar1_operator import ar1_galerkin
@@ -157,6 +161,7 @@ _FEAS_CASES = (("gaussian", {}, True), ("laplace", {}, False), ("uniform", {}, F
     layer="numerics",
     control={"cases": (("laplace", {}, True),)},
     control_statement="Laplace latents are Gaussian: Qz has Gaussian cumulants and the transport is linear",
+    scope=instances("the listed laws; seeded Haar rotations in O(3)"),
 )
 def check_feasibility(cases=_FEAS_CASES, tol: float = 1e-9) -> Evidence:
     import numpy as np
@@ -198,6 +203,7 @@ _STAT_CASES = (
     layer="numerics",
     control={"cases": (("laplace", "authors", 0.5, True),)},
     control_statement="the authors' channel with Laplace innovations is stationary",
+    scope=instances("the OU, AR(1) and authors' channels for the listed laws at the stated ρ"),
 )
 def check_stationarity(cases=_STAT_CASES, tol: float = 1e-10) -> Evidence:
     from lejepa_verify.numerics.transitions import population_energy_defect

@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.polynomial.hermite_e import hermeval
 
-from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory.claims import Evidence, claim, instances
 
 _RHO = 0.9
 
@@ -34,6 +34,7 @@ def _sign_energy(k_max: int) -> np.ndarray:
     layer="numerics",
     control={"expected": (0.0, 0.4, 0.0, 0.6)},
     control_statement="z³/√15 has energies (0, 0.4, 0, 0.6) (linear and cubic parts swapped)",
+    scope=instances("the one map z³/√15, floating point against the exact energies"),
 )
 def check_cubic_closed_form(expected=(0.0, 0.6, 0.0, 0.4), tol: float = 1e-12) -> Evidence:
     from lejepa_verify.numerics.spectrum import hermite_spectrum
@@ -54,6 +55,7 @@ def check_cubic_closed_form(expected=(0.0, 0.6, 0.0, 0.4), tol: float = 1e-12) -
     layer="numerics",
     control={"degree_shift": 1},
     control_statement="He_α/√α! has its energy at degree |α| + 1",
+    scope=instances("n = 1, 2, 3 and every |α| <= 10"),
     axioms=(),
 )
 def check_hermite_single_degree(degree_shift: int = 0, max_alpha: int = 10, tol: float = 1e-10) -> Evidence:
@@ -94,6 +96,7 @@ def check_hermite_single_degree(degree_shift: int = 0, max_alpha: int = 10, tol:
     layer="numerics",
     control={"law": "linear"},
     control_statement="sign(z) has the alignment loss 2(1 − ρ) of a linear unit-variance map",
+    scope=instances("sign(z) up to the truncation degree, at the stated ρ"),
     axioms=("mehler_summability",),
 )
 def check_sign_sheppard(law: str = "sheppard", rho: float = _RHO, seed: int = 0) -> Evidence:
@@ -140,6 +143,7 @@ def _spiral(z):
     layer="numerics",
     control={"power": 2},
     control_statement="the spectral sum with contraction ρ^{2d} instead of ρ^d equals the direct loss",
+    scope=instances("tanh, sign and the spiral at ρ = 0.9"),
     axioms=("correlation_eq_spectral_sum", "mehler_summability"),
 )
 def check_spectral_equals_direct(power: int = 1, rho: float = _RHO, seed: int = 1) -> Evidence:
@@ -170,6 +174,7 @@ def check_spectral_equals_direct(power: int = 1, rho: float = _RHO, seed: int = 
     layer="numerics",
     control={"degree_excess": 6},
     control_statement="the same holds for polynomials 6 degrees beyond the rule's exactness",
+    scope=instances("seeded polynomials within the rules' exactness: tensor n = 1..3, Smolyak n = 5"),
 )
 def check_polynomial_exactness(degree_excess: int = 0, seed: int = 7, tol: float = 1e-10) -> Evidence:
     from lejepa_verify.numerics.hermite import total_degree_indices
@@ -227,6 +232,7 @@ def _preservation_excess(dim: int, seed: int) -> tuple[float, ...]:
     layer="numerics",
     control={"floor_exponent": 2.0},
     control_statement="the floor is 2n(1 − ρ²) instead of 2n(1 − ρ)",
+    scope=instances("the Gaussian-preserving maps of the library, n = 2, 3"),
 )
 def check_theorem_a_library(floor_exponent: float = 1.0, rho: float = _RHO, seed: int = 3,
                             n_pairs: int = 60_000) -> Evidence:

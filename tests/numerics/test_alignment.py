@@ -70,3 +70,50 @@ def test_bad_input():
         alignment_loss(None, 1, 0.5)
     with pytest.raises(ValueError, match="non-finite"):
         alignment_loss(lambda z: np.where(z > 0, np.inf, z), 1, 0.5, method="montecarlo", seed=0, n_samples=100)
+
+
+def _relu_truth(rho):
+    # E[relu(z) relu(z')] = (sqrt(1 − ρ²) + ρ(π − arccos ρ)) / (2π), E relu² = 1/2
+    return 2 * (0.5 - (math.sqrt(1 - rho**2) + rho * (math.pi - math.acos(rho))) / (2 * math.pi))
+
+
+@pytest.mark.parametrize("rho", [0.5, 0.7])
+def test_quadrature_error_covers_the_kinked_and_discontinuous_maps(rho):
+    # the q versus ceil(3q/4) difference understated these errors 3–6×: the sequence error must not
+    for h, truth in ((np.sign, 2 - 4 * math.asin(rho) / math.pi), (lambda z: np.maximum(z, 0), _relu_truth(rho))):
+        a = alignment_loss(h, 1, rho, method="quadrature")
+        assert a.method == "quadrature" and not a.resolved
+        assert abs(a.value - truth) <= a.error, (a.value, truth, a.error)
+
+
+def test_auto_does_not_keep_an_unresolved_quadrature():
+    rho = 0.7
+    a = alignment_loss(np.sign, 1, rho, seed=0)
+    assert a.method == "montecarlo" and "falling back to Monte Carlo" in a.reason
+    assert abs(a.value - (2 - 4 * math.asin(rho) / math.pi)) <= a.error
+
+
+def test_auto_keeps_quadrature_on_a_smooth_map_with_a_tight_error():
+    # h = exp(z/2): L = 2(E e^z − E e^{(z+z')/2}) = 2(e^{1/2} − e^{(1+ρ)/4})
+    rho = 0.8
+    a = alignment_loss(lambda z: np.exp(z / 2), 1, rho)
+    truth = 2 * (math.exp(0.5) - math.exp((1 + rho) / 4))
+    assert a.method == "quadrature" and a.resolved
+    assert abs(a.value - truth) <= a.error < 1e-10
+
+
+def test_error_is_the_95_percent_half_width_for_monte_carlo():
+    a = alignment_loss(np.tanh, 3, 0.5, seed=1, n_samples=2000)
+    assert a.error == pytest.approx(1.959964 * a.standard_error, rel=1e-6)
+
+
+def test_sequence_error_rejects_a_sequence_that_does_not_converge():
+    from lejepa_verify.numerics.convergence import sequence_error
+
+    # negative control of the classifier: an oscillating sequence has no error it can stand behind
+    s = sequence_error([1.0, 1.2, 0.9])
+    assert not s.converging and s.error == math.inf
+    fast = sequence_error([1.0, 1.01, 1.0101])
+    assert fast.resolved and fast.error == pytest.approx(1e-4, rel=1e-6)
+    slow = sequence_error([1.0, 0.9, 0.85])     # ratio 1/2: order 1, tail 2 · 0.05 · (1/2)/(1 − 1/2)
+    assert slow.converging and not slow.resolved and slow.error == pytest.approx(0.1, rel=1e-6)

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lejepa_verify import strategies as lst
 from lejepa_verify.numerics.bounds import (approximate_identifiability, bound_value, epsilon_sq_unbiased, polar_factor,
                              spectral_gap)
 
@@ -119,7 +120,7 @@ def test_polar_factor_is_orthogonal_and_closest(n, seed):
 
 
 @settings(max_examples=40)
-@given(st.floats(0, 2), st.floats(0, 2), st.floats(0.05, 0.95))
+@given(st.floats(0, 2), st.floats(0, 2), lst.rho(0.05, 0.95))
 def test_bound_is_increasing_in_epsilon_and_delta(eps, delta, rho):
     D, b = bound_value(eps, delta, rho)
     assert b >= D >= 0
@@ -187,3 +188,102 @@ def test_eps_sq_unbiased_bad_input():
         epsilon_sq_unbiased(np.zeros((3, 2)))
     with pytest.raises(ValueError, match="n_splits"):
         epsilon_sq_unbiased(np.zeros((10, 2)), n_splits=0)
+
+
+# --- confidence limits -------------------------------------------------------------------------
+# For h = sqrt(1 − a²) Qz + a·He₂(z)/√2 coordinatewise (numerics.bound_families, 'degree2') the
+# population error is n(1 − sqrt(1 − a²))² + n a² and the population bound n a² + n² a⁴.
+
+
+def degree2_map(n, a, seed=0):
+    from lejepa_verify.numerics.maps import random_orthogonal
+
+    Q = random_orthogonal(n, seed)
+    c = math.sqrt(1 - a * a)
+    return (lambda z: c * z @ Q.T + a * (z ** 2 - 1) / math.sqrt(2)), n * (1 - c) ** 2 + n * a * a
+
+
+def test_bound_upper_covers_the_true_error_where_the_plug_in_does_not():
+    # the plug-in bound falls below the true error when δ̂'s noise exceeds δ; bound_upper must not
+    rho, (h, truth) = 0.95, degree2_map(2, 0.1)
+    reps, upper_hits, plug_hits, interval_hits, violations = 40, 0, 0, 0, 0
+    for s in range(reps):
+        z, zn = ou_pairs(4000, rho, 100 + s)
+        est = approximate_identifiability(z, h(z), h(zn), rho, n_bootstrap=0, seed=s)
+        upper_hits += truth <= est.bound_upper
+        plug_hits += truth <= est.bound
+        interval_hits += est.error_lower <= truth <= est.error_upper
+        violations += est.violated
+    assert upper_hits >= 37, upper_hits       # Binomial(40, 0.95) is below 37 with probability < 0.14
+    assert interval_hits >= 35, interval_hits
+    assert violations <= 3, violations       # each replicate is a violation with probability < 0.05
+    # the control: the plug-in bound is no confidence bound (it misses here in about half the draws)
+    assert plug_hits <= 34, plug_hits
+
+
+def test_bound_upper_uses_the_debiased_epsilon_at_n_64():
+    # exact rotation, n = 64, N = 4096: the plug-in ε is about 1.0 (bias m/√N), the truth 0
+    rho, n = 0.9, 64
+    Q = np.linalg.qr(np.random.default_rng(0).standard_normal((n, n)))[0]
+    z, zn = ou_pairs(4096, rho, 3, n=n)
+    est = approximate_identifiability(z, z @ Q.T, zn @ Q.T, rho, n_bootstrap=0)
+    assert est.epsilon > 0.9
+    assert est.epsilon_upper < 0.5
+    assert abs(est.error) < 1e-10 and est.error_lower < 1e-20 and est.error_upper < 1e-10
+
+
+def test_a_wrong_rho_is_detected_as_a_violation():
+    # negative control of the violation test: pairs at ρ = 0.99 analysed as ρ = 0.5 make δ̂ negative,
+    # so bound_upper comes out near ε_U² while the error is n·a²-sized
+    h, truth = degree2_map(2, 0.6)
+    z, zn = ou_pairs(4000, 0.99, 5)
+    assert approximate_identifiability(z, h(z), h(zn), 0.99, n_bootstrap=0).violated is False
+    assert approximate_identifiability(z, h(z), h(zn), 0.5, n_bootstrap=0).violated is True
+
+
+def test_authors_definitions_match_their_formulas():
+    # pairs at ρ = 0.99 analysed at ρ = 0.9 make δ̂ clearly negative
+    rho, b = 0.9, np.array([0.3, -0.2])
+    z, zn = ou_pairs(500, 0.99, 7)
+    h = lambda x: 1.1 * x + b  # noqa: E731
+    ours = approximate_identifiability(z, h(z), h(zn), rho, n_bootstrap=0)
+    theirs = approximate_identifiability(z, h(z), h(zn), rho, n_bootstrap=0, definitions="authors")
+    C = np.cov(h(z), rowvar=False, ddof=1)                     # their divisor N − 1
+    assert theirs.epsilon == pytest.approx(np.linalg.norm(C - np.eye(2)), abs=1e-12)
+    assert ours.epsilon == pytest.approx(np.linalg.norm(C * 499 / 500 - np.eye(2)), abs=1e-12)
+    delta = np.mean(np.sum((h(z) - h(zn)) ** 2, axis=1)) - 2 * (1 - rho) * np.trace(C)
+    assert delta < 0 and theirs.delta == 0.0 and ours.delta < 0        # stored clipped, ours raw
+    assert theirs.bound == pytest.approx(theirs.epsilon ** 2, abs=1e-12)       # no ||E h||² term
+    assert ours.bound == pytest.approx(ours.epsilon ** 2 + ours.mean_sq_norm, abs=1e-12)
+    assert theirs.bound_upper == ours.bound_upper
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"level": 1.0}, "level"),
+    ({"level": 0.0}, "level"),
+    ({"level": "0.9"}, "level"),
+    ({"rho": "0.5"}, "rho"),
+    ({"definitions": "paper"}, "definitions"),
+])
+def test_bad_parameters_name_themselves(kwargs, match):
+    z, zn = ou_pairs(100, 0.9, 0)
+    args = {"rho": 0.9, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        approximate_identifiability(z, z, zn, **args)
+
+
+def test_bad_arrays_name_themselves():
+    z, zn = ou_pairs(100, 0.9, 0)
+    with pytest.raises(ValueError, match="at least 40 pairs"):
+        approximate_identifiability(z[:30], z[:30], zn[:30], 0.9)
+    with pytest.raises(ValueError, match="hz holds values up to"):
+        approximate_identifiability(z, z * 1e200, zn * 1e200, 0.9)
+    with pytest.raises(ValueError, match="z must have at least one column"):
+        approximate_identifiability(z[:, :0], z, zn, 0.9)
+    with pytest.raises(ValueError, match="hz must have at least one column"):
+        approximate_identifiability(z[:, :0], z[:, :0], zn[:, :0], 0.9) if False else \
+            approximate_identifiability(z, z[:, :0], zn[:, :0], 0.9)
+    inf = zn.copy()
+    inf[3, 1] = np.inf
+    with pytest.raises(ValueError, match="hz_next"):
+        approximate_identifiability(z, z, inf, 0.9)

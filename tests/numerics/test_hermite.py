@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from numpy.polynomial.hermite_e import hermeval
 
 from lejepa_verify.numerics.hermite import (
+    max_abs_z,
     MAX_DEGREE,
     basis_matrix,
     basis_size,
@@ -97,3 +98,15 @@ def test_bad_input_names_the_parameter():
         total_degree_indices(0, 3)
     with pytest.raises(ValueError, match="same n"):
         basis_matrix(np.zeros((2, 3)), total_degree_indices(2, 2))
+
+
+def test_overflow_is_refused_not_returned_as_nan():
+    # h_200(1e3) ≈ 1e3^200 / sqrt(200!) is far beyond double range; the recurrence would give nan
+    with pytest.raises(ValueError, match=r"z is too large for max_degree 200.*got z = 1000.0"):
+        hermite_functions([0.5, 1e3], 200)
+    # the leading-order limit brackets where the recurrence really overflows at degree 200
+    assert np.all(np.isfinite(hermite_functions([0.97 * max_abs_z(200)], 200)))
+    with pytest.raises(ValueError, match="too large"):
+        hermite_functions([1.03 * max_abs_z(200)], 200)
+    # the same |z| is fine at a low degree, where nothing overflows
+    assert hermite_functions([1e3], 3)[0, 3] == pytest.approx((1e9 - 3e3) / math.sqrt(6), rel=1e-14)

@@ -68,3 +68,25 @@ def test_bad_input_is_named():
         plan_and_execute(w, np.array([np.nan, 0.0]))
     with pytest.raises(ValueError, match="phi returned non-finite"):
         plan_and_execute(w, np.zeros(2), lambda z: z * np.nan)
+
+
+def test_lqr_gains_refuses_what_the_riccati_recursion_cannot_use():
+    A, B, Q, R = np.eye(2), np.array([[1.0], [0.5]]), np.eye(2), np.eye(1)
+    P, K = lqr_gains(A, B, Q, R, Q, 1)
+    # one step by hand: K = (R + BᵀB)⁻¹BᵀA, P₀ = Q + Aᵀ(A − BK)
+    K_ref = np.linalg.solve(R + B.T @ B, B.T @ A)
+    np.testing.assert_allclose(K[0], K_ref, rtol=1e-14)
+    np.testing.assert_allclose(P[0], Q + A.T @ (A - B @ K_ref), rtol=1e-14)
+    bad = [
+        (dict(horizon=0), "horizon must be >= 1"), (dict(horizon=-1), "horizon must be >= 1"),
+        (dict(horizon=2.0), "horizon must be an integer"),
+        (dict(A=np.full((2, 2), np.nan)), "A must be finite"), (dict(A=np.ones((2, 3))), "A must be square"),
+        (dict(B=np.ones((3, 1))), r"B must have shape \(2, m\)"), (dict(R=np.zeros((1, 1))), "R must be positive definite"),
+        (dict(Qx=np.array([[1.0, 2.0], [0.0, 1.0]])), "Qx must be symmetric"),
+        (dict(Qf=-np.eye(2)), "Qf must be positive semidefinite"), (dict(R=np.eye(2)), r"R must have shape \(1, 1\)"),
+        (dict(A="eye"), "A must be a real matrix"),
+    ]
+    for change, msg in bad:
+        args = dict(A=A, B=B, Qx=Q, R=R, Qf=Q, horizon=3) | change
+        with pytest.raises(ValueError, match=msg):
+            lqr_gains(**args)

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
+from lejepa_verify import strategies as lst
 from lejepa_verify.numerics.latents import latent_law
 from lejepa_verify.numerics.sturm_liouville import eigenvalue_drift, first_eigenpair, spectral_class
 
@@ -93,8 +93,9 @@ def test_no_gap_eigenvalue_tends_to_the_edge_of_the_continuous_spectrum():
 
 
 @settings(max_examples=10)
-@given(alpha=st.floats(1.4, 30.0))
-def test_gennorm_with_a_gap_is_nonlinear_unless_gaussian(alpha):
+@given(params=lst.latent_law_params("gennorm", {"alpha": (1.4, 30.0)}))
+def test_gennorm_with_a_gap_is_nonlinear_unless_gaussian(params):
+    alpha = params["alpha"]
     # f = z in the Rayleigh quotient gives λ₁ ≤ K E[1]/Var z = K at unit variance, with equality
     # iff z is the eigenfunction, i.e. iff p is Gaussian
     e = first_eigenpair(latent_law("gennorm", alpha=alpha), n_cells=1500)
@@ -113,3 +114,12 @@ def test_bad_input():
         first_eigenpair("gaussian", n_cells=3)
     with pytest.raises(ValueError, match="latent law"):
         first_eigenpair("cauchy")
+
+
+def test_a_density_with_a_hole_is_refused_without_advice_that_cannot_be_followed():
+    # p = 0 on |x| < 1/2 inside the support: the generator splits in two, λ₁ = 0 at every grid size
+    law = latent_law("custom", logpdf=lambda x: np.where(np.abs(x) < 0.5, -np.inf, -x * x / 2), label="hole")
+    for n_cells in (50, 2000):
+        with pytest.raises(ValueError, match="vanishes") as exc:
+            first_eigenpair(law, n_cells=n_cells)
+        assert "fewer cells" not in str(exc.value) and "does not apply at any n_cells" in str(exc.value)

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.theory.gauss_hermite import gauss_hermite_grid
+from lejepa_verify import strategies as lst
 from lejepa_verify.theory.alignment import (
     alignment_loss,
     covariance_matrix,
@@ -40,7 +41,7 @@ from lejepa_verify.theory.hermite import RHO, hermite_spectrum, latent_symbols
 from lejepa_verify.theory.polymaps import linear_map, random_polynomial_map, random_rational_orthogonal, random_whitened_map
 from lejepa_verify.theory.positivity import bernstein_certificate
 
-open_rho = st.fractions(min_value=0, max_value=1, max_denominator=200).filter(lambda r: 0 < r < 1)
+open_rho = lst.rational_rho(max_denominator=200)
 
 
 def _quadrature_loss(poly, gens, rho, points=12):
@@ -74,7 +75,7 @@ def test_spectral_form_equals_direct_loss(seed, n, degree):
 
 
 @settings(max_examples=40)
-@given(rho=open_rho, d=st.integers(2, 30))
+@given(rho=open_rho, d=lst.degrees(2, 30))
 def test_excess_positive_and_gap_is_brute_force_minimum(rho, d):
     r = sp.Rational(rho.numerator, rho.denominator)
     assert excess_penalty(d, r) > 0
@@ -107,9 +108,8 @@ def test_excess_factorisation(d):
 
 
 @settings(max_examples=40)
-@given(raw=st.lists(st.integers(0, 20), min_size=1, max_size=12).filter(lambda v: sum(v) > 0), rho=open_rho)
-def test_simplex_weights_bound_the_correlation(raw, rho):
-    w = [Fraction(x, sum(raw)) for x in raw]
+@given(w=lst.simplex_weights(1, 12, max_integer=20), rho=open_rho)
+def test_simplex_weights_bound_the_correlation(w, rho):
     r = sp.Rational(rho.numerator, rho.denominator)
     gap = simplex_correlation_gap(w, r)
     assert gap >= 0

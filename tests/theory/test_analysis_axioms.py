@@ -9,6 +9,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lejepa_verify import strategies as lst
 from lejepa_verify.theory.analysis_axioms import (
     amgm_instances,
     amgm_proof_steps,
@@ -18,13 +19,11 @@ from lejepa_verify.theory.analysis_axioms import (
     norm_preserving_map,
     polarisation_identity,
 )
-from lejepa_verify.theory.claims import registered, run_claim
 
 
-@given(w=st.lists(st.floats(0.01, 1), min_size=1, max_size=5),
-       x=st.lists(st.floats(1e-3, 1e3), min_size=5, max_size=5))
+@given(w=lst.simplex_weights(1, 5, exact=False), x=st.lists(st.floats(1e-3, 1e3), min_size=5, max_size=5))
 def test_amgm_numerically(w, x):
-    w = np.array(w) / np.sum(w)
+    w = np.array(w)
     x = np.array(x[: len(w)])
     assert np.dot(w, x) >= np.prod(x**w) * (1 - 1e-12)
 
@@ -54,9 +53,9 @@ def test_jensen_exp_and_log_control():
     assert np.dot(p, np.log(v)) < math.log(np.dot(p, v))
 
 
-@given(v=st.lists(st.floats(-5, 5), min_size=3, max_size=3), p=st.lists(st.floats(0.01, 1), min_size=3, max_size=3))
+@given(v=st.lists(st.floats(-5, 5), min_size=3, max_size=3), p=lst.simplex_weights(3, 3, exact=False))
 def test_jensen_exp_numerically(v, p):
-    p = np.array(p) / np.sum(p)
+    p = np.array(p)
     v = np.array(v)
     assert np.dot(p, np.exp(v)) >= math.exp(np.dot(p, v)) * (1 - 1e-12)
 
@@ -112,13 +111,3 @@ def test_radial_rotation_is_nonlinear_numerically():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
-
-
-@pytest.mark.parametrize("claim_id", ["axiom/amgm", "axiom/jensen-exp", "axiom/mazur-ulam"])
-def test_claim_verified_and_control_rejected(claim_id):
-    import lejepa_verify.theory.checks.analysis_axioms  # noqa: F401 - registers the claims
-
-    (c,) = [c for c in registered("theory") if c.id == claim_id]
-    r = run_claim(c)
-    assert r.error is None, r.error
-    assert r.passed and r.control_rejected

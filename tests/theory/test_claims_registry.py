@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from lejepa_verify.theory.claims import Claim, Evidence, run_claim
+from lejepa_verify.theory.claims import Claim, Evidence, Scope, instances, proof, run_claim
 
 
 def _check(value=1):
@@ -13,7 +13,7 @@ def _check(value=1):
 
 def _make(control, check=_check):
     return Claim(id="demo/x", statement="v = 1", source="test", layer="theory",
-                 check=check, control=control, control_statement="v = 2")
+                 check=check, control=control, control_statement="v = 2", scope=instances("v = 1 only"))
 
 
 def test_verified_when_check_passes_and_control_rejected():
@@ -44,7 +44,33 @@ def test_claim_without_control_or_with_unknown_axiom_is_refused():
         _make({})
     with pytest.raises(ValueError, match="unknown axiom"):
         Claim(id="d", statement="s", source="s", layer="theory", check=_check,
-              control={"value": 2}, control_statement="c", axioms=("no_such_axiom",))
+              control={"value": 2}, control_statement="c", axioms=("no_such_axiom",), scope=proof("all v"))
     with pytest.raises(ValueError, match="layer"):
         Claim(id="d", statement="s", source="s", layer="physics", check=_check,
+              control={"value": 2}, control_statement="c", scope=proof("all v"))
+
+
+def test_claim_without_scope_is_refused_and_scope_is_validated():
+    with pytest.raises(ValueError, match="no scope"):
+        Claim(id="d", statement="s", source="s", layer="theory", check=_check,
               control={"value": 2}, control_statement="c")
+    with pytest.raises(ValueError, match="scope kind"):
+        Scope("sampled", "d <= 3")
+    with pytest.raises(ValueError, match="scope text"):
+        proof("  ")
+
+
+def test_scope_travels_into_the_result_and_json():
+    r = run_claim(_make({"value": 2}))
+    d = r.to_dict()
+    assert d["scope"] == {"kind": "instances", "checked": "v = 1 only"}
+    assert proof("all d >= 0").to_dict() == {"kind": "proof", "covers": "all d >= 0"}
+
+
+def test_every_registered_claim_has_a_scope():
+    from lejepa_verify.validation.claimrun import load_claims
+
+    claims = load_claims()
+    assert claims and all(isinstance(c.scope, Scope) for c in claims)
+    kinds = {c.scope.kind for c in claims}
+    assert kinds == {"proof", "instances"}

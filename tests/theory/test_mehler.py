@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.theory.gauss_hermite import gauss_hermite_grid
+from lejepa_verify import strategies as lst
 from lejepa_verify.theory.hermite import NOISE_SCALE, RHO, hermite_he, hermite_multi, latent_symbols
 from lejepa_verify.theory.mehler import mehler_residual, next_state_polynomial, ou_conditional_expectation, reduce_noise_scale
 
@@ -23,7 +24,7 @@ def _quadrature_conditional(k, rho, z):
 
 
 @settings(max_examples=40)
-@given(k=st.integers(0, 12), rho=st.fractions(min_value=0, max_value=1, max_denominator=50).filter(lambda r: 0 < r < 1),
+@given(k=lst.degrees(0, 12), rho=lst.rational_rho(max_denominator=50),
        z=st.floats(-3, 3))
 def test_conditional_expectation_matches_quadrature(k, rho, z):
     (g,) = latent_symbols(1)

@@ -32,3 +32,14 @@ def test_messages_give_range_and_value():
         check_positive(-1.0, "K")
     with pytest.raises(ValueError, match="q"):
         as_fraction(0.3, "q")
+
+
+def test_strings_are_not_numbers():
+    import pytest
+
+    from lejepa_verify.theory.validate import check_positive, check_rho
+
+    with pytest.raises(ValueError, match="rho must be a real number"):
+        check_rho("0.5")
+    with pytest.raises(ValueError, match="lr must be a positive real number"):
+        check_positive("0.1", "lr")

@@ -39,7 +39,7 @@ def test_unknown_key_is_named_with_the_valid_keys():
     ({"rho": 0.0}, r"rho must lie in \(0, 1\)"),
     ({"mixing": "spiral", "n": 3}, "n = 2 only"),
     ({"m": 1}, "m must be >= n"),
-    ({"latent": "gennorm", "latent_params": {"alpha": 0.5}}, "transition 'ou' does not exist"),
+    ({"latent": "gennorm", "latent_params": {"alpha": 0.5}, "transition": "ou"}, "transition 'ou' does not exist"),
     ({"lam_ramp_start": 0.9, "lam_ramp_end": 0.5}, "lam_ramp_end must be >= lam_ramp_start"),
     ({"steps": 0}, "steps must be >= 1"),
     ({"matched_init": "zeros"}, "matched_init 'zeros'; valid choices: identity, random"),
@@ -72,3 +72,15 @@ def test_any_valid_config_round_trips(mixing, objective, rho, lam, batch, seed):
 def test_latent_params_that_is_not_a_mapping_is_named_before_the_law_is_built():
     with pytest.raises(ValueError, match="latent_params must be a mapping"):
         TrainConfig(latent_params=3)
+
+
+def test_the_default_transition_is_the_laws_natural_one():
+    # a new user's non-Gaussian config works without naming a transition
+    cfg = TrainConfig(latent="gennorm", latent_params={"alpha": 0.5})
+    assert cfg.transition == "authors"
+    assert TrainConfig().transition == "ou"
+    # the resolved name is what the config holds, so it round-trips and hashes as before
+    assert TrainConfig.from_dict(cfg.to_dict()) == cfg
+    # an explicit impossible choice still fails, listing the valid ones
+    with pytest.raises(ValueError, match="transition 'ou' does not exist.*valid transitions for it: authors"):
+        TrainConfig(latent="gennorm", latent_params={"alpha": 0.5}, transition="ou")

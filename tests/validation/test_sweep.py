@@ -1,4 +1,4 @@
-"""Sweep configs, run ids and the store, without starting any run (issue 6).
+"""Sweep configs, run ids and the store, without starting any run.
 
 The backends are exercised for real in ``test_sweep_backend.py``.
 """

@@ -13,11 +13,13 @@ from lejepa_verify.validation import TrainConfig, train
 from lejepa_verify.validation.cli import main as cli_main
 from lejepa_verify.validation.encoders import make_encoder
 from lejepa_verify.validation.metrics import mcc, orthogonality_error, r2
+from lejepa_verify.validation.run_metrics import RunMetrics
 from lejepa_verify.validation.observations import make_observation
 from lejepa_verify.validation.trainer import TrainingDiverged, load_record
 
 TINY = dict(steps=40, eval_size=256, eval_every=20, n_bootstrap=10, width=16, depth=2, spectrum_degree=2)
-KEYS = ("r2_hz", "r2_zh", "mcc", "orth_err", "procrustes_mse", "epsilon", "delta", "D", "bound", "uncertainty")
+KEYS = ("r2_hz", "r2_zh", "mcc", "orth_err", "procrustes_mse", "epsilon", "delta", "D", "bound", "bound_upper",
+        "error_lower", "error_upper", "uncertainty")
 
 
 def test_same_seed_same_numbers_and_other_seed_other_numbers():
@@ -25,8 +27,8 @@ def test_same_seed_same_numbers_and_other_seed_other_numbers():
     b = train(TrainConfig(**TINY), progress=False)
     c = train(TrainConfig(**TINY, seed=1), progress=False)
     assert a.curves == b.curves
-    assert {k: a.metrics[k] for k in KEYS} == {k: b.metrics[k] for k in KEYS}
-    assert a.metrics["r2_hz"] != c.metrics["r2_hz"]
+    assert {k: getattr(a.metrics, k) for k in KEYS} == {k: getattr(b.metrics, k) for k in KEYS}
+    assert a.metrics.r2_hz != c.metrics.r2_hz
 
 
 def test_record_and_files(tmp_path):
@@ -36,12 +38,22 @@ def test_record_and_files(tmp_path):
     assert TrainConfig.from_dict(rec["config"]) == res.config
     for key in KEYS:
         assert key in rec["metrics"]
-    assert set(rec["uncertainty"] if "uncertainty" in rec else rec["metrics"]["uncertainty"]["stderr"]) >= {"epsilon", "delta"}
+    assert set(rec["metrics"]["uncertainty"]["stderr"]) >= {"epsilon", "delta"}
+    # the record on disk is plain JSON that reads back into the same typed metrics
+    assert RunMetrics.from_dict(rec["metrics"]) == res.metrics
     assert {"torch", "numpy", "python"} <= set(rec["versions"])
     arrays = np.load(tmp_path / "arrays.npz")
     assert arrays["h"].shape == (256, 2)
     # the stored arrays reproduce the stored metric (an independent recomputation)
     assert r2(arrays["h"], arrays["z"]) == pytest.approx(rec["metrics"]["r2_hz"], rel=1e-9)
+    # the confidence limits are those of the stored arrays (recomputed independently of the run)
+    from lejepa_verify.numerics.bounds import approximate_identifiability
+
+    est = approximate_identifiability(arrays["z"], arrays["h"], arrays["h_next"], res.config.rho, n_bootstrap=0,
+                                      seed=res.config.seed)
+    for key in ("bound_upper", "error_lower", "error_upper"):
+        assert rec["metrics"][key] == pytest.approx(getattr(est, key), rel=1e-9)
+    assert rec["metrics"]["error_lower"] <= rec["metrics"]["procrustes_mse"] <= rec["metrics"]["error_upper"]
     state = torch.load(tmp_path / "weights.pt")
     assert any(k.endswith("weight") for k in state)
     # the Gaussian world also reports the Hermite spectrum and the alignment it predicts
@@ -75,15 +87,15 @@ def test_short_gaussian_run_recovers_a_rotation():
     cfg = TrainConfig(mixing="identity", encoder="linear", steps=400, lam=0.08, lam_start=None, lr=0.02,
                       eval_size=2048, n_bootstrap=20, spectrum_degree=2)
     m = train(cfg, progress=False).metrics
-    assert m["r2_hz"] > 0.99
-    assert m["orth_err"] < 0.15
-    assert m["bound_holds"]
+    assert m.r2_hz > 0.99
+    assert m.orth_err < 0.15
+    assert m.bound_holds
 
 
 def test_non_gaussian_world_runs_through_numerics_transitions():
     m = train(TrainConfig(**TINY, latent="gennorm", latent_params={"alpha": 1.0}, transition="authors"),
               progress=False).metrics
-    assert math.isfinite(m["r2_hz"]) and "spectrum" not in m
+    assert math.isfinite(m.r2_hz) and m.spectrum is None and m.gaussian_world is False
 
 
 @pytest.mark.parametrize("name, n", [("spiral", 2), ("banana", 2), ("sinusoid", 2), ("coupling", 6), ("mlp", 5),
@@ -150,9 +162,9 @@ def test_cli_train_writes_the_record(tmp_path, capsys):
 @pytest.mark.parametrize("mixing", ["spiral", "banana", "sinusoid", "coupling"])
 def test_default_recipe_meets_the_acceptance_numbers(mixing):
     m = train(TrainConfig(mixing=mixing), progress=False).metrics
-    assert m["r2_hz"] >= 0.99
-    assert m["orth_err"] <= 0.15
-    assert m["procrustes_mse"] <= m["bound"]
+    assert m.r2_hz >= 0.99
+    assert m.orth_err <= 0.15
+    assert m.procrustes_mse <= m.bound
 
 
 # seeds 1 and 2 where a random start stalled (seed 0: R² 0.845 at n = 8, 0.859 at n = 32)
@@ -161,7 +173,7 @@ def test_default_recipe_meets_the_acceptance_numbers(mixing):
 def test_matched_encoder_inverts_the_coupling_world(n, seed):
     res = train(TrainConfig(mixing="coupling", encoder="matched", n=n, seed=seed, n_bootstrap=20,
                             spectrum_degree=0), progress=False)
-    assert res.metrics["r2_hz"] >= 0.99
+    assert res.metrics.r2_hz >= 0.99
     assert res.wall_time <= 300
 
 
@@ -175,9 +187,9 @@ def test_non_gaussian_latents_fall_below_the_gaussian_run_when_the_constraint_is
     spread by about 5e-4 in R²; the smallest gap expected (α = 4) is about 5e-3.
     """
     base = dict(mixing="identity", lam=0.3, n_bootstrap=10, spectrum_degree=0)
-    gauss = train(TrainConfig(**base), progress=False).metrics["r2_hz"]
+    gauss = train(TrainConfig(**base), progress=False).metrics.r2_hz
     assert gauss > 0.995
     for alpha in (0.5, 1.0, 4.0, 8.0):
         cfg = TrainConfig(latent="gennorm", latent_params={"alpha": alpha}, transition="authors", **base)
-        got = train(cfg, progress=False).metrics["r2_hz"]
+        got = train(cfg, progress=False).metrics.r2_hz
         assert got < gauss - 0.003, (alpha, got, gauss)

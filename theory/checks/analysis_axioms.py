@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from lejepa_verify.theory.analysis_axioms import amgm_instances, amgm_proof_steps, jensen, mazur_ulam
-from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory.claims import Evidence, claim, instances
 
 _R = sp.Rational
 _SIMPLEX = ((1,), (_R(1, 2), _R(1, 2)), (_R(1, 3), _R(2, 3)), (_R(1, 3), _R(1, 6), _R(1, 2)),
@@ -19,6 +19,7 @@ _SIMPLEX = ((1,), (_R(1, 2), _R(1, 2)), (_R(1, 3), _R(2, 3)), (_R(1, 3), _R(1, 6
     layer="theory",
     control={"weight_sets": ((1, 1), (_R(2, 3), _R(2, 3)))},
     control_statement="the same with weights summing to 2 or 4/3 (off the simplex)",
+    scope=instances("five weight sets of sizes 1-4: the tangent-line steps symbolically per set, plus exact instances"),
     axioms=("amgm_sum_ge_prod_pow",),
 )
 def check_amgm(weight_sets=_SIMPLEX) -> Evidence:
@@ -41,6 +42,7 @@ def check_amgm(weight_sets=_SIMPLEX) -> Evidence:
     layer="theory",
     control={"function": "log"},
     control_statement="E log X ≥ log E X (Jensen the wrong way for a concave function)",
+    scope=instances("the tangent-line steps symbolically, plus the listed exact instances"),
     axioms=("exp_mean_ge_mean_exp",),
 )
 def check_jensen(function: str = "exp") -> Evidence:
@@ -61,6 +63,7 @@ def check_jensen(function: str = "exp") -> Evidence:
     layer="theory",
     control={"hypothesis": "norms"},
     control_statement="a map with T(0) = 0 preserving norms (not distances) is linear",
+    scope=instances("the polarisation identity symbolically; the listed maps of R^n"),
     axioms=("mazur_ulam",),
 )
 def check_mazur_ulam(hypothesis: str = "distances") -> Evidence:

@@ -1,4 +1,4 @@
-"""Claims on the Hermite basis and the Mehler channel (THEORY.md §2; issue 2, items 1–3).
+"""Claims on the Hermite basis and the Mehler channel (THEORY.md §2).
 
 Every expectation is exact, from the Gaussian moments; every identity is a comparison of
 sympy Polys over the rationals (with ``rho`` symbolic for Mehler).
@@ -11,7 +11,8 @@ import random
 
 import sympy as sp
 
-from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory import degree_proofs
+from lejepa_verify.theory.claims import Evidence, claim, instances, proof
 from lejepa_verify.theory.hermite import (
     DEFAULT_DEGREE,
     check_degree,
@@ -30,11 +31,13 @@ from lejepa_verify.theory.validate import check_int
 
 @claim(
     "lemma/hermite-orthogonality",
-    statement="E[He_j(z) He_k(z)] = k! δ_jk under N(0,1) for all j, k <= D (D = 12), from the moments (2m−1)!!",
+    statement="E[He_j(z) He_k(z)] = k! δ_jk under N(0,1) for all j, k (generating function; the moments (2m−1)!! "
+              "for j, k <= 12 as cross-check)",
     source="THEORY.md §2; paper §3 (Hermite basis, an assumption of the Lean files)",
     layer="theory",
     control={"norm_shift": 1},
     control_statement="E[He_k²] = (k+1)! (wrong norm)",
+    scope=proof("all j, k >= 0 (generating function E[e^{sz−s²/2} e^{tz−t²/2}] = e^{st}); exact moments for j, k <= 12 as cross-check"),
 )
 def check_hermite_orthogonality(max_degree: int = DEFAULT_DEGREE, norm_shift: int = 0) -> Evidence:
     """Compare ``E[He_j He_k]`` (exact Gaussian moments of the product Poly) with ``(k + norm_shift)! δ_jk``."""
@@ -48,9 +51,11 @@ def check_hermite_orthogonality(max_degree: int = DEFAULT_DEGREE, norm_shift: in
             expected = math.factorial(k + norm_shift) if j == k else 0
             if value != expected:
                 mismatches.append((j, k, str(value), expected))
+    proof_all = degree_proofs.orthogonality_proof(norm_shift)
     return Evidence(
-        passed=not mismatches,
-        numbers={"max_degree": max_degree, "pairs_checked": (max_degree + 1) * (max_degree + 2) // 2,
+        passed=proof_all.holds and (not mismatches),
+        fields={"proof": proof_all.to_dict()},
+        numbers={"proof_all_degrees": proof_all.holds, "max_degree": max_degree, "pairs_checked": (max_degree + 1) * (max_degree + 2) // 2,
                  "mismatches": len(mismatches), "first_mismatch": mismatches[0] if mismatches else None,
                  f"E[He_{max_degree}^2]": str(gaussian_expectation(polys[-1] * polys[-1]))},
         tolerance=None,
@@ -66,6 +71,7 @@ def check_hermite_orthogonality(max_degree: int = DEFAULT_DEGREE, norm_shift: in
     layer="theory",
     control={"drop_degree": DEFAULT_DEGREE},
     control_statement="the expansion without its top-degree Hermite terms still reproduces every polynomial",
+    scope=instances("polynomials of degree <= 12 (n = 1) and <= 6 (n = 2, 3); completeness in L² itself is not a polynomial identity and is not proved here"),
 )
 def check_hermite_completeness(max_degree: int = DEFAULT_DEGREE, multi_degree: int = 6, n_random: int = 4,
                                seed: int = 0, drop_degree: int | None = None) -> Evidence:
@@ -116,12 +122,13 @@ def check_hermite_completeness(max_degree: int = DEFAULT_DEGREE, multi_degree: i
 
 @claim(
     "lemma/mehler",
-    statement="E[He_k(ρz + sqrt(1−ρ²)η) | z] = ρ^k He_k(z) as a polynomial identity in (z, ρ), k <= D = 12 "
-              "(exact on polynomials; summability for general L² maps is the numerics layer's job)",
+    statement="E[He_k(ρz + sqrt(1−ρ²)η) | z] = ρ^k He_k(z) for every k (generating function; exact for k <= 12 "
+              "as cross-check; summability for general L² maps is the numerics layer's job)",
     source="THEORY.md §2 (Mehler / OU eigen-relation)",
     layer="theory",
     control={"exponent_shift": 1},
     control_statement="E[He_k(z') | z] = ρ^(k+1) He_k(z)",
+    scope=proof("every degree k >= 0 (conditional expectation of the generating function); exact residuals for k <= 12 as cross-check"),
     axioms=("mehler_summability",),
 )
 def check_mehler(max_degree: int = DEFAULT_DEGREE, exponent_shift: int = 0) -> Evidence:
@@ -129,9 +136,11 @@ def check_mehler(max_degree: int = DEFAULT_DEGREE, exponent_shift: int = 0) -> E
     max_degree = check_degree(max_degree, "max_degree")
     z = latent_symbols(1)
     failing = [k for k in range(max_degree + 1) if not mehler_residual((k,), z, exponent_shift).is_zero]
+    proof_all = degree_proofs.mehler_proof(exponent_shift)
     return Evidence(
-        passed=not failing,
-        numbers={"max_degree": max_degree, "degrees_checked": max_degree + 1, "failing_degrees": failing},
+        passed=proof_all.holds and (not failing),
+        fields={"proof": proof_all.to_dict()},
+        numbers={"proof_all_degrees": proof_all.holds, "max_degree": max_degree, "degrees_checked": max_degree + 1, "failing_degrees": failing},
         tolerance=None,
         detail="symbolic ρ; s = sqrt(1−ρ²) enters only through s² = 1 − ρ² after averaging over η",
     )
@@ -139,11 +148,13 @@ def check_mehler(max_degree: int = DEFAULT_DEGREE, exponent_shift: int = 0) -> E
 
 @claim(
     "lemma/mehler-multivariate",
-    statement="E[He_α(ρz + sqrt(1−ρ²)η) | z] = ρ^|α| He_α(z) for every multi-index α, |α| <= 6, in n = 1, 2, 3",
+    statement="E[He_α(ρz + sqrt(1−ρ²)η) | z] = ρ^|α| He_α(z) for every multi-index α in every dimension "
+              "(product of generating functions; exact for |α| <= 6, n <= 3 as cross-check)",
     source="THEORY.md §2 (Mehler / OU eigen-relation, multivariate)",
     layer="theory",
     control={"exponent_shift": 1},
     control_statement="E[He_α(z') | z] = ρ^(|α|+1) He_α(z)",
+    scope=proof("every multi-index α in every dimension n (product of one-variable generating functions, independent noise); exact residuals |α| <= 6, n <= 3 as cross-check"),
     axioms=("mehler_summability",),
 )
 def check_mehler_multivariate(max_degree: int = 6, max_dimension: int = 3, exponent_shift: int = 0) -> Evidence:
@@ -157,9 +168,11 @@ def check_mehler_multivariate(max_degree: int = 6, max_dimension: int = 3, expon
             checked += 1
             if not mehler_residual(alpha, g, exponent_shift).is_zero:
                 failing.append(alpha)
+    proof_all = degree_proofs.mehler_multivariate_proof(exponent_shift)
     return Evidence(
-        passed=not failing,
-        numbers={"max_degree": max_degree, "max_dimension": max_dimension, "multi_indices_checked": checked,
+        passed=proof_all.holds and (not failing),
+        fields={"proof": proof_all.to_dict()},
+        numbers={"proof_all_degrees": proof_all.holds, "max_degree": max_degree, "max_dimension": max_dimension, "multi_indices_checked": checked,
                  "failing": len(failing), "first_failing": failing[0] if failing else None},
         tolerance=None,
         detail="symbolic ρ, exact rational coefficients",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory.claims import Evidence, claim, instances
 from lejepa_verify.theory.planning import example_problem, riccati_equivariance, trajectory_costs
 from lejepa_verify.theory.polymaps import random_rational_matrix
 
@@ -16,6 +16,7 @@ _CASES = ((2, 1, 5, 0), (3, 2, 4, 1), (4, 2, 3, 2))  # (n, m, horizon, seed)
     layer="theory",
     control={"transform": "shear"},
     control_statement="the same for an invertible non-orthogonal change of coordinates (a shear)",
+    scope=instances("seeded rational LQR problems and Cayley rotations"),
 )
 def check_riccati(transform: str = "orthogonal") -> Evidence:
     results = [riccati_equivariance(example_problem(n, m, T, seed), transform, seed=seed)
@@ -35,6 +36,7 @@ def check_riccati(transform: str = "orthogonal") -> Evidence:
     layer="theory",
     control={"transform": "shear"},
     control_statement="the same under a shear (invertible, not orthogonal)",
+    scope=instances("seeded rational linear dynamics, controls and rotations"),
     axioms=("stage_pushforward", "terminal_pushforward"),
 )
 def check_pushforward(transform: str = "orthogonal") -> Evidence:
@@ -62,6 +64,7 @@ def check_pushforward(transform: str = "orthogonal") -> Evidence:
     layer="theory",
     control={"isotropic": False},
     control_statement="the same for a generic (non-isotropic) positive definite cost",
+    scope=instances("seeded rational problems and rotations"),
 )
 def check_isotropic(isotropic: bool = True) -> Evidence:
     results = [riccati_equivariance(example_problem(3, 2, 3, 5, isotropic=isotropic), "orthogonal", seed=s)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory import degree_proofs
+from lejepa_verify.theory.claims import Evidence, claim, instances, proof
 from lejepa_verify.theory.sturm_liouville import (
     affine_eigenfunctions,
     density_from_affine_eigenfunction,
     hermite_eigen_residuals,
 )
 
-#: Degree up to which Hermite eigenfunctions are checked (issue 2's default D).
+#: Degree up to which Hermite eigenfunctions are checked (the claims' default D).
 HERMITE_DEGREE = 12
 
 
@@ -20,6 +21,7 @@ HERMITE_DEGREE = 12
     layer="theory",
     control={"variance_scale": 2},
     control_statement="the same eigen-equation forces p = N(−b/a, 2K/λ)",
+    scope=proof("all a ≠ 0, b, λ, K > 0 (symbols; dsolve and normalisation)"),
     axioms=("gaussian_of_affine_score",),
 )
 def check_affine_score(variance_scale=1) -> Evidence:
@@ -44,6 +46,7 @@ def check_affine_score(variance_scale=1) -> Evidence:
     layer="theory",
     control={"laws": ("gaussian",)},
     control_statement="the Gaussian score admits no affine eigenfunction either",
+    scope=instances("the Laplace, logistic and generalised-normal (shape 4) scores"),
     axioms=("gaussian_of_affine_score",),
 )
 def check_no_affine(laws=("laplace", "logistic", "gennorm4")) -> Evidence:
@@ -59,18 +62,21 @@ def check_no_affine(laws=("laplace", "logistic", "gennorm4")) -> Evidence:
 
 @claim(
     "thm-4.2/hermite-eigenfunctions",
-    statement="for N(μ, σ²), L He_k((z−μ)/σ) = −(K k/σ²) He_k((z−μ)/σ) for k ≤ 12; the first (k = 1) is affine",
+    statement="for N(μ, σ²), L He_k((z−μ)/σ) = −(K k/σ²) He_k((z−μ)/σ) for every k (generating function); the first (k = 1) is affine",
     source="paper Thm 4.2; THEORY.md §3; Lean hermite_first_eigenfunction_of_gaussian",
     layer="theory",
     control={"law": "gennorm4"},
     control_statement="the same Hermite polynomials are eigenfunctions for the generalised normal (shape 4) score",
+    scope=proof("every degree k >= 0, symbolic μ, σ > 0, K > 0 (generator acting on the generating function); residuals for k <= 12 as cross-check"),
     axioms=("hermite_first_eigenfunction_of_gaussian",),
 )
 def check_hermite(law: str = "gaussian", max_degree: int = HERMITE_DEGREE) -> Evidence:
     r = hermite_eigen_residuals(max_degree, law)
+    proof_all = degree_proofs.hermite_eigen_proof(law)
     return Evidence(
-        passed=r.all_eigenfunctions,
-        numbers={"degrees_exact": len(r.zero_residual_degrees), "max_degree": max_degree,
+        passed=proof_all.holds and (r.all_eigenfunctions),
+        fields={"proof": proof_all.to_dict()},
+        numbers={"proof_all_degrees": proof_all.holds, "degrees_exact": len(r.zero_residual_degrees), "max_degree": max_degree,
                  "first_failing_degree": r.first_nonzero_degree, "witness": r.witness},
         detail="μ, σ > 0, K > 0 symbolic; residual expanded to the zero polynomial in z",
     )

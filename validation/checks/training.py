@@ -8,7 +8,7 @@ of it is Gaussian, so SIGReg pushes the encoder away from linear and the check m
 
 from __future__ import annotations
 
-from lejepa_verify.theory.claims import Evidence, claim
+from lejepa_verify.theory.claims import Evidence, claim, instances
 
 R2_MIN = 0.99
 ORTH_MAX = 0.15
@@ -21,6 +21,7 @@ ORTH_MAX = 0.15
     layer="validation",
     control={"latent": "gennorm", "alpha": 0.5},
     control_statement="the same run on a generalised-normal latent (α = 0.5) also learns a rotation",
+    scope=instances("one seeded training run, n = 2, ρ = 0.95"),
 )
 def check_gaussian_recovers_rotation(latent: str = "gaussian", alpha: float | None = None, steps: int = 600,
                                      seed: int = 0) -> Evidence:
@@ -32,11 +33,11 @@ def check_gaussian_recovers_rotation(latent: str = "gaussian", alpha: float | No
     cfg = TrainConfig(mixing="identity", width=64, depth=2, steps=steps, eval_size=2048, n_bootstrap=50,
                       spectrum_degree=0, seed=seed, **world)
     m = train(cfg, progress=False).metrics
-    passed = m["r2_hz"] >= R2_MIN and m["orth_err"] <= ORTH_MAX
+    passed = m.r2_hz >= R2_MIN and m.orth_err <= ORTH_MAX
     return Evidence(
         passed=bool(passed),
-        numbers={"r2_hz": m["r2_hz"], "orth_err": m["orth_err"], "procrustes_mse": m["procrustes_mse"],
-                 "bound": m["bound"], "epsilon": m["epsilon"], "epsilon_se": m["uncertainty"]["stderr"]["epsilon"],
+        numbers={"r2_hz": m.r2_hz, "orth_err": m.orth_err, "procrustes_mse": m.procrustes_mse,
+                 "bound": m.bound, "epsilon": m.epsilon, "epsilon_se": m.uncertainty.stderr["epsilon"],
                  "latent": latent if alpha is None else f"{latent}(alpha={alpha})", "steps": steps},
         tolerance=1.0 - R2_MIN,
         detail=f"thresholds: R² ≥ {R2_MIN}, orthogonality error ≤ {ORTH_MAX}",

@@ -12,6 +12,10 @@ def add_arguments(p) -> None:
     p.add_argument("--sweep", default=None, help="only the runs of the sweep with this name")
 
 
+def resume_hint(args) -> str:
+    return "the table was not written (the records are untouched); run the same command again"
+
+
 def run(args) -> int:
     from pathlib import Path
 
@@ -19,8 +23,11 @@ def run(args) -> int:
     from lejepa_verify.validation.sweep import collect, write_csv
 
     target = Path(args.out) if args.out is not None else Path(args.dir) / "results.csv"
-    df = collect(args.dir, sweep=args.sweep)
+    if target.is_dir():
+        raise ValueError(f"out {str(target)!r} is a folder; give the CSV file to write, "
+                         f"e.g. {str(target / 'results.csv')!r}")
     ensure_writable_dir(target.parent, "out")
+    df = collect(args.dir, sweep=args.sweep)
     write_csv(df, target)
     counts = df["status"].value_counts().to_dict() if len(df) else {}
     summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "no runs"

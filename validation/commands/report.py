@@ -21,19 +21,36 @@ def add_arguments(p) -> None:
 
 
 def parse_overrides(items) -> dict:
-    """``["steps=500", "lam=0.1"]`` → ``{"steps": 500, "lam": 0.1}``; a malformed item is a ValueError."""
+    """``["steps=500", "lam=0.1"]`` → ``{"steps": 500, "lam": 0.1}``; a malformed item is a ValueError.
+
+    ``none`` (as in sweep files and ``train --lam-start none``) or JSON ``null`` is ``None``
+    for a field that allows it.
+    """
     import json
 
+    from lejepa_verify.validation.sweep.spec import _optional_fields
+
+    optional = _optional_fields()
     out = {}
     for item in items:
         key, sep, raw = item.partition("=")
         if not sep or not key:
             raise ValueError(f"--set takes KEY=VALUE, got {item!r}")
+        if key in optional and raw.strip().lower() == "none":
+            out[key] = None
+            continue
         try:
             out[key] = json.loads(raw)
         except json.JSONDecodeError:
             out[key] = raw
     return out
+
+
+def resume_hint(args) -> str:
+    from pathlib import Path
+
+    return (f"finished sweep runs are kept in {str(Path(args.out) / 'sweeps')!r}; run the same command again "
+            "to resume them (the claims and the other sections run again)")
 
 
 def run(args) -> int:
@@ -42,7 +59,9 @@ def run(args) -> int:
     from lejepa_verify.theory.validate import check_int
     from lejepa_verify.validation.report import write_report
 
-    jobs = check_int(args.jobs if args.jobs is not None else (os.cpu_count() or 1), "jobs", lo=1)
+    from lejepa_verify.validation.sweep.backends import available_cores
+
+    jobs = check_int(args.jobs if args.jobs is not None else available_cores(), "jobs", lo=1)
     summary = write_report(args.out, profile=args.profile, device=args.device, backend=args.backend,
                            jobs=jobs, progress=not args.no_progress, train_overrides=parse_overrides(args.overrides))
     print(f"wrote {summary['report']}: {summary['claims_verified']}/{summary['claims_total']} claims verified")

@@ -28,6 +28,18 @@ def add_arguments(p) -> None:
     g.add_argument("--mem-gb", type=float, default=None, help="memory per run in GB (default: the cluster's)")
 
 
+def _done(out) -> int:
+    from lejepa_verify.validation.sweep import store
+
+    folder = store.runs_dir(out)
+    return len(list(folder.glob("*.json"))) if folder.is_dir() else 0
+
+
+def resume_hint(args) -> str:
+    out = args.out if args.out is not None else "the sweep's folder"
+    return f"finished runs are kept in {out}; run the same command again to resume where it stopped"
+
+
 SLURM_FLAGS = ("partition", "time_min", "cpus_per_task", "gpus_per_node", "array_parallelism", "mem_gb")
 
 
@@ -71,12 +83,14 @@ def run(args) -> int:
         result = run_sweep(spec, out, backend=args.backend, jobs=args.jobs, retry_failed=args.retry_failed,
                            progress=not args.no_progress, profile=args.profile, slurm=slurm,
                            save_arrays=args.save_arrays)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        import signal
         import sys
 
-        done = len(list(store.runs_dir(out).glob("*.json"))) if store.runs_dir(out).is_dir() else 0
-        print(f"\ninterrupted: {done} run records are in {out}/runs, complete; run the same command again "
-              "to resume where it stopped", file=sys.stderr)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not print a traceback
+        extra = f"; {exc}" if str(exc) else ""
+        print(f"\nlejepa-verify sweep: interrupted: {_done(out)} run records are in {out}/runs, complete{extra}; "
+              "run the same command again to resume where it stopped", file=sys.stderr)
         return 130
     c = result.counts
     print(f"sweep {result.name} [{result.profile}]: {c['total']} runs: {c['ok']} ok, {c['failed']} failed, "

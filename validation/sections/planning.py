@@ -35,7 +35,9 @@ def learned_spiral_map(ctx: ReportContext):
 
     config = TrainConfig(mixing="spiral", device=ctx.device, **dict(ctx.train_overrides))
     h, record = train_or_load(config, ctx.out / "planning" / "learned_spiral", progress=ctx.progress)
-    return h, record["metrics"]
+    from lejepa_verify.validation.run_metrics import RunMetrics
+
+    return h, RunMetrics.from_dict(record["metrics"])
 
 
 def compare_planners(representations: dict, *, n_starts: int = N_STARTS, seed: int = 0):
@@ -97,8 +99,8 @@ def build(ctx: ReportContext) -> str:
     for name, r in rows.items():
         md.append(f"| {name} | {r['excess'].mean():.3g} | {r['excess'].max():.3g} | {r['max_action_gap']:.3g} | "
                   f"{r['model_rmse']:.3g} |")
-    md += ["", f"The learned encoder (default recipe, spiral world) has R²(h→z) = {metrics['r2_hz']:.4f} and "
-               f"orthogonality error {metrics['orth_err']:.3f}; its residual nonlinearity is what its excess "
+    md += ["", f"The learned encoder (default recipe, spiral world) has R²(h→z) = {metrics.r2_hz:.4f} and "
+               f"orthogonality error {metrics.orth_err:.3f}; its residual nonlinearity is what its excess "
                "cost measures. The spiral observations satisfy LeJEPA's Gaussian constraint exactly, yet "
                "their planner pays a large excess: the Gaussian constraint alone does not make a latent "
                "plannable; alignment does (Theorem A)."]

@@ -57,9 +57,9 @@ def _lam_text(cfg) -> str:
 
 def build(ctx: ReportContext) -> str:
     results = _runs(ctx)
-    worst = min(results, key=lambda r: r.metrics["r2_hz"])
+    worst = min(results, key=lambda r: r.metrics.r2_hz)
     ctx.add_summary(f"lowest R²(h→z) of the 2D Gaussian worlds ({worst.config.steps} steps)",
-                    f"{worst.metrics['r2_hz']:.4f} ({worst.config.mixing})")
+                    f"{worst.metrics.r2_hz:.4f} ({worst.config.mixing})")
     lines = [
         f"LeJEPA (λ·SIGReg + (1 − λ)·alignment, {_lam_text(results[0].config)}) trained on each 2D world "
         "(Gaussian latent, OU channel, ρ = 0.95) with a GELU MLP encoder; metrics on a held-out set of "
@@ -70,22 +70,22 @@ def build(ctx: ReportContext) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        m, se = r.metrics, r.metrics["uncertainty"]["stderr"]
+        m, se = r.metrics, r.metrics.uncertainty.stderr
         lines.append(
-            f"| {r.config.mixing} | {r.config.steps} | {m['r2_hz']:.4f} | {m['r2_zh']:.4f} | {m['orth_err']:.3f} | "
-            f"{m['procrustes_mse']:.4f} | {m['epsilon']:.3f} ± {se['epsilon']:.3f} | {m['delta']:.4f} ± {se['delta']:.4f} | "
-            f"{m['D']:.3f} | {m['bound']:.3f} | {'yes' if m['bound_holds'] else '**NO**'} | {r.wall_time:.0f} |"
+            f"| {r.config.mixing} | {r.config.steps} | {m.r2_hz:.4f} | {m.r2_zh:.4f} | {m.orth_err:.3f} | "
+            f"{m.procrustes_mse:.4f} | {m.epsilon:.3f} ± {se['epsilon']:.3f} | {m.delta:.4f} ± {se['delta']:.4f} | "
+            f"{m.D:.3f} | {m.bound:.3f} | {'yes' if m.bound_holds else '**NO**'} | {r.wall_time:.0f} |"
         )
-    spec_rows = [r for r in results if isinstance(r.metrics.get("spectrum"), dict) and "alignment_predicted" in r.metrics["spectrum"]]
+    spec_rows = [r for r in results if r.metrics.spectrum is not None]
     if spec_rows:
         lines += ["", "Hermite spectrum of the learned h = f∘g (THEORY.md §2): the alignment it predicts, "
                   "2 Σ_d (1 − ρ^d) E_d with the truncation bracket, against the alignment measured on the held-out pairs.", "",
                   "| mixing | nonlinear energy W_nl | predicted L(h) | bracket | measured L(h) |", "|---|---|---|---|---|"]
         for r in spec_rows:
-            s = r.metrics["spectrum"]
-            lo, hi = s["alignment_predicted_interval"]
-            lines.append(f"| {r.config.mixing} | {s['nonlinear_energy']:.4f} | {s['alignment_predicted']:.4f} | "
-                         f"[{lo:.4f}, {hi:.4f}] | {s['alignment_measured']:.4f} |")
+            s = r.metrics.spectrum
+            lo, hi = s.alignment_predicted_interval
+            lines.append(f"| {r.config.mixing} | {s.nonlinear_energy:.4f} | {s.alignment_predicted:.4f} | "
+                         f"[{lo:.4f}, {hi:.4f}] | {s.alignment_measured:.4f} |")
     lines += ["", ctx.save_figure(_figure(results), "training_2d_worlds",
                                   "Latent z, observation x and learned h for each 2D mixing (colour: angle of z)")]
     return "\n".join(lines)

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -192,6 +195,37 @@ def _cancel(jobs) -> None:
             pass
 
 
+def _stop_local(jobs) -> None:
+    """Stop local workers: SIGTERM to each controller (a local job's id is its pid), which
+    forwards it to its worker; the worker ends at once (see ``worker.local_worker``)."""
+    for job in jobs:
+        try:
+            if not job.done():
+                os.kill(int(job.job_id), signal.SIGTERM)
+        except (OSError, ValueError):  # already gone, or not a local job
+            pass
+
+
+@contextmanager
+def _sigint_ignored_in_children():
+    """Start child processes with SIGINT ignored (inherited through exec; Python keeps an
+    ignored SIGINT ignored). A Ctrl-C at the terminal reaches the whole process group: the
+    sweep alone should handle it, not print a traceback from every worker controller."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        # a Ctrl-C during the milliseconds of the submits is lost; the next one is seen
+        signal.signal(signal.SIGINT, previous)
+
+
+def _full_disk_text(text: str) -> bool:
+    return "no space left" in text.lower() or "outofspace" in text.lower()
+
+
 def _local_gpu_parameters(items: Sequence[tuple[str, dict]]) -> dict:
     """Let local workers see this machine's GPUs when a run asks for ``device = "cuda"``.
 
@@ -232,10 +266,11 @@ def run_local(out: Path, session: Path, items: Sequence[tuple[str, dict]], *, jo
     monitor = Monitor(out, [rid for rid, _ in items])
     job_list = []
     try:
-        for _ in range(n_workers):
-            job_list.append(ex.submit(worker.local_worker, str(out), str(claims), list(items),
-                                      watch_pid=os.getpid(), threads=threads, runner=runner,
-                                      save_arrays=save_arrays))
+        with _sigint_ignored_in_children():
+            for _ in range(n_workers):
+                job_list.append(ex.submit(worker.local_worker, str(out), str(claims), list(items),
+                                          watch_pid=os.getpid(), threads=threads, runner=runner,
+                                          save_arrays=save_arrays))
         while True:
             monitor.poll()
             running = sum(1 for rid in monitor.unfinished if (claims / rid).exists())
@@ -249,6 +284,11 @@ def run_local(out: Path, session: Path, items: Sequence[tuple[str, dict]], *, jo
         if monitor.unfinished:
             errors = "\n---\n".join(f"worker {job.job_id}: {_job_error(job, wait_for_result=False)}"
                                     for job in job_list)
+            if _full_disk_text(errors):
+                # the runs did not fail, the disk did: no failed records, a resumed sweep runs them
+                from lejepa_verify.validation.io import OutOfSpace, free_bytes
+
+                raise OutOfSpace(str(out), None, free_bytes(out))
 
             def reason(rid: str) -> str:
                 if (claims / rid).exists():
@@ -258,7 +298,7 @@ def run_local(out: Path, session: Path, items: Sequence[tuple[str, dict]], *, jo
             _record_lost_runs(out, monitor, dict(items), reason)
         on_poll(monitor, 0)
     except BaseException:
-        _cancel(job_list)
+        _stop_local(job_list)
         raise
     finally:
         # claims only coordinate this session's workers; they mean nothing afterwards
@@ -297,6 +337,6 @@ def run_slurm(out: Path, session: Path, items: Sequence[tuple[str, dict]], *, op
                                           f"{_job_error(by_id[rid])}")
         on_poll(monitor, 0)
     except KeyboardInterrupt:
-        print("interrupted: the SLURM array keeps running; rerun the same sweep later to collect what "
-              f"finished, or cancel it with `scancel {job_list[0].job_id.split('_')[0]}`", file=sys.stderr)
-        raise
+        array = job_list[0].job_id.split("_")[0]
+        raise KeyboardInterrupt(f"the SLURM array {array} keeps running; run the same command again later to "
+                                f"collect what finished, or cancel it with `scancel {array}`") from None

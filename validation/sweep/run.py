@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import time
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from lejepa_verify.theory.validate import check_choice, check_int
-from lejepa_verify.validation.io import atomic_write_json, ensure_writable_dir
+from lejepa_verify.validation.io import OutOfSpace, atomic_write_json, ensure_writable_dir, folder_lock, free_bytes
 from lejepa_verify.validation.sweep import backends, store
 from lejepa_verify.validation.sweep.spec import PROFILES, SweepRun, SweepSpec, load_sweep
 
@@ -110,8 +111,28 @@ def run_sweep(spec_or_path: str | os.PathLike | Mapping[str, Any] | SweepSpec, o
     runs = spec.runs()
     if backend == "slurm":
         backends.check_slurm_available()
-    out_path = ensure_writable_dir(out, "out").resolve()
+    out_path = ensure_writable_dir(out, "out", needed=_space_needed(Path(out), runs, retry_failed, save_arrays)).resolve()
+    # one sweep at a time in a folder: a second one would train every run a second time
+    with folder_lock(out_path / store.HIDDEN_DIR / LOCK_NAME, "sweep", out_path):
+        return _run_locked(spec, runs, out_path, t0=t0, backend=backend, jobs=jobs, retry_failed=retry_failed,
+                           progress=progress, slurm=slurm, save_arrays=save_arrays, runner=runner)
 
+
+LOCK_NAME = "lock"
+
+
+def _space_needed(out: Path, runs: list[SweepRun], retry_failed: bool, save_arrays: bool) -> int:
+    """About the bytes the runs still to do will write (a read-only look at the store)."""
+    todo = 0
+    for r in runs:
+        rec = store.load_record(out, r.run_id) if out.is_dir() else None
+        todo += rec is None or (retry_failed and rec["status"] in store.RETRYABLE)
+    return todo * store.RECORD_BYTES * (4 if save_arrays else 1)
+
+
+def _run_locked(spec: SweepSpec, runs: list[SweepRun], out_path: Path, *, t0: float, backend: str, jobs: int,
+                retry_failed: bool, progress: bool, slurm: backends.SlurmOptions, save_arrays: bool,
+                runner) -> SweepResult:
     store.remove_stale_temporaries(out_path)
     _write_manifest(out_path, spec, runs)
     pending: list[SweepRun] = []
@@ -175,5 +196,10 @@ def _execute(spec: SweepSpec, out: Path, pending: list[SweepRun], *, total: int,
         else:
             backends.run_slurm(out, session, items, options=slurm, job_name=f"lejepa-{spec.name}",
                                runner=runner, on_poll=on_poll, save_arrays=save_arrays)
+    except OSError as exc:
+        # submitit's pickles and logs are written without our atomic writer: name the folder
+        if isinstance(exc, OutOfSpace) or exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise OutOfSpace(str(out), None, free_bytes(out)) from None
     finally:
         bar.close()

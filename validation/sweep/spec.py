@@ -123,16 +123,20 @@ def read_config_file(path: str | Path) -> dict:
         raw = p.read_bytes()
     except OSError as exc:
         raise ValueError(f"sweep config {str(p)!r} cannot be read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"sweep config {str(p)!r} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     if suffix == ".toml":
         try:
-            data = tomllib.loads(raw.decode("utf-8"))
+            data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ValueError(f"sweep config {str(p)!r} is not valid TOML: {exc}") from None
     else:
         import yaml
 
         try:
-            data = yaml.load(raw.decode("utf-8"), Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+            data = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
         except yaml.YAMLError as exc:
             raise ValueError(f"sweep config {str(p)!r} is not valid YAML: {exc}") from None
     if not isinstance(data, dict):
@@ -457,3 +461,57 @@ def expand(spec: SweepSpec) -> list[SweepRun]:
     if not runs:
         raise ValueError(f"sweep {spec.name!r} has no runs")
     return runs
+
+
+@dataclass(frozen=True)
+class Override:
+    """What :func:`apply_overrides` did to one key: the axis or case values it replaced."""
+
+    key: str
+    value: Any
+    replaced_axis: tuple | None
+    replaced_in_cases: bool
+
+    def describe(self, sweep: str) -> str:
+        if self.replaced_axis is not None:
+            return (f"`{self.key}={json.dumps(self.value)}` replaces the axis `{self.key}` of `{sweep}` "
+                    f"({', '.join(json.dumps(v) for v in self.replaced_axis)})")
+        if self.replaced_in_cases:
+            return f"`{self.key}={json.dumps(self.value)}` replaces the values its cases give `{self.key}` in `{sweep}`"
+        return f"`{self.key}={json.dumps(self.value)}` is fixed in every run of `{sweep}`"
+
+
+def apply_overrides(spec: SweepSpec, overrides: Mapping[str, Any]) -> tuple[SweepSpec, tuple[Override, ...]]:
+    """``spec`` with every run's ``key`` set to ``value``, whatever the sweep said for it.
+
+    A key the sweep varies stops being an axis (``seed=0`` runs seed 0 only), a key its cases
+    set is taken out of them (cases that become equal are merged), and the key is fixed.
+    Dotted keys (``latent_params.alpha``) override one entry of a mapping field. Returns the
+    new spec and, per key, what it replaced, so a report can say it.
+    """
+    fields = config_fields()
+    mapping_fields = _mapping_fields(fields)
+    fixed = copy.deepcopy(dict(spec.fixed))
+    axes = dict(spec.axes)
+    cases = [dict(c) for c in spec.cases]
+    done = []
+    for key, value in overrides.items():
+        _check_config_key(key, "the overrides", fields, mapping_fields)
+
+        def hit(k: str) -> bool:  # k is overridden by key: the same key, or an entry below it
+            return k == key or k.startswith(key + ".") or key.startswith(k + ".")
+
+        replaced = [values for k, values in axes.items() if k == key]
+        axes = {k: v for k, v in axes.items() if not hit(k)}
+        in_cases = any(hit(k) for c in cases for k in c)
+        cases = [{k: v for k, v in c.items() if not hit(k)} for c in cases]
+        _drop_fixed(fixed, key)
+        _set_dotted(fixed, key, value)
+        done.append(Override(key, value, tuple(replaced[0]) if replaced else None, in_cases))
+    merged: list[dict] = []
+    for c in cases:
+        if c not in merged:
+            merged.append(c)
+    if merged == [{}]:
+        merged = []
+    return dataclasses.replace(spec, fixed=fixed, axes=tuple(axes.items()), cases=tuple(merged)), tuple(done)

@@ -38,6 +38,9 @@ STATUSES = (OK, FAILED, DIVERGED)
 #: statuses that ``retry_failed`` runs again
 RETRYABLE = (FAILED, DIVERGED)
 
+#: about the size of one run's record (config, metrics, curves, spectrum), for the free-space check
+RECORD_BYTES = 64_000
+
 # a record is renamed into place within milliseconds of its temporary file's creation; a
 # temporary file older than this belongs to a writer that was killed, and is removed on resume
 STALE_TMP_SECONDS = 60.0

@@ -2,9 +2,12 @@
 
 Columns: ``run_id``, ``status``, ``sweep`` (the sweeps whose manifests list the run, joined
 by ``;``), ``error`` (its first line), the config fields (a mapping field such as
-``latent_params`` becomes ``latent_params.alpha`` ...), every scalar metric, and ``wall_time``
-and ``seconds`` (the trainer's and the sweep worker's timing). A metric whose name is also a
-config field gets the prefix ``metric.``. Curves and other lists stay in the JSON records.
+``latent_params`` becomes ``latent_params.alpha`` ...), the metrics, and ``wall_time`` and
+``seconds`` (the trainer's and the sweep worker's timing). The metrics of a finished run are
+the fields of its :class:`~lejepa_verify.validation.run_metrics.RunMetrics` as
+``RunMetrics.table_row`` spells them (``bound``, ``bound_se``, ``bound_ci_low``, …); those of
+a failed or diverged run are its recorded scalars (``diverged_at_step``, ``loss``). A metric
+whose name is also a config field gets the prefix ``metric.``. Curves stay in the JSON records.
 """
 
 from __future__ import annotations
@@ -51,7 +54,13 @@ def record_row(rec: Mapping[str, Any], sweeps: Iterable[str] = ()) -> dict:
     _flat("", rec.get("config", {}), config)
     row.update(config)
     metrics: dict = {}
-    _flat("", rec.get("metrics") or {}, metrics)
+    raw = rec.get("metrics") or {}
+    if rec["status"] == store.OK and "r2_hz" in raw:
+        from lejepa_verify.validation.run_metrics import RunMetrics
+
+        metrics = RunMetrics.from_dict(raw).table_row()
+    else:
+        _flat("", raw, metrics)
     for k, v in metrics.items():
         row[f"metric.{k}" if k in row else k] = _scalar(v)
     if isinstance(rec.get("wall_time"), (int, float)):

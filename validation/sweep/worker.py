@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
 import socket
 import sys
 import threading
@@ -78,6 +79,8 @@ def execute(rid: str, config_dict: Mapping[str, Any], runner: Runner | None = No
     t0 = time.perf_counter()
     error = None
     body: dict = {}
+    from lejepa_verify.validation.io import OutOfSpace
+
     try:
         config = TrainConfig.from_dict(dict(config_dict))
         if runner is not None:
@@ -86,6 +89,8 @@ def execute(rid: str, config_dict: Mapping[str, Any], runner: Runner | None = No
             result = _default_runner(config, arrays_dir(out, rid) if save_arrays and out is not None else None)
         body = _as_record(result)
         status = store.OK
+    except OutOfSpace:
+        raise  # a full disk is not the run's failure: no record, so the resumed sweep runs it again
     except Exception as exc:  # noqa: BLE001 - a failing run is recorded, never raised
         diverged = _diverged_class()
         if diverged is not None and isinstance(exc, diverged):
@@ -177,7 +182,14 @@ def claim(claims_dir: Path, rid: str) -> bool:
 
 def local_worker(out: str, claims_dir: str, items: Sequence[tuple[str, dict]], *, watch_pid: int | None,
                  threads: int, runner: Runner | None = None, save_arrays: bool = False) -> dict:
-    """A local submitit job: claim and run items until none is left; returns what it ran."""
+    """A local submitit job: claim and run items until none is left; returns what it ran.
+
+    The sweep starts its workers with SIGINT ignored (a Ctrl-C meant for the sweep must not
+    print their tracebacks) and stops them with SIGTERM, which submitit's job wrapper would
+    only log: here it ends the process at once. The run in progress leaves no record (writes
+    are atomic), so a resumed sweep runs it again.
+    """
+    signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(128 + signum))
     if watch_pid is not None:
         _watch(watch_pid)
     limit_threads(threads)
