@@ -67,7 +67,7 @@ threads = int(sys.argv[2])
 c = TrainConfig(mixing="arm", encoder="cnn", rho=0.99, steps=int(sys.argv[3]), eval_every=10**6,
                 eval_size=256, n_bootstrap=0, spectrum_degree=0, threads=threads)
 r = train(c, progress=False)
-print(json.dumps({"steps_per_s": r.metrics["steps_per_s"], "applied": memory._applied}))
+print(json.dumps({"steps_per_s": r.metrics.steps_per_s, "applied": memory._applied}))
 """
 
 
@@ -94,7 +94,7 @@ def ou99(steps: int = 1500, threads: int = 2) -> dict:
     c = TrainConfig(mixing="arm", encoder="cnn", rho=0.99, steps=steps, eval_every=100, eval_size=2048,
                     n_bootstrap=50, spectrum_degree=0, threads=threads, lr=3e-3)
     r = train(c, progress=True)
-    m = r.metrics
+    m = r.to_dict()["metrics"]
     curve = list(zip(r.curves["step"], r.curves["r2_hz"]))
     first = next((s for s, v in curve if v >= 0.9), None)
     out = {"steps": steps, "threads": threads, "wall_time_s": r.wall_time, "steps_per_s": m["steps_per_s"],
