@@ -154,6 +154,9 @@ class RunMetrics:
         Bootstrap errors and intervals of the estimates above.
     spectrum : SpectrumMetrics or None
         The Hermite spectrum of ``h`` (Gaussian worlds with ``spectrum_degree > 0``).
+    best_of : dict or None
+        Best-of-K selection (``validation.best_of``): ``K``, the ``chosen`` index and each
+        candidate's seed, status, final loss, ``R²(h→z)`` and wall time.
     """
 
     r2_hz: float
@@ -181,6 +184,7 @@ class RunMetrics:
     gaussian_world: bool | None = None
     uncertainty: Uncertainty = field(default_factory=Uncertainty)
     spectrum: SpectrumMetrics | None = None
+    best_of: Mapping[str, Any] | None = None
 
     #: quantities whose bootstrap error and interval ``table_row`` spells out as columns
     UNCERTAIN = ("epsilon", "delta", "D", "bound", "error")
@@ -206,6 +210,8 @@ class RunMetrics:
                 v = Uncertainty.from_dict(v)
             elif f.name == "spectrum":
                 v = SpectrumMetrics.from_dict(v)
+            elif f.name == "best_of":
+                v = None if v is None else dict(v)
             elif f.name in ("bound_holds", "gaussian_world"):
                 v = None if v is None else bool(v)
             else:
@@ -218,7 +224,7 @@ class RunMetrics:
     def table_row(self) -> dict:
         """Flat scalars for the sweep table: every scalar field, ``<q>_se``, ``<q>_ci_low`` and
         ``<q>_ci_high`` for each of ``UNCERTAIN``, and the spectrum's scalar summaries."""
-        row = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("uncertainty", "spectrum")}
+        row = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("uncertainty", "spectrum", "best_of")}
         for q in self.UNCERTAIN:
             row[f"{q}_se"] = self.uncertainty.stderr.get(q)
             lo, hi = self.uncertainty.interval_of(q)

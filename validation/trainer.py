@@ -35,6 +35,7 @@ import numpy as np
 import torch
 
 from lejepa_verify.theory.claims import json_safe
+from lejepa_verify.validation.channels import training_pair
 from lejepa_verify.validation.config import TrainConfig
 from lejepa_verify.validation.encoders import make_encoder
 from lejepa_verify.validation.io import atomic_write_bytes, atomic_write_json, ensure_writable_dir
@@ -176,6 +177,9 @@ def evaluate(encoder, mixing, z, z_next, x, x_next, config: TrainConfig, *, fina
     out = {"r2_hz": r2(h, zn), "orth_err": orthogonality_error(zn, h)}
     if not final:
         return out, {}
+    if config.n == 2:
+        # the authors' R² on a fixed 100 × 100 grid over [−3, 3]², beside the on-law R²
+        out["r2_hz_grid"] = grid_r2(encoder, mixing, x.device)
     est = approximate_identifiability(zn, h, h_next, config.rho,
                                       n_bootstrap=config.n_bootstrap, seed=config.seed)
     out.update({
@@ -207,12 +211,26 @@ def evaluate(encoder, mixing, z, z_next, x, x_next, config: TrainConfig, *, fina
     return out, arrays
 
 
+def grid_r2(encoder, mixing, device="cpu", size: int = 100, half_width: float = 3.0) -> float:
+    """``R²(h→z)`` on the fixed grid ``linspace(−3, 3, 100)²`` (n = 2), the authors' ``r2_hz_grid``
+    (the fixed-grid evaluation in ``run_single``, ``experiments/run.py``, of klindtlab/lejepa-identifiability): every grid
+    point weighs alike, whatever mass the latent law puts there."""
+    g = torch.linspace(-half_width, half_width, size)
+    z = torch.stack(torch.meshgrid(g, g, indexing="ij"), dim=-1).reshape(-1, 2)
+    with torch.no_grad():
+        h = encoder(mixing(z.to(device))).cpu().numpy().astype(float)
+    if not np.all(np.isfinite(h)):
+        return float("nan")
+    return r2(h, z.numpy().astype(float))
+
+
 def build_models(config: TrainConfig, device="cpu"):
     """The frozen observation map ``g`` and the (untrained) encoder ``f`` of ``config``, on ``device``."""
     mixing = make_observation(config.mixing, config.n, n_layers=config.mixing_layers, seed=config.mixing_seed)
     encoder = make_encoder(config.encoder, mixing.obs_shape, config.out_dim, width=config.width, depth=config.depth,
                            n_layers=config.n_encoder_layers, seed=config.seed, matched_init=config.matched_init,
-                           n=config.n)
+                           n=config.n, cnn_channels=config.cnn_channels, cnn_hidden=config.cnn_hidden,
+                           cnn_batch_norm=config.cnn_batch_norm)
     return mixing.to(device), encoder.to(device)
 
 
@@ -257,6 +275,11 @@ def train(config: TrainConfig | None = None, *, progress: bool = True, out=None,
     if config.threads is not None:
         torch.set_num_threads(config.threads)
     try:
+        if config.best_of > 1:
+            from lejepa_verify.validation.best_of import train_best_of
+
+            return train_best_of(config, progress=progress, out=out_dir, save_arrays=save_arrays,
+                                 save_weights=save_weights)
         return _train(config, device, out_dir, progress, save_arrays, save_weights)
     except BaseException:
         # a run that failed before writing anything leaves no empty folder of its own behind
@@ -274,8 +297,14 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
            save_weights: bool) -> TrainResult:
     start = time.perf_counter()
 
-    world = World(config.latent, config.latent_params, config.transition, config.n, config.rho)
+    world = World(config.latent, config.latent_params, config.transition, config.n, config.rho,
+                  pairs=config.pairs, trajectory_lag=config.trajectory_lag, trajectory_seed=config.seed)
     mixing, encoder = build_models(config, device)
+    if len(mixing.obs_shape) == 3:
+        # image worlds free and re-fault tens of MB per step otherwise (validation.memory)
+        from lejepa_verify.validation.memory import keep_freed_memory
+
+        keep_freed_memory()
     objective = make_objective(config, device)
     opt = torch.optim.AdamW(encoder.parameters(), lr=config.lr, weight_decay=config.weight_decay)
 
@@ -322,7 +351,7 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
             group["lr"] = lr
         # recorded for every objective; those with uses_lam = False ignore it
         objective.lam = config.lam_at(step - 1)
-        z, z_next = world.sample(config.batch_size, train_gen)
+        z, z_next = training_pair(world, config.views, config.batch_size, train_gen)
         with torch.no_grad():
             x = mixing(torch.cat((z, z_next)).to(device))
         h = encoder(x)

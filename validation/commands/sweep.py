@@ -9,7 +9,7 @@ HELP = "run a sweep of training runs (a TOML/YAML config or a shipped sweep's na
 def add_arguments(p) -> None:
     p.add_argument("config", nargs="?", help="a sweep config file (.toml, .yaml) or the name of a shipped sweep")
     p.add_argument("--out", default=None, help="results folder (default: ./runs/<name>-<profile>)")
-    p.add_argument("--profile", default="quick", help="quick (fits a laptop) or paper (the authors' grid)")
+    p.add_argument("--profile", default="quick", help="quick (fits a laptop), paper (the authors' grid) or cpu (the side-by-side size of lejepa-verify paper)")
     p.add_argument("--backend", default="local", help="local (processes on this machine) or slurm")
     p.add_argument("--jobs", type=int, default=None, help="parallel local runs (default: number of cores)")
     p.add_argument("--retry-failed", action="store_true", help="run again the runs recorded as failed or diverged")

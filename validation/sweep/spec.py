@@ -18,7 +18,7 @@ Schema (every key optional except that a sweep needs at least one run)::
     n = 8
     batch_size = 512
 
-    [profiles.quick.fixed]              # profiles "quick" and "paper" override the above
+    [profiles.quick.fixed]              # profiles "quick", "paper" and "cpu" override the above
     steps = 300
     [profiles.quick.axes]
     seed = [0]
@@ -47,7 +47,9 @@ from typing import Any, Mapping
 
 from lejepa_verify.theory.validate import check_choice
 
-PROFILES = ("quick", "paper")
+#: ``quick`` fits a laptop in minutes, ``paper`` is the authors' grid (a GPU or a cluster), ``cpu`` is the
+#: side-by-side size that fits a 2-core CPU in about half an hour per sweep (``lejepa-verify paper``)
+PROFILES = ("quick", "paper", "cpu")
 TOP_KEYS = ("name", "description", "fixed", "axes", "cases", "profiles")
 PROFILE_KEYS = ("fixed", "axes", "cases")
 SUFFIXES = (".toml", ".yaml", ".yml")

@@ -58,10 +58,20 @@ def config_dict(config: Any) -> dict:
     return json.loads(json.dumps(d, allow_nan=False))
 
 
+def _without_added_defaults(d: dict) -> dict:
+    """A config mapping hashed like its ``TrainConfig``: fields added later left out at their defaults."""
+    from dataclasses import MISSING, fields
+
+    from lejepa_verify.validation.config import ADDED_FIELDS, TrainConfig
+
+    defaults = {f.name: f.default for f in fields(TrainConfig) if f.default is not MISSING}
+    return {k: v for k, v in d.items() if not (k in ADDED_FIELDS and k in defaults and v == defaults[k])}
+
+
 def run_id(config: Any) -> str:
     """``sha256(canonical_json(config))[:16]``: the stable id of a run. For a ``TrainConfig`` the
     hashed dict is ``identity_dict()`` (fields added later are left out at their defaults)."""
-    d = config.identity_dict() if hasattr(config, "identity_dict") else config_dict(config)
+    d = config.identity_dict() if hasattr(config, "identity_dict") else _without_added_defaults(config_dict(config))
     d = json.loads(json.dumps(d, allow_nan=False))
     return hashlib.sha256(canonical_json(d).encode("ascii")).hexdigest()[:ID_LENGTH]
 

@@ -1,0 +1,49 @@
+"""``authors_lejepa``: LeJEPA with the authors' normalisation and their λ (``_authors``).
+
+``λ_a·SIGReg(h1 ∪ h2) + (1 − λ_a)·E||h1 − h2||²/(4m)``, SIGReg along ``n_slices`` directions
+drawn from a normal law and normalised, in every dimension including m = 2 (their
+``SIGReg.forward`` in ``losses.py`` of klindtlab/lejepa-identifiability; ``lejepa`` uses evenly spaced
+angles in 2D). Proportional to ``lejepa`` at λ = ``ours_from_authors_lam(λ_a, m)``.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from lejepa_verify.theory.validate import check_int
+from lejepa_verify.validation.objectives._weighted import WeightedObjective
+from lejepa_verify.validation.objectives.base import register
+from lejepa_verify.validation.objectives.terms import alignment, quadrature, sigreg
+
+
+def random_directions(m: int, n_slices: int, gen: torch.Generator | None, device) -> torch.Tensor:
+    A = torch.randn(m, n_slices, generator=gen)
+    return (A / A.norm(dim=0, keepdim=True)).to(device)
+
+
+@register
+class AuthorsLeJEPA(WeightedObjective):
+    name = "authors_lejepa"
+    description = "the authors' normalisation: λ·SIGReg + (1 − λ)·E||h1 − h2||²/(4m), λ in their units"
+    regulariser = "sigreg"
+
+    def __init__(self, *, lam: float = 1e-3, n_slices: int = 256, n_knots: int = 17, t_max: float = 3.0,
+                 m: int = 2, device="cpu"):
+        super().__init__(lam=lam, m=m, device=device)
+        self.n_slices = check_int(n_slices, "n_slices", 1)
+        t, w = quadrature(n_knots, t_max)
+        self.t, self.w = t.to(device), w.to(device)
+
+    @classmethod
+    def from_config(cls, config, m: int, device) -> "AuthorsLeJEPA":
+        return cls(lam=config.lam, n_slices=config.n_slices, n_knots=config.n_knots, t_max=config.t_max,
+                   m=m, device=device)
+
+    def penalty(self, both: torch.Tensor, gen: torch.Generator | None) -> torch.Tensor:
+        return sigreg(both, random_directions(self.m, self.n_slices, gen, self.device), self.t, self.w)
+
+    def __call__(self, h1: torch.Tensor, h2: torch.Tensor, gen: torch.Generator | None = None):
+        align = alignment(h1, h2)
+        reg = self.penalty(torch.cat((h1, h2)), gen)
+        loss = self.lam * reg + (1.0 - self.lam) * align / (4.0 * self.m)
+        return loss, {"alignment": align.detach(), self.regulariser: reg.detach()}

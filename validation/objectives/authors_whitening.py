@@ -1,0 +1,35 @@
+"""``authors_whitening``: whitening with the authors' normalisation and their λ (``_authors``).
+
+``λ_a·mean_{kl}((Cov − I)_kl²) + (1 − λ_a)·E||h1 − h2||²/(4m)``, the covariance of both views
+pooled with divisor N − 1 (``whitening_loss`` in ``losses.py`` of klindtlab/lejepa-identifiability).
+This is the objective their scaling table labels "VICReg" (their ``mode="whiten"``, λ_a = 0.5).
+Proportional to ``whitening`` at λ = ``ours_from_authors_lam(λ_a, m, "whitening")``.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from lejepa_verify.validation.objectives._weighted import WeightedObjective
+from lejepa_verify.validation.objectives.base import register
+from lejepa_verify.validation.objectives.terms import alignment, whitening_penalty
+
+
+@register
+class AuthorsWhitening(WeightedObjective):
+    name = "authors_whitening"
+    description = "the authors' whitening ('VICReg' in their table): λ·mean((Cov − I)²) + (1 − λ)·E||h1 − h2||²/(4m)"
+    regulariser = "whitening"
+
+    @classmethod
+    def from_config(cls, config, m: int, device) -> "AuthorsWhitening":
+        return cls(lam=config.lam, m=m, device=device)
+
+    def penalty(self, both: torch.Tensor, gen: torch.Generator | None) -> torch.Tensor:
+        return whitening_penalty(both) / float(self.m) ** 2
+
+    def __call__(self, h1: torch.Tensor, h2: torch.Tensor, gen: torch.Generator | None = None):
+        align = alignment(h1, h2)
+        reg = self.penalty(torch.cat((h1, h2)), gen)
+        loss = self.lam * reg + (1.0 - self.lam) * align / (4.0 * self.m)
+        return loss, {"alignment": align.detach(), self.regulariser: reg.detach()}
