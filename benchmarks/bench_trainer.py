@@ -9,7 +9,7 @@
 configuration (MLP 4×256 GELU, batch 256, SIGReg with 256 random slices and 17 knots on
 [0, 3] multiplied by the 2B samples, alignment as a mean over entries, AdamW 3e−3 constant
 then cosine, λ = 1e−3) for the same wall time T, and reports both steps/s and both final R².
-The plain loop is written here from the description in THEORY.md §7, not copied.
+The plain loop is written here from the description in docs/theory.md §7, not copied.
 
 Nothing here is pass/fail; every number is printed and, with ``--out``, written as JSON.
 """

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for what the theorems quantify over (THEORY.md §1–§4).
+"""Hypothesis strategies for what the theorems quantify over (docs/theory.md §1–§4).
 
 A property test states a theorem, draws its hypotheses' objects from here and lets hypothesis
 shrink a failure to the smallest counterexample::
@@ -209,7 +209,7 @@ class HermitePolynomialMap:
 
     ``components``: the sympy Polys in ``gens``; ``coefficients[i]``: ``α ↦ a_{i,α}`` (exact
     rationals, the nonzero ones); ``energies[i][d] = E_{i,d} = Σ_{|α|=d} a_{i,α}² α!``, the exact
-    Hermite spectrum, known by construction (THEORY.md §2) and therefore an independent reference
+    Hermite spectrum, known by construction (docs/theory.md §2) and therefore an independent reference
     for any code that computes a spectrum from the polynomial.
     """
 
@@ -224,7 +224,7 @@ class HermitePolynomialMap:
         return len(self.gens)
 
     def alignment_loss(self, rho) -> sp.Rational:
-        """``Σ_i Σ_d 2(1 − ρ^d) E_{i,d}``: the alignment loss under the Mehler channel (THEORY.md §2)."""
+        """``Σ_i Σ_d 2(1 − ρ^d) E_{i,d}``: the alignment loss under the Mehler channel (docs/theory.md §2)."""
         r = sp.nsimplify(rho)
         return sum(2 * (1 - r**d) * e for row in self.energies for d, e in enumerate(row))
 

@@ -1,4 +1,4 @@
-"""The alignment loss ``L(h) = E ||h(z) − h(z')||²`` computed directly (THEORY.md §1, §2).
+"""The alignment loss ``L(h) = E ||h(z) − h(z')||²`` computed directly (docs/theory.md §1, §2).
 
 ``z ~ N(0, I_n)`` and ``z' = ρ z + sqrt(1 − ρ²) η`` with ``η ~ N(0, I_n)`` independent: the
 OU (Mehler) channel. This is the *direct* computation, independent of the Hermite expansion,

@@ -1,4 +1,4 @@
-"""The Markov operator of an exact AR(1) chain in the orthonormal polynomials of its law (THEORY.md §3).
+"""The Markov operator of an exact AR(1) chain in the orthonormal polynomials of its law (docs/theory.md §3).
 
 For ``z' = ρz + ε`` (``ε`` independent of ``z``, ``p`` stationary), ``(Tf)(z) = E f(ρz + ε)``.
 On monomials ``T zᵏ = Σ_j C(k, j) ρʲ E[ε^{k−j}] zʲ``, so ``T`` maps polynomials of degree ``≤ d``
@@ -10,7 +10,7 @@ The adjoint in ``L²(p)`` has matrix ``Gᵀ``; the chain is time-reversible iff 
 
 Alignment of a unit-variance, mean-zero ``f`` sees ``E f(z)f(z') = ⟨f, Tf⟩ = ⟨f, Sf⟩`` with the
 symmetrised ``S = (T + T*)/2``. Its top mean-zero eigenfunction maximises that correlation.
-HYPOTHESIS (THEORY.md §3): that eigenfunction is nonlinear exactly when ``p`` is non-Gaussian.
+HYPOTHESIS (docs/theory.md §3): that eigenfunction is nonlinear exactly when ``p`` is non-Gaussian.
 This module computes it (Rayleigh–Ritz on polynomials of degree ``≤ D``, reported for every
 ``D`` so that convergence is visible) and reports what it finds.
 

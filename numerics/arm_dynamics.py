@@ -2,7 +2,7 @@
 
 The second case of the paper's Reacher experiment (paper_numbers.toml ``[reacher]``): pairs
 ``(z_t, z_{t+lag})`` taken from recorded trajectories instead of a Gaussian OU channel. Their
-marginals are not Gaussian (near-uniform joint angles), so THEORY.md §3 predicts that the
+marginals are not Gaussian (near-uniform joint angles), so docs/theory.md §3 predicts that the
 encoder is not identifiable up to a rotation.
 
 **The arm.** Two links of length ``l = 0.12`` with point masses ``m₁ = m₂ = 1`` at their ends,

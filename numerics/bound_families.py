@@ -1,4 +1,4 @@
-"""Analytic perturbation families for the bound of Prop 4.3, with population values (THEORY.md §4).
+"""Analytic perturbation families for the bound of Prop 4.3, with population values (docs/theory.md §4).
 
 Each family is a one-parameter path ``a ↦ h_a`` from the exact recovery ``h_0 = Qz`` in the
 Gaussian world ``z ~ N(0, I_n)`` with the OU channel at ``ρ``. ``Q`` is a fixed random rotation

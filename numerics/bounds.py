@@ -1,4 +1,4 @@
-"""Approximate identifiability from samples: ε, δ, D and the bound of Prop 4.3 (THEORY.md §4).
+"""Approximate identifiability from samples: ε, δ, D and the bound of Prop 4.3 (docs/theory.md §4).
 
 For a map ``h`` with ``E h = 0``::
 
@@ -318,7 +318,7 @@ def approximate_identifiability(
     seed: int | None = 0,
     definitions: str = "ours",
 ) -> BoundEstimate:
-    """Estimate ε, δ, D, the bound and the Procrustes error from paired samples (THEORY.md §4).
+    """Estimate ε, δ, D, the bound and the Procrustes error from paired samples (docs/theory.md §4).
 
     Parameters
     ----------

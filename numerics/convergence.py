@@ -1,4 +1,4 @@
-"""Error bars for a deterministic rule from a sequence of refinements (THEORY.md §2, numerics).
+"""Error bars for a deterministic rule from a sequence of refinements (docs/theory.md §2, numerics).
 
 A quadrature value ``Q_q`` with ``q`` nodes per axis approaches the integral ``I`` at a rate that
 depends on the integrand: geometrically (or faster) for an analytic map, like ``q^{−p}`` with a

@@ -1,4 +1,4 @@
-"""Normalised Hermite functions and the total-degree basis of L²(γ_n) (THEORY.md §2).
+"""Normalised Hermite functions and the total-degree basis of L²(γ_n) (docs/theory.md §2).
 
 ``h_k(z) = He_k(z) / sqrt(k!)`` with the probabilists' polynomials ``He_k``; under ``N(0, 1)``
 they are orthonormal. They are evaluated by the normalised three-term recurrence

@@ -1,4 +1,4 @@
-"""Vectorised test maps ``R^n → R^n`` (numpy, (N, n) → (N, n)) for spectra (THEORY.md §2, §7).
+"""Vectorised test maps ``R^n → R^n`` (numpy, (N, n) → (N, n)) for spectra (docs/theory.md §2, §7).
 
 Two families:
 
@@ -243,7 +243,7 @@ def gaussian_preserving_library(dim: int = 2, seed=0) -> list[Map]:
 
 
 def mixing_library(seed=0) -> list[Map]:
-    """The authors' fixed 2D mixings (THEORY.md §7): spiral, banana, sinusoid.
+    """The authors' fixed 2D mixings (docs/theory.md §7): spiral, banana, sinusoid.
 
     ``seed`` is unused (none of them has random parts); it is kept so that existing calls work.
     Their seeded coupling mixing is the trainer's ``coupling`` observation (torch); its numpy

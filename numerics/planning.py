@@ -1,4 +1,4 @@
-"""Planning in a learned latent (THEORY.md §5, the paper's Cor 4.5), in floating point.
+"""Planning in a learned latent (docs/theory.md §5, the paper's Cor 4.5), in floating point.
 
 A planner sees the world only through a representation ``ẑ = φ(z)``. It identifies linear
 dynamics ``ẑ' ≈ Â ẑ + B̂ u`` from random transitions by least squares, solves a finite-horizon

@@ -1,4 +1,4 @@
-"""Gaussian quadrature rules for ``E f(z)``, ``z ~ N(0, I_n)`` (THEORY.md §2).
+"""Gaussian quadrature rules for ``E f(z)``, ``z ~ N(0, I_n)`` (docs/theory.md §2).
 
 Two rules, both with weights normalised so that they sum to 1 (the Gaussian is a probability):
 

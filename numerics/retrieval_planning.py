@@ -1,4 +1,4 @@
-"""Planning from images by nearest-neighbour retrieval (the paper's Reacher procedure, THEORY.md §5).
+"""Planning from images by nearest-neighbour retrieval (the paper's Reacher procedure, docs/theory.md §5).
 
 Given a representation ``r`` of a bank of frames (``r_i = f(x_i)`` for an encoder, or the true
 latent ``z_i``), a plan from start frame ``s`` to goal frame ``g`` is the straight line

@@ -1,4 +1,4 @@
-"""The Hermite spectrum of a map ``h: R^n → R^m`` under ``N(0, I_n)`` (THEORY.md §2).
+"""The Hermite spectrum of a map ``h: R^n → R^m`` under ``N(0, I_n)`` (docs/theory.md §2).
 
 ``h_i = Σ_α c_{i,α} h_α`` with ``c_{i,α} = E[h_i(z) h_α(z)]``; the degree energies are
 ``E_{i,d} = Σ_{|α| = d} c_{i,α}²`` (``E_{i,0} = (E h_i)²``) and Parseval gives
@@ -147,7 +147,7 @@ def _arr(x):
 
 @dataclass(frozen=True)
 class Spectrum:
-    """Hermite spectrum of ``h: R^n → R^m`` up to total degree ``max_degree`` (THEORY.md §2).
+    """Hermite spectrum of ``h: R^n → R^m`` up to total degree ``max_degree`` (docs/theory.md §2).
 
     Shapes: ``energy`` (m, D + 1) holds ``E_{i,d}``; ``mean``, ``second_moment`` (``E h_i²``),
     ``residual`` (``E h_i² − Σ_{d<=D} E_{i,d}``) are (m,); ``linear_block`` is
@@ -215,7 +215,7 @@ class Spectrum:
         return float(self.coefficients[i, row[0]])
 
     def nonlinear_energy(self, include_residual: bool = True) -> float:
-        """``W_nl = Σ_i Σ_{d>=2} E_{i,d}`` (THEORY.md §4); the residual above ``D`` is nonlinear
+        """``W_nl = Σ_i Σ_{d>=2} E_{i,d}`` (docs/theory.md §4); the residual above ``D`` is nonlinear
         energy too and is included unless ``include_residual=False``."""
         w = float(self.energy[:, 2:].sum())
         return w + float(self.residual.sum()) if include_residual else w

@@ -1,4 +1,4 @@
-"""The first non-constant eigenpair of the Langevin generator of a 1-D law (THEORY.md §3).
+"""The first non-constant eigenpair of the Langevin generator of a 1-D law (docs/theory.md §3).
 
 The Langevin diffusion with stationary density ``p`` and diffusion ``K > 0`` has generator
 ``L f = K (f'' + s f')``, ``s = (log p)'``. In ``L²(p)`` it is self-adjoint and, in weighted
@@ -300,7 +300,7 @@ def _nonlinearity(x: np.ndarray, f: np.ndarray, w: np.ndarray) -> float:
 
 def first_eigenpair(law, K: float = 1.0, *, method: str = "finite_volume", n_cells: int = 4000,
                     degree: int = 30) -> FirstEigenpair:
-    """The first non-constant eigenpair of the Langevin generator of ``law`` (THEORY.md §3).
+    """The first non-constant eigenpair of the Langevin generator of ``law`` (docs/theory.md §3).
 
     ``method``: ``"finite_volume"`` (``n_cells`` cells on the domain holding all but 1e-12 of
     the mass, reflecting ends) or ``"galerkin"`` (orthonormal polynomials of ``p`` up to

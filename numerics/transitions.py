@@ -1,4 +1,4 @@
-"""Transitions ``z → z'`` for each latent law, and how far each is from stationary (THEORY.md §3).
+"""Transitions ``z → z'`` for each latent law, and how far each is from stationary (docs/theory.md §3).
 
 =============  ===========================================================================
 name           the pair ``(z, z')``, with ``z ~ p`` drawn exactly
@@ -278,7 +278,7 @@ def _excess_kurtosis(law: LatentLaw) -> float:
 
 @dataclass(frozen=True)
 class StationarityDefect:
-    """Is the law of ``z'`` the law of ``z``? (THEORY.md §3)
+    """Is the law of ``z'`` the law of ``z``? (docs/theory.md §3)
 
     ``energy`` is the energy two-sample test between ``z`` from one half of the pairs and
     ``z'`` from the other half (independent samples, so the permutation null is exact); its

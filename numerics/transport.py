@@ -1,4 +1,4 @@
-"""Feasibility reading of the converse: the constrained optimum for a non-Gaussian latent (THEORY.md §3).
+"""Feasibility reading of the converse: the constrained optimum for a non-Gaussian latent (docs/theory.md §3).
 
 * No linear image ``Qz`` of a non-Gaussian latent is N(0, I): :func:`rotated_gaussianity`
   measures the energy distance of ``Qz`` (``Q`` Haar-random in O(n)) to N(0, I) with its noise

@@ -1,6 +1,6 @@
 """Two-sample distances with their noise level: is the law of ``x`` the law of ``y``?
 
-Used to show that a map preserves N(0, I) (THEORY.md §2), to measure the stationarity defect
+Used to show that a map preserves N(0, I) (docs/theory.md §2), to measure the stationarity defect
 of a transition (§3) and the distance of a linear image of a non-Gaussian latent to N(0, I).
 
 The statistic is the energy distance

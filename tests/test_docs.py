@@ -238,3 +238,41 @@ def test_the_missing_docstring_check_flags_exactly_the_undocumented(monkeypatch)
     name = "lejepa_verify.validation.observations.spiral.Spiral.forward"
     ext.warn_missing_docstring(None, "method", name, Spiral.forward, {}, [])
     assert flagged == ["lejepa_verify.fake.bare", name]
+
+
+# ------------------------------------------------------------------ references to files
+
+
+GONE = ("THEORY.md", "CONVENTIONS.md")  # notes of the project's makers, never shipped with it
+
+
+def references_to_missing_files(paths) -> list[str]:
+    """``file:line`` of each mention of a file that is not in the project, or of a docs page that does not exist."""
+    found = []
+    for path in paths:
+        try:
+            text = Path(path).read_text()
+        except (UnicodeDecodeError, IsADirectoryError, FileNotFoundError):
+            continue
+        for i, line in enumerate(text.splitlines(), 1):
+            if any(g in line for g in GONE):
+                found.append(f"{path}:{i}")
+            for page in re.findall(r"docs/([a-z_]+)\.md", line):
+                if not (DOCS / f"{page}.md").exists():
+                    found.append(f"{path}:{i} (docs/{page}.md)")
+    return found
+
+
+def _tracked_files() -> list[Path]:
+    out = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return [ROOT / p for p in out.split() if not p.startswith("tests/test_docs.py")]
+
+
+def test_no_file_refers_to_a_file_that_is_not_in_the_project():
+    assert references_to_missing_files(_tracked_files()) == []
+
+
+def test_the_reference_scan_finds_a_planted_reference(tmp_path):
+    bad = tmp_path / "mod.py"
+    bad.write_text('"""See THEORY.md §2."""\n# docs/theory.md §2 exists, docs/nowhere.md does not\n')
+    assert references_to_missing_files([bad]) == [f"{bad}:1", f"{bad}:2 (docs/nowhere.md)"]

@@ -1,4 +1,4 @@
-"""Exact mathematics of LeJEPA identifiability (THEORY.md), checked with sympy.
+"""Exact mathematics of LeJEPA identifiability (docs/theory.md), checked with sympy.
 
 Imports sympy and the standard library only. The claims registry lives here because it is
 the lowest layer that needs it; ``numerics`` and ``validation`` register their claims in it.

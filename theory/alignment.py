@@ -1,4 +1,4 @@
-"""The alignment loss, its spectral form, the per-degree penalty and Theorem A (THEORY.md §2).
+"""The alignment loss, its spectral form, the per-degree penalty and Theorem A (docs/theory.md §2).
 
 Two independent routes to the same numbers:
 
@@ -59,7 +59,7 @@ def per_degree_penalty(d: int, rho=None):
     """``2(1 − rho^d)``: the alignment cost of one unit of energy at Hermite degree ``d``.
 
     ``rho=None`` gives the sympy expression in the symbol ``rho``; a rational ``rho`` gives an
-    exact Rational, a float gives a float. THEORY.md §2.
+    exact Rational, a float gives a float. docs/theory.md §2.
     """
     d = check_degree(d, "d")
     r = _rho_value(rho)
@@ -67,7 +67,7 @@ def per_degree_penalty(d: int, rho=None):
 
 
 def excess_penalty(d: int, rho=None):
-    """``2(rho − rho^d)``: what degree ``d`` costs beyond a linear feature (THEORY.md §2)."""
+    """``2(rho − rho^d)``: what degree ``d`` costs beyond a linear feature (docs/theory.md §2)."""
     d = check_degree(d, "d")
     r = _rho_value(rho)
     return 2 * (r - r**d)

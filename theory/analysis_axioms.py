@@ -1,4 +1,4 @@
-"""The analysis facts the Dirichlet route's Lean proof assumes: AM–GM, Jensen, Mazur–Ulam (THEORY.md §6).
+"""The analysis facts the Dirichlet route's Lean proof assumes: AM–GM, Jensen, Mazur–Ulam (docs/theory.md §6).
 
 - *Weighted AM–GM* (``amgm_sum_ge_prod_pow``): ``Σ w_i x_i ≥ Π x_i^{w_i}`` for ``x_i > 0`` and
   weights on the simplex. Proof checked (:func:`amgm_proof_steps`): the tangent-line bound

@@ -1,4 +1,4 @@
-"""Approximate identifiability (paper's Prop 4.3), each step of THEORY.md §4 checked exactly.
+"""Approximate identifiability (paper's Prop 4.3), each step of docs/theory.md §4 checked exactly.
 
 For ``h`` with ``E h = 0`` write ``ε = ||Cov h − I||_F``, ``δ = L(h) − 2(1 − ρ) tr Cov h``,
 ``D = δ / (2ρ(1 − ρ))``, ``M = E[h(z) zᵀ]`` and ``Q`` the polar factor of ``M``. The bound is
@@ -143,7 +143,7 @@ def check_nonnegative(p: sp.Expr, x: sp.Symbol, lo, hi=None, statement: str = ""
 
 
 def gap_inequality(d: int, reference_degree: int = 2) -> InequalityCheck:
-    """``ρ − ρ^d ≥ ρ − ρ^r`` on ``0 ≤ ρ ≤ 1`` with ``r = reference_degree`` (THEORY.md §4 step 1).
+    """``ρ − ρ^d ≥ ρ − ρ^r`` on ``0 ≤ ρ ≤ 1`` with ``r = reference_degree`` (docs/theory.md §4 step 1).
 
     The difference is ``ρ^r − ρ^d``. With ``r = 2`` it is ``ρ²(1 − ρ^(d−2)) ≥ 0`` for every
     ``d ≥ 2``: the excess alignment cost of degree ``d`` is at least the spectral gap
@@ -232,7 +232,7 @@ class FrobeniusTraceCheck:
 
 
 def frobenius_le_trace(N: sp.Matrix) -> FrobeniusTraceCheck:
-    """Check ``||N||_F ≤ tr N`` for a symmetric rational ``N`` (THEORY.md §4 step 3).
+    """Check ``||N||_F ≤ tr N`` for a symmetric rational ``N`` (docs/theory.md §4 step 3).
 
     Proof checked alongside: ``(tr N)² − tr(N²) = 2 Σ_{i<j} (N_ii N_jj − N_ij²)``, twice the sum of
     the 2×2 principal minors, each ``≥ 0`` when ``N ⪰ 0`` (in eigenvalues: ``(Σλ)² − Σλ² =
@@ -296,7 +296,7 @@ def _is_psd_symmetric(A: sp.Matrix) -> bool:
 
 
 def polar_bound(U: sp.Matrix, sigma: Sequence, V: sp.Matrix, factor: str = "polar") -> PolarBoundCheck:
-    """``||M − Q||_F ≤ ||M Mᵀ − I||_F`` for ``M = U diag(σ) Vᵀ`` (THEORY.md §4 step 3).
+    """``||M − Q||_F ≤ ||M Mᵀ − I||_F`` for ``M = U diag(σ) Vᵀ`` (docs/theory.md §4 step 3).
 
     ``factor="polar"`` uses ``Q = U Vᵀ``, the polar factor (verified independently: ``Q`` is
     orthogonal and ``Qᵀ M`` is symmetric positive semidefinite, which characterises it);
@@ -512,7 +512,7 @@ class ApproximateBound:
 
 def alignment_loss(h: Sequence[sp.Expr], variables: Sequence[sp.Symbol], rho) -> sp.Rational:
     """``L(h) = E||h(z) − h(z')||²`` with ``z' = ρz + sqrt(1 − ρ²) η`` at one rational ``ρ``
-    (THEORY.md §1): :func:`theory.alignment.alignment_loss`, a polynomial in the symbol ``ρ``
+    (docs/theory.md §1): :func:`theory.alignment.alignment_loss`, a polynomial in the symbol ``ρ``
     computed by Gaussian moments in ``(z, η)``, evaluated at ``ρ``. Restricted, as the rest of
     this module, to ``ρ`` with rational ``sqrt(1 − ρ²)`` (:func:`pythagorean_rho`); the symbolic
     route itself would accept any rational ``ρ``.

@@ -1,4 +1,4 @@
-"""The axioms the authors' Lean 4 files assume without proof (THEORY.md §6).
+"""The axioms the authors' Lean 4 files assume without proof (docs/theory.md §6).
 
 Each claim names, in its ``axioms`` field, the axioms whose content it checks; the CLI prints
 the mapping and lists an axiom no claim covers as "not yet checked", never hiding it.

@@ -1,4 +1,4 @@
-"""The claim: the unit of verification (CONVENTIONS.md, "A claim is the unit of verification").
+"""The claim: the unit of verification (docs/where_to_add.md, "How a claim is verified").
 
 A claim couples one line of mathematics with a ``check`` that computes evidence for it. The
 check is a function whose keyword defaults state the *true* statement; the claim's negative
@@ -92,7 +92,7 @@ SCOPE_KINDS = ("proof", "instances")
 
 @dataclass(frozen=True)
 class Scope:
-    """How far a claim's check reaches (CONVENTIONS.md, "A claim is the unit of verification").
+    """How far a claim's check reaches (docs/where_to_add.md, "How a claim is verified").
 
     ``kind="proof"``: a symbolic argument covers every case the statement quantifies over;
     ``text`` says what it covers ("all d >= 0", "all n, all multi-indices"). ``kind="instances"``:
@@ -129,11 +129,11 @@ def instances(checked: str) -> Scope:
 
 @dataclass(frozen=True)
 class Claim:
-    """A statement of THEORY.md with its check and negative control.
+    """A statement of docs/theory.md with its check and negative control.
 
     ``check(**{})`` checks the statement; ``check(**control)`` checks the false variant
     described by ``control_statement`` and must come out ``passed=False``.
-    ``axioms`` names the authors' Lean axioms (THEORY.md §6) whose content the claim checks.
+    ``axioms`` names the authors' Lean axioms (docs/theory.md §6) whose content the claim checks.
     ``scope`` (required) says whether the check is a proof for every case or a check of stated
     instances; a claim without one is refused.
     """

@@ -1,4 +1,4 @@
-"""Proofs for every degree of the degree-universal lemmas of THEORY.md §2–3, checked with sympy.
+"""Proofs for every degree of the degree-universal lemmas of docs/theory.md §2–3, checked with sympy.
 
 The instance checks (``d <= 12``) stay as cross-checks in the claims; here each statement is
 proved for all degrees at once:

@@ -1,4 +1,4 @@
-"""The Dirichlet route of the paper's appendix, exactly on polynomial maps (THEORY.md §2).
+"""The Dirichlet route of the paper's appendix, exactly on polynomial maps (docs/theory.md §2).
 
 - Dirichlet energy in spectral form: ``Σ_α |α| c_α² = E ||∇h||²`` under ``γ_n`` (per component;
   summed over components it is ``E ||J_h||_F²``), because ``∂_j He_α = α_j He_{α − e_j}``.
@@ -106,7 +106,7 @@ class PoincareComparison:
 
 
 def poincare_comparison(components: Sequence, gens: Sequence[sp.Symbol], constant=1) -> PoincareComparison:
-    """Compare ``E ||J_h||_F²`` with ``constant · tr Cov h`` (THEORY.md §2, Gaussian Poincaré)."""
+    """Compare ``E ||J_h||_F²`` with ``constant · tr Cov h`` (docs/theory.md §2, Gaussian Poincaré)."""
     gens = tuple(gens)
     constant = sp.Rational(constant)
     spec = hermite_spectrum(components, gens)

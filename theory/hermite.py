@@ -1,4 +1,4 @@
-"""Probabilists' Hermite polynomials and exact Gaussian expectations (THEORY.md §2).
+"""Probabilists' Hermite polynomials and exact Gaussian expectations (docs/theory.md §2).
 
 Everything here is exact: polynomials are :class:`sympy.Poly` objects over the rationals (with
 the symbols ``rho`` and ``s`` as extra generators where a correlation appears), and a Gaussian
@@ -8,7 +8,7 @@ expectation is read off the monomials from the moments of ``N(0, 1)``,
 
 never by numerical or symbolic integration.
 
-Conventions (THEORY.md §2):
+Conventions (docs/theory.md §2):
 
 - ``He_0 = 1``, ``He_1 = z``, ``He_{k+1} = z He_k − k He_{k−1}``; ``E[He_j He_k] = k! δ_jk``.
 - Multi-index ``α ∈ N^n``: ``He_α(z) = Π_i He_{α_i}(z_i)``, ``α! = Π_i α_i!``.
@@ -107,7 +107,7 @@ def hermite_coefficients_ascending(k: int) -> tuple[int, ...]:
 
 
 def hermite_he(k: int, var: sp.Symbol | None = None) -> sp.Poly:
-    """``He_k(var)`` as a Poly over QQ, by ``He_{k+1} = z He_k − k He_{k−1}`` (THEORY.md §2)."""
+    """``He_k(var)`` as a Poly over QQ, by ``He_{k+1} = z He_k − k He_{k−1}`` (docs/theory.md §2)."""
     var = sp.Symbol("z", real=True) if var is None else var
     coeffs = hermite_coefficients_ascending(k)
     return sp.Poly.from_dict({(i,): c for i, c in enumerate(coeffs) if c}, var, domain=sp.QQ)
@@ -313,7 +313,7 @@ class HermiteSpectrum:
 
 
 def hermite_spectrum(components: Sequence, gens: Sequence[sp.Symbol]) -> HermiteSpectrum:
-    """Hermite coefficients and degree energies ``E_{i,d}`` of the map ``components`` (THEORY.md §2)."""
+    """Hermite coefficients and degree energies ``E_{i,d}`` of the map ``components`` (docs/theory.md §2)."""
     gens = tuple(gens)
     if not components:
         raise ValueError("components must hold at least one polynomial, got an empty sequence")

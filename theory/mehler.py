@@ -1,4 +1,4 @@
-"""The Ornstein–Uhlenbeck (Mehler) channel on polynomials, exactly (THEORY.md §1–2).
+"""The Ornstein–Uhlenbeck (Mehler) channel on polynomials, exactly (docs/theory.md §1–2).
 
 The pair is ``z' = rho z + s eta`` with ``s = sqrt(1 − rho²)`` and ``eta ~ N(0, I_n)``
 independent of ``z``. For a polynomial ``p`` this module computes
@@ -79,7 +79,7 @@ def next_state_polynomial(p, gens: Sequence[sp.Symbol]) -> tuple[sp.Poly, tuple[
 
 
 def ou_conditional_expectation(p, gens: Sequence[sp.Symbol]) -> sp.Poly:
-    """``(P_rho p)(z) = E[p(rho z + sqrt(1 − rho²) eta) | z]`` as a Poly in ``(z, rho)`` (THEORY.md §2)."""
+    """``(P_rho p)(z) = E[p(rho z + sqrt(1 − rho²) eta) | z]`` as a Poly in ``(z, rho)`` (docs/theory.md §2)."""
     composed, noise = next_state_polynomial(p, gens)
     averaged = gaussian_expectation(composed, over=noise)
     return reduce_noise_scale(averaged)

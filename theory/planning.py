@@ -1,4 +1,4 @@
-"""Planning in a rotated latent: finite-horizon LQR is O(n)-equivariant (paper's Cor 4.5, THEORY.md §5).
+"""Planning in a rotated latent: finite-horizon LQR is O(n)-equivariant (paper's Cor 4.5, docs/theory.md §5).
 
 The problem: ``x_{t+1} = A x_t + B u_t`` for ``t = 0..T−1``, cost
 ``Σ_t (x_tᵀ C x_t + u_tᵀ R u_t) + x_Tᵀ F x_T`` (``C`` the state cost, ``F`` the terminal cost).

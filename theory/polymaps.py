@@ -1,6 +1,6 @@
 """Seeded random polynomial maps, rational matrices and rational orthogonal matrices.
 
-These are the test objects of the exact claims (THEORY.md §2, Theorem A, the Dirichlet route,
+These are the test objects of the exact claims (docs/theory.md §2, Theorem A, the Dirichlet route,
 Prop 4.3 and Cor 4.5): a statement about every polynomial map or every orthogonal matrix is
 checked on objects drawn here, with an explicit seed so that the same seed gives the same
 objects. Rational orthogonal matrices all come from one Cayley transform,

@@ -1,4 +1,4 @@
-"""Exact sign certificates for polynomials in ``rho`` on the unit interval (THEORY.md §2).
+"""Exact sign certificates for polynomials in ``rho`` on the unit interval (docs/theory.md §2).
 
 Statements such as "the excess ``2(rho − rho^d)`` is positive for ``0 < rho < 1``" are checked
 here by writing the polynomial in the Bernstein basis of ``[0, 1]``,

@@ -1,4 +1,4 @@
-"""The converse in continuous time: an affine eigenfunction forces a Gaussian (THEORY.md §3).
+"""The converse in continuous time: an affine eigenfunction forces a Gaussian (docs/theory.md §3).
 
 The Langevin diffusion with stationary density ``p`` and diffusion ``K > 0`` has generator, per
 component,

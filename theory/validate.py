@@ -1,6 +1,6 @@
 """Input validation shared by every layer: a bad argument is a ``ValueError`` naming it.
 
-Messages follow CONVENTIONS.md: the parameter, the value and the allowed range, e.g.
+Messages follow docs/where_to_add.md ("How we write"): the parameter, the value and the allowed range, e.g.
 ``rho must lie in (0, 1), got 1.3``.
 """
 

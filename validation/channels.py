@@ -1,4 +1,4 @@
-"""How a training pair is drawn from a world (THEORY.md §1; the authors' channel).
+"""How a training pair is drawn from a world (docs/theory.md §1; the authors' channel).
 
 - ``pair`` (ours): ``(z, z')`` with ``z`` from the latent law and ``z'`` one transition step
   from it, the pair whose correlation ρ the theory is stated for.

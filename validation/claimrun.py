@@ -160,7 +160,7 @@ def lean_classification_counts(results: Sequence[ClaimResult]) -> dict[str, int]
 def axiom_text(results: Sequence[ClaimResult]) -> str:
     """Plain text: each Lean axiom and the verified claims that check it ('not yet checked' if none)."""
     audited = lean_classifications(results)
-    lines = ["Lean axioms (THEORY.md §6): as written (audit claim lean/<axiom>) | intended mathematics checked by"]
+    lines = ["Lean axioms (docs/theory.md §6): as written (audit claim lean/<axiom>) | intended mathematics checked by"]
     for name, _, ids in axiom_coverage(results):
         lines.append(f"  {name:<42} {audited.get(name, 'not audited'):<13} "
                      f"{', '.join(ids) if ids else 'not yet checked'}")

@@ -1,4 +1,4 @@
-"""One frozen config object per training run (THEORY.md §1 and §7).
+"""One frozen config object per training run (docs/theory.md §1 and §7).
 
 Every default gives the recommended fast recipe for the 2D Gaussian world (spiral mixing,
 OU channel with ρ = 0.95). The recipe differs from the authors' on purpose: their λ = 1e−3

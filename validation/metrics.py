@@ -1,4 +1,4 @@
-"""Recovery metrics of a learned map on a held-out set (THEORY.md §1, §4, §7). numpy only.
+"""Recovery metrics of a learned map on a held-out set (docs/theory.md §1, §4, §7). numpy only.
 
 - ``R²(a→b)``: least squares of ``b`` on ``[a, 1]``, ``1 − SS_res / SS_tot`` pooled over the
   coordinates of ``b``. ``R²(h→z)`` (the latent read out linearly from the embedding) is the

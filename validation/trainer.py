@@ -1,4 +1,4 @@
-"""A small, readable LeJEPA trainer for synthetic worlds (THEORY.md §1, §4, §7).
+"""A small, readable LeJEPA trainer for synthetic worlds (docs/theory.md §1, §4, §7).
 
 One call, ``train(config)``, runs the whole experiment top to bottom:
 

@@ -1,4 +1,4 @@
-"""Synthetic worlds: pairs ``(z, z')`` from a latent law and a transition (THEORY.md §1, §3).
+"""Synthetic worlds: pairs ``(z, z')`` from a latent law and a transition (docs/theory.md §1, §3).
 
 The latent laws and transitions are those of the numerics layer (``numerics.latent_law``,
 ``numerics.transitions.sample_pairs``). The Gaussian OU world, the default and the one the
@@ -25,7 +25,7 @@ from lejepa_verify.theory.validate import check_choice, check_int, check_rho
 
 from lejepa_verify.validation.config import PAIR_SOURCES, latent_names, transition_names
 
-# transitions that, for a Gaussian latent, are the OU (Mehler) channel of THEORY.md §1
+# transitions that, for a Gaussian latent, are the OU (Mehler) channel of docs/theory.md §1
 _GAUSSIAN_OU_TRANSITIONS = ("ou", "authors", "ar1")
 
 

@@ -24,7 +24,7 @@ def _family_points(rho: float):
 @claim(
     "prop-4.3/analytic-families",
     statement="E||h − Qz||² ≤ D + (ε + D)² for h = √(1−a²)Qz + a·He₂/√2, h = sQz, the radial rotation and tanh (population values, n = 2 and 1024)",
-    source="paper Prop 4.3; THEORY.md §4",
+    source="paper Prop 4.3; docs/theory.md §4",
     layer="numerics",
     control={"quadratic_term": False},
     control_statement="the bound without its quadratic term, E||h − Qz||² ≤ D",
@@ -55,7 +55,7 @@ def _spiral_in_plane(z):
 @claim(
     "cor-4.5/planning-in-rotated-latent",
     statement="an LQR planner with isotropic costs working in ẑ = Qz (Q ∈ O(n)) incurs the same true cost and actions as in z",
-    source="paper Cor 4.5; THEORY.md §5",
+    source="paper Cor 4.5; docs/theory.md §5",
     layer="numerics",
     control={"representation": "spiral"},
     control_statement="the same equality for the Gaussian-preserving but nonlinear spiral representation",

@@ -1,4 +1,4 @@
-"""Gaussian uniqueness (paper's Thm 4.2) in each reading of THEORY.md §3, computed on concrete laws.
+"""Gaussian uniqueness (paper's Thm 4.2) in each reading of docs/theory.md §3, computed on concrete laws.
 
 Each check takes a tuple of cases ``(law name, params, declared)``; it passes when what it
 computes agrees with every declaration. The negative controls mislabel a case: a Gaussian
@@ -33,7 +33,7 @@ def _law(name, params):
     "thm-4.2/sl-linear-iff-gaussian",
     statement="the first non-constant eigenfunction of K(f'' + s f') in L²(p) is affine (1 − R² < 1e-6) "
               "exactly for the Gaussian laws among gaussian, gennorm 2, mixture d=0 | gennorm 1.5, 4, uniform, mixture",
-    source="paper Thm 4.2 (Sturm–Liouville); THEORY.md §3",
+    source="paper Thm 4.2 (Sturm–Liouville); docs/theory.md §3",
     layer="numerics",
     control={"cases": (("gennorm", {"alpha": 2.0}, False), ("gennorm", {"alpha": 4.0}, True))},
     control_statement="gennorm with α = 2 is non-Gaussian (nonlinear optimum) and gennorm with α = 4 is Gaussian",
@@ -58,7 +58,7 @@ def check_sl_linear_iff_gaussian(cases=_SL_CASES, tol: float = 1e-6) -> Evidence
     "thm-4.2/sl-closed-forms",
     statement="Gaussian: λ₁ = K, f₁ affine; uniform on [−√3, √3], reflecting: λ₁ = Kπ²/12, R² = 96/π⁴; "
               "finite volumes and Galerkin agree (K = 1.7)",
-    source="THEORY.md §3 (Sturm–Liouville example values)",
+    source="docs/theory.md §3 (Sturm–Liouville example values)",
     layer="numerics",
     control={"uniform_r2": 3 / math.pi},
     control_statement="the uniform's first eigenfunction has R² = 3/π (the transport's value)",
@@ -99,7 +99,7 @@ _GAP_CASES = (
     "thm-4.2/sl-gap-classification",
     statement="a first non-constant eigenfunction exists for gaussian, gennorm 1.5, 4, mixture and not for "
               "Laplace, logistic, gennorm 0.5, Student-t 5 (theory), and the eigenvalue drift agrees",
-    source="THEORY.md §3 (caveat: heavy tails destroy the spectral gap)",
+    source="docs/theory.md §3 (caveat: heavy tails destroy the spectral gap)",
     layer="numerics",
     control={"cases": (("student_t", {"nu": 5.0}, True),)},
     control_statement="Student-t with ν = 5 has an isolated first eigenvalue",
@@ -126,7 +126,7 @@ _AR1_CASES = (("gaussian", 0.5, True), ("laplace", 0.5, False), ("laplace", 0.9,
     "thm-4.2/ar1-symmetrised-nonlinear",
     statement="exact AR(1) chains keep degree ≤ d invariant with diagonal ρ^d; they are reversible and "
               "(T+T*)/2 is maximised by z exactly for the Gaussian (Laplace, uniform: a polynomial beats z)",
-    source="THEORY.md §3 (discrete-time AR(1) worlds; hypothesis on the symmetrised operator)",
+    source="docs/theory.md §3 (discrete-time AR(1) worlds; hypothesis on the symmetrised operator)",
     layer="numerics",
     control={"cases": (("laplace", 0.5, True),)},
     control_statement="the Laplace AR(1) chain (ρ = 0.5) behaves as the Gaussian one: reversible, z optimal",
@@ -157,7 +157,7 @@ _FEAS_CASES = (("gaussian", {}, True), ("laplace", {}, False), ("uniform", {}, F
     "thm-4.2/feasibility-transport",
     statement="the coordinates of Qz (Q Haar in O(3)) have zero fourth cumulant and Φ⁻¹∘F is linear (R² = 1) "
               "exactly for the Gaussian; uniform R² = 3/π",
-    source="paper Thm 4.2 (feasibility: a linear image of a non-Gaussian latent is not Gaussian); THEORY.md §3",
+    source="paper Thm 4.2 (feasibility: a linear image of a non-Gaussian latent is not Gaussian); docs/theory.md §3",
     layer="numerics",
     control={"cases": (("laplace", {}, True),)},
     control_statement="Laplace latents are Gaussian: Qz has Gaussian cumulants and the transport is linear",
@@ -199,7 +199,7 @@ _STAT_CASES = (
     "thm-4.2/stationarity-defect",
     statement="the OU and exact AR(1) chains leave p invariant (population energy defect < 1e-10); the authors' "
               "channel does so only for the Gaussian",
-    source="THEORY.md §3 (the authors' ablation channel is not stationary off the Gaussian)",
+    source="docs/theory.md §3 (the authors' ablation channel is not stationary off the Gaussian)",
     layer="numerics",
     control={"cases": (("laplace", "authors", 0.5, True),)},
     control_statement="the authors' channel with Laplace innovations is stationary",

@@ -1,4 +1,4 @@
-"""Claims of the Hermite spectral engine (THEORY.md §2 and Theorem A), each with its negative control."""
+"""Claims of the Hermite spectral engine (docs/theory.md §2 and Theorem A), each with its negative control."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def _sign_energy(k_max: int) -> np.ndarray:
 @claim(
     "spectral/cubic-closed-form",
     statement="h(z) = z³/√15 has degree energies (E_0, E_1, E_2, E_3) = (0, 0.6, 0, 0.4) and nothing above",
-    source="THEORY.md §2 (z³ = He_3 + 3 He_1)",
+    source="docs/theory.md §2 (z³ = He_3 + 3 He_1)",
     layer="numerics",
     control={"expected": (0.0, 0.4, 0.0, 0.6)},
     control_statement="z³/√15 has energies (0, 0.4, 0, 0.6) (linear and cubic parts swapped)",
@@ -51,7 +51,7 @@ def check_cubic_closed_form(expected=(0.0, 0.6, 0.0, 0.4), tol: float = 1e-12) -
 @claim(
     "spectral/hermite-single-degree",
     statement="He_α/√α! has unit energy at degree |α| and none elsewhere (n = 1, 2, 3, all |α| <= 10)",
-    source="THEORY.md §2 (orthonormal Hermite basis)",
+    source="docs/theory.md §2 (orthonormal Hermite basis)",
     layer="numerics",
     control={"degree_shift": 1},
     control_statement="He_α/√α! has its energy at degree |α| + 1",
@@ -92,7 +92,7 @@ def check_hermite_single_degree(degree_shift: int = 0, max_alpha: int = 10, tol:
 @claim(
     "spectral/sign-odd-sheppard",
     statement="sign(z): energy only at odd degrees, E_k = (2/π)((k−2)!!)²/k!, and L = 2 − 4 arcsin(ρ)/π (Sheppard)",
-    source="THEORY.md §2; Sheppard's arcsine law",
+    source="docs/theory.md §2; Sheppard's arcsine law",
     layer="numerics",
     control={"law": "linear"},
     control_statement="sign(z) has the alignment loss 2(1 − ρ) of a linear unit-variance map",
@@ -139,7 +139,7 @@ def _spiral(z):
 @claim(
     "spectral/spectral-equals-direct",
     statement="2 Σ_i Σ_{d>=1} (1 − ρ^d) E_{i,d} = E||h(z) − h(z')||² for tanh, sign and the spiral (ρ = 0.9)",
-    source="THEORY.md §2 (Mehler: E[He_α(z')|z] = ρ^|α| He_α(z))",
+    source="docs/theory.md §2 (Mehler: E[He_α(z')|z] = ρ^|α| He_α(z))",
     layer="numerics",
     control={"power": 2},
     control_statement="the spectral sum with contraction ρ^{2d} instead of ρ^d equals the direct loss",
@@ -170,7 +170,7 @@ def check_spectral_equals_direct(power: int = 1, rho: float = _RHO, seed: int = 
 @claim(
     "spectral/polynomial-exactness",
     statement="for polynomial h within a rule's exactness, every coefficient and energy is exact to 1e-10 (tensor n = 1..3, Smolyak n = 5)",
-    source="THEORY.md §2; Gauss–Hermite exactness",
+    source="docs/theory.md §2; Gauss–Hermite exactness",
     layer="numerics",
     control={"degree_excess": 6},
     control_statement="the same holds for polynomials 6 degrees beyond the rule's exactness",
@@ -228,7 +228,7 @@ def _preservation_excess(dim: int, seed: int) -> tuple[float, ...]:
 @claim(
     "thm-A/gaussian-preserving-library",
     statement="every Gaussian-preserving map of the library has L(h) >= 2n(1 − ρ), with equality only for the orthogonal ones (n = 2, 3)",
-    source="THEORY.md §2, Theorem A (paper Thm 4.1)",
+    source="docs/theory.md §2, Theorem A (paper Thm 4.1)",
     layer="numerics",
     control={"floor_exponent": 2.0},
     control_statement="the floor is 2n(1 − ρ²) instead of 2n(1 − ρ)",

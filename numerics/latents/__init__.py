@@ -1,4 +1,4 @@
-"""Latent laws with unit variance: the worlds of the Gaussian-uniqueness converse (THEORY.md §3).
+"""Latent laws with unit variance: the worlds of the Gaussian-uniqueness converse (docs/theory.md §3).
 
 Every law is built by name through :func:`latent_law` and is standardised to mean zero and
 unit variance, so that a linear encoder ``h(z) = z`` already satisfies the LeJEPA moment

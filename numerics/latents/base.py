@@ -2,7 +2,7 @@
 
 A family (one small module in this package) is a subclass of :class:`LawFamily` decorated with
 :func:`register`. It declares, in one place, everything the rest of the package asks of a law
-(THEORY.md §3):
+(docs/theory.md §3):
 
 * its parameters and their allowed ranges, as a table of :class:`Parameter` (one validator,
   :meth:`LawFamily.validate`, checks them all; joint constraints go in
@@ -306,7 +306,7 @@ def _finite(x, name: str = "z") -> np.ndarray:
 
 @dataclass(frozen=True)
 class LatentLaw:
-    """A one-dimensional latent law with mean 0 and variance 1 (THEORY.md §3).
+    """A one-dimensional latent law with mean 0 and variance 1 (docs/theory.md §3).
 
     Build it with :func:`latent_law`. Multidimensional latents have independent coordinates,
     each with this law: ``sample((N, n), seed)`` draws them iid per entry. Everything that

@@ -1,4 +1,4 @@
-"""Custom laws: a user's unnormalised log-density, normalised and standardised numerically (THEORY.md §3).
+"""Custom laws: a user's unnormalised log-density, normalised and standardised numerically (docs/theory.md §3).
 
 **Custom laws.** ``latent_law("custom", logpdf=f, support=(lo, hi), score=g, label="...")``
 takes an unnormalised log-density ``f`` of the user's variable ``x`` (vectorised over numpy

@@ -1,4 +1,4 @@
-"""The standard Gaussian N(0, 1): the one law for which linear recovery is optimal (THEORY.md §1, §3).
+"""The standard Gaussian N(0, 1): the one law for which linear recovery is optimal (docs/theory.md §1, §3).
 
 Density ``exp(−z²/2)/sqrt(2π)``; score ``−z``; moments ``(k − 1)!!`` for even ``k``. Spectral
 class: ``V = s²/4 + s'/2 = z²/4 − 1/2 → ∞``, a discrete spectrum with ``f₁ = z``, ``λ₁ = K``.

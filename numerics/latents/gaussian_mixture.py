@@ -1,4 +1,4 @@
-"""Two-component Gaussian mixture ``w N(μ₁, σ²) + (1 − w) N(μ₂, σ²)`` with mean 0, variance 1 (THEORY.md §3).
+"""Two-component Gaussian mixture ``w N(μ₁, σ²) + (1 − w) N(μ₂, σ²)`` with mean 0, variance 1 (docs/theory.md §3).
 
 Parameters: ``weight`` w ∈ (0, 1) and ``separation`` d >= 0 with ``w(1 − w)d² < 1``. Means
 ``μ₁ = −(1 − w)d``, ``μ₂ = wd`` (mean zero, ``d`` apart) and the common component variance

@@ -1,4 +1,4 @@
-"""The generalised normal ``exp(−|z/s|^α)``, ``s = sqrt(Γ(1/α)/Γ(3/α))`` (unit variance; THEORY.md §3).
+"""The generalised normal ``exp(−|z/s|^α)``, ``s = sqrt(Γ(1/α)/Γ(3/α))`` (unit variance; docs/theory.md §3).
 
 α = 2 is the Gaussian, α = 1 the Laplace law, α → ∞ tends to the uniform law. Score
 ``−α sign(z)|z/s|^{α−1}/s`` (0 at ``z = 0``); moments ``s^k Γ((k + 1)/α)/Γ(1/α)`` for even ``k``,

@@ -1,4 +1,4 @@
-"""The Laplace law ``exp(−|z|/b)/(2b)`` with ``b = 1/sqrt(2)`` (unit variance; THEORY.md §3).
+"""The Laplace law ``exp(−|z|/b)/(2b)`` with ``b = 1/sqrt(2)`` (unit variance; docs/theory.md §3).
 
 Score ``−sign(z)/b`` (0 at the kink ``z = 0``, the symmetric value); moments ``b^k k!`` for even
 ``k``. Spectral class: ``V = 1/(4b²) − δ(z)/b``; the delta well binds only the constant (even)

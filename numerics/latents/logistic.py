@@ -1,4 +1,4 @@
-"""The logistic law ``sech²(z/2c)/(4c)``, ``c = √3/π`` (unit variance; THEORY.md §3).
+"""The logistic law ``sech²(z/2c)/(4c)``, ``c = √3/π`` (unit variance; docs/theory.md §3).
 
 Score ``−tanh(z/2c)/c``; moments ``c^k 2(1 − 2^{1−k}) k! ζ(k)`` for even ``k >= 2``. Spectral
 class: ``V = (1 − 2 sech²(z/2c))/(4c²)``, a Pöschl–Teller well with exactly one bound state (the

@@ -1,4 +1,4 @@
-"""Student's t with ``ν > 2`` degrees of freedom, scaled by ``s = sqrt((ν − 2)/ν)`` (unit variance; THEORY.md §3).
+"""Student's t with ``ν > 2`` degrees of freedom, scaled by ``s = sqrt((ν − 2)/ν)`` (unit variance; docs/theory.md §3).
 
 Density ``∝ (1 + z²/(νs²))^{−(ν+1)/2}``; score ``−(ν + 1)z/(νs² + z²)``; even moments
 ``Π_{j <= k/2} (2j − 1)(ν − 2)/(ν − 2j)`` for ``k < ν`` and ``inf`` for ``k >= ν``

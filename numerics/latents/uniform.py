@@ -1,4 +1,4 @@
-"""The uniform law on ``[−√3, √3]`` (unit variance; THEORY.md §3).
+"""The uniform law on ``[−√3, √3]`` (unit variance; docs/theory.md §3).
 
 Score 0 inside the support, ``nan`` outside it (undefined there); moments ``3^{k/2}/(k + 1)`` for
 even ``k``. Spectral class: a compact interval with reflecting ends, a discrete spectrum with

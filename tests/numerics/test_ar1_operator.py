@@ -1,4 +1,4 @@
-"""Galerkin matrix of the AR(1) transition operator, checked against sampling and closed forms (THEORY.md §3)."""
+"""Galerkin matrix of the AR(1) transition operator, checked against sampling and closed forms (docs/theory.md §3)."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""ε, δ, D, the bound and the Procrustes error against closed forms (THEORY.md §4).
+"""ε, δ, D, the bound and the Procrustes error against closed forms (docs/theory.md §4).
 
 For ``h(z) = Qz + a·(z₁² − 1)/√2 e₁`` (Q orthogonal, the added term the normalised He₂ of
 z₁) everything is known exactly: ``Cov h = I + a² e₁e₁ᵀ`` so ``ε = a²``; the degree-2 energy

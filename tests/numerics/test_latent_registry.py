@@ -1,4 +1,4 @@
-"""The latent-law registry: declared parameters, natural transitions, and adding a law in one file (THEORY.md §3)."""
+"""The latent-law registry: declared parameters, natural transitions, and adding a law in one file (docs/theory.md §3)."""
 
 import math
 

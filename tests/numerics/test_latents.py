@@ -1,4 +1,4 @@
-"""Latent laws against scipy.stats, numerical integration and closed forms (THEORY.md §3)."""
+"""Latent laws against scipy.stats, numerical integration and closed forms (docs/theory.md §3)."""
 
 import math
 

@@ -133,7 +133,7 @@ def test_first_eigenpair_of_a_custom_uniform_matches_the_closed_form():
 
 @pytest.mark.parametrize("case", ["laplace", "logistic", "student_t", "exponential"])
 def test_custom_laws_without_a_first_eigenfunction_report_no_gap(case):
-    # theory (THEORY.md §3): exponential tails put the edge of the continuous spectrum at the bottom,
+    # theory (docs/theory.md §3): exponential tails put the edge of the continuous spectrum at the bottom,
     # heavier tails remove the gap; the numerical diagnosis must not invent an eigenvalue
     lp, support = {
         "laplace": (lambda x: -np.abs(x), None),

@@ -1,4 +1,4 @@
-"""Planning in a learned latent (THEORY.md §5) against independent references."""
+"""Planning in a learned latent (docs/theory.md §5) against independent references."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""First eigenpair of K(f'' + s f'): closed forms, two discretisations, the gap classification (THEORY.md §3)."""
+"""First eigenpair of K(f'' + s f'): closed forms, two discretisations, the gap classification (docs/theory.md §3)."""
 
 import math
 

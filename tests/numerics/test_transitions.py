@@ -1,4 +1,4 @@
-"""Transitions: exact stationarity of the AR(1) chains, the authors' channel's defect, MALA (THEORY.md §3)."""
+"""Transitions: exact stationarity of the AR(1) chains, the authors' channel's defect, MALA (docs/theory.md §3)."""
 
 import math
 

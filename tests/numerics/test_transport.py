@@ -1,4 +1,4 @@
-"""Transport Φ⁻¹∘F and the distance of Qz to N(0, I) (THEORY.md §3, feasibility)."""
+"""Transport Φ⁻¹∘F and the distance of Qz to N(0, I) (docs/theory.md §3, feasibility)."""
 
 import math
 

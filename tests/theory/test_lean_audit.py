@@ -1,4 +1,4 @@
-"""The audit of the authors' Lean axioms as written (THEORY.md §6)."""
+"""The audit of the authors' Lean axioms as written (docs/theory.md §6)."""
 
 from fractions import Fraction as F
 

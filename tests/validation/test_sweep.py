@@ -174,7 +174,7 @@ def test_every_shipped_sweep_expands_in_both_profiles():
         sizes = {p: len(expand(load_sweep(path, profile=p))) for p in PROFILES}
         assert 0 < sizes["quick"] < sizes["paper"], name
     paper = {name: expand(load_sweep(name, profile="paper")) for name in shipped}
-    # the authors' grids (THEORY.md §7)
+    # the authors' grids (docs/theory.md §7)
     alphas = {r.config.latent_params["alpha"] for r in paper["gennorm_alpha"]}
     assert min(alphas) == 0.125 and max(alphas) == 32.0
     lams = {r.config.lam for r in paper["lambda_rho"]}

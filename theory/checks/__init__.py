@@ -1,1 +1,1 @@
-"""Modules registering the theory layer's claims; each module is one topic of THEORY.md."""
+"""Modules registering the theory layer's claims; each module is one topic of docs/theory.md."""

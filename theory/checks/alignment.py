@@ -1,4 +1,4 @@
-"""Claims on the alignment penalty, the spectral gap and Theorem A (THEORY.md §2).
+"""Claims on the alignment penalty, the spectral gap and Theorem A (docs/theory.md §2).
 
 Losses are computed *directly* (expand ``(h(z) − h(z'))²``, Gaussian moments in ``(z, eta)``,
 ``s² = 1 − rho²``) and compared with the spectral formulas as polynomials in the symbol ``rho``.
@@ -49,7 +49,7 @@ def _poly(expr) -> sp.Poly:
 @claim(
     "alignment/per-degree-penalty",
     statement="for h = He_d/sqrt(d!): E(h(z) − h(z'))² = 2(1 − ρ^d) for every d (symbolic d; direct losses d = 0..12 as cross-check)",
-    source="THEORY.md §2 (alignment penalty per degree)",
+    source="docs/theory.md §2 (alignment penalty per degree)",
     layer="theory",
     control={"factor": 1},
     control_statement="E(h(z) − h(z'))² = 1 − ρ^d (missing factor 2)",
@@ -79,7 +79,7 @@ def check_per_degree_penalty(max_degree: int = DEFAULT_DEGREE, factor: int = 2, 
 @claim(
     "alignment/excess-positive",
     statement="for d >= 2 and 0 < ρ < 1: 2(ρ − ρ^d) = 2ρ(1−ρ)(1 + ρ + … + ρ^(d−2)) > 0 for every d >= 2 (symbolic d)",
-    source="THEORY.md §2 (excess over linear)",
+    source="docs/theory.md §2 (excess over linear)",
     layer="theory",
     control={"min_degree": 1},
     control_statement="the excess 2(ρ − ρ^d) is > 0 for every d >= 1 (false at d = 1)",
@@ -117,7 +117,7 @@ def check_excess_positive(max_degree: int = DEFAULT_DEGREE, min_degree: int = 2)
 @claim(
     "alignment/spectral-gap",
     statement="min over d >= 2 of 2(ρ − ρ^d) is 2ρ(1 − ρ), attained at d = 2: 2(ρ − ρ^d) − 2ρ(1−ρ) = 2ρ²(1 − ρ^(d−2)) >= 0",
-    source="THEORY.md §2 (spectral gap)",
+    source="docs/theory.md §2 (spectral gap)",
     layer="theory",
     control={"claimed_rho_power": 2},
     control_statement="the spectral gap is 2ρ²(1 − ρ)",
@@ -172,7 +172,7 @@ def _random_simplex(rng: random.Random, size: int) -> list[sp.Rational]:
     "thm-A/simplex-correlation",
     statement="weights w_d >= 0 with Σ_{d>=1} w_d = 1 give Σ w_d ρ^d <= ρ, equality iff w_1 = 1 "
               "(ρ − Σ w_d ρ^d = Σ_{d>=2} w_d (ρ − ρ^d)), over all degrees",
-    source="THEORY.md §2, Theorem A chain (paper Thm 4.1)",
+    source="docs/theory.md §2, Theorem A chain (paper Thm 4.1)",
     layer="theory",
     control={"bound_exponent": 2},
     control_statement="Σ w_d ρ^d <= ρ² on the simplex",
@@ -217,7 +217,7 @@ def check_simplex_correlation(max_degree: int = DEFAULT_DEGREE, n_samples: int =
     "thm-A/loss-bound",
     statement="E h = 0, Cov h = I_n ⇒ L(h) >= 2n(1 − ρ), equality iff h = Qz, Q ∈ O(n) "
               "(direct losses of exact whitened polynomial maps, n = 1, 2, 3)",
-    source="THEORY.md §2, Theorem A (paper Thm 4.1)",
+    source="docs/theory.md §2, Theorem A (paper Thm 4.1)",
     layer="theory",
     control={"bound_rho_power": 2},
     control_statement="L(h) >= 2n(1 − ρ²) for whitened h",
@@ -266,7 +266,7 @@ def check_loss_bound(dimensions: tuple = (1, 2, 3), maps_per_dimension: int = 2,
 @claim(
     "thm-A/orthogonal-of-whitened-linear",
     statement="h(z) = Mz has Cov h = M Mᵀ under γ_n, and M Mᵀ = I ⇒ MᵀM = I (adj(M)(MMᵀ − I)M = det M (MᵀM − I)), n = 1, 2, 3",
-    source="THEORY.md §2, Theorem A (last step)",
+    source="docs/theory.md §2, Theorem A (last step)",
     layer="theory",
     control={"covariance_scale": 4},
     control_statement="a linear map with Cov h = 4·I is orthogonal",
@@ -316,7 +316,7 @@ def check_orthogonal_of_whitened_linear(dimensions: tuple = (1, 2, 3), n_example
     "thm-A/linear-of-degree-one",
     statement="a polynomial map whose Hermite energy lies only at degree 1 is linear: h(z) = M z with M = E[h(z) zᵀ] "
               "(random linear, affine and nonlinear maps, n = 1, 2, 3)",
-    source="THEORY.md §2, Theorem A chain (degree-1 concentration ⇒ linear)",
+    source="docs/theory.md §2, Theorem A chain (degree-1 concentration ⇒ linear)",
     layer="theory",
     control={"allowed_degrees": (0, 1)},
     control_statement="energy only at degrees 0 and 1 ⇒ h(z) = E[h zᵀ] z (affine maps break it)",
@@ -361,7 +361,7 @@ def check_linear_of_degree_one(dimensions: tuple = (1, 2, 3), maps_per_kind: int
     "thm-A/spectral-form",
     statement="L(h) = 2 Σ_i Σ_{d>=1} (1 − ρ^d) E_{i,d} and E[h(z)·h(z')] = Σ_i Σ_d ρ^d E_{i,d} as polynomials in ρ, "
               "direct vs spectral, on seeded random rational polynomial maps in n = 1, 2, 3",
-    source="THEORY.md §2 (alignment in spectral form)",
+    source="docs/theory.md §2 (alignment in spectral form)",
     layer="theory",
     control={"factor": 1},
     control_statement="L(h) = Σ_i Σ_{d>=1} (1 − ρ^d) E_{i,d} (missing factor 2)",

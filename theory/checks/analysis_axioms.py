@@ -1,4 +1,4 @@
-"""Claims for the analysis facts assumed as axioms in the Lean proofs (THEORY.md §6)."""
+"""Claims for the analysis facts assumed as axioms in the Lean proofs (docs/theory.md §6)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ _SIMPLEX = ((1,), (_R(1, 2), _R(1, 2)), (_R(1, 3), _R(2, 3)), (_R(1, 3), _R(1, 6
 @claim(
     "axiom/amgm",
     statement="Σ w_i x_i ≥ Π x_i^{w_i} for x_i > 0, w on the simplex (tangent-line proof; equality at x_i equal)",
-    source="THEORY.md §6; Lean amgm_sum_ge_prod_pow",
+    source="docs/theory.md §6; Lean amgm_sum_ge_prod_pow",
     layer="theory",
     control={"weight_sets": ((1, 1), (_R(2, 3), _R(2, 3)))},
     control_statement="the same with weights summing to 2 or 4/3 (off the simplex)",
@@ -38,7 +38,7 @@ def check_amgm(weight_sets=_SIMPLEX) -> Evidence:
 @claim(
     "axiom/jensen-exp",
     statement="E e^X ≥ e^{E X}: Taylor with integral remainder, (e^x)'' > 0, tangent line averages to e^{EX}",
-    source="THEORY.md §6; Lean exp_mean_ge_mean_exp",
+    source="docs/theory.md §6; Lean exp_mean_ge_mean_exp",
     layer="theory",
     control={"function": "log"},
     control_statement="E log X ≥ log E X (Jensen the wrong way for a concave function)",
@@ -59,7 +59,7 @@ def check_jensen(function: str = "exp") -> Evidence:
 @claim(
     "axiom/mazur-ulam",
     statement="an isometry T of R^n with T(0) = 0 is linear (polarisation ⇒ inner products preserved ⇒ linear)",
-    source="THEORY.md §6; Lean mazur_ulam (Euclidean case)",
+    source="docs/theory.md §6; Lean mazur_ulam (Euclidean case)",
     layer="theory",
     control={"hypothesis": "norms"},
     control_statement="a map with T(0) = 0 preserving norms (not distances) is linear",

@@ -1,4 +1,4 @@
-"""Claims for approximate identifiability (paper's Prop 4.3), one per step of THEORY.md §4."""
+"""Claims for approximate identifiability (paper's Prop 4.3), one per step of docs/theory.md §4."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ GAP_DEGREE = 12
 @claim(
     "prop-4.3/gap",
     statement="ρ − ρ^d ≥ ρ − ρ² on 0 ≤ ρ ≤ 1 for 2 ≤ d ≤ 12, hence W_nl ≤ D = δ/(2ρ(1−ρ))",
-    source="paper Prop 4.3; THEORY.md §4 step 1",
+    source="paper Prop 4.3; docs/theory.md §4 step 1",
     layer="theory",
     control={"reference_degree": 3},
     control_statement="ρ − ρ^d ≥ ρ − ρ³ for all d ≥ 2 (false at d = 2)",
@@ -54,7 +54,7 @@ def check_gap(reference_degree: int = 2, max_degree: int = GAP_DEGREE) -> Eviden
 @claim(
     "prop-4.3/sigma-lemma",
     statement="|σ − 1| ≤ |σ² − 1| for σ ≥ 0 (|σ² − 1| = |σ − 1|(σ + 1))",
-    source="paper Prop 4.3; THEORY.md §4 step 3",
+    source="paper Prop 4.3; docs/theory.md §4 step 3",
     layer="theory",
     control={"scale": sp.Rational(1, 2)},
     control_statement="|σ − 1| ≤ |σ² − 1|/2 for σ ≥ 0 (false near σ = 0)",
@@ -90,7 +90,7 @@ def _psd_examples(kind: str, seed: int = 0) -> list[sp.Matrix]:
 @claim(
     "prop-4.3/frobenius-le-trace",
     statement="||N||_F ≤ tr N for N ⪰ 0: (tr N)² − tr N² = 2Σ_{i<j}(N_ii N_jj − N_ij²) ≥ 0",
-    source="paper Prop 4.3; THEORY.md §4 step 3",
+    source="paper Prop 4.3; docs/theory.md §4 step 3",
     layer="theory",
     control={"kind": "indefinite"},
     control_statement="||N||_F ≤ tr N for symmetric indefinite N",
@@ -119,7 +119,7 @@ _SIGMAS = [
 @claim(
     "prop-4.3/polar-bound",
     statement="||M − Q||_F ≤ ||M Mᵀ − I||_F for the polar factor Q = UVᵀ of M = U diag(σ) Vᵀ",
-    source="paper Prop 4.3; THEORY.md §4 step 3; Lean polar_bound_axiom (stated A → A)",
+    source="paper Prop 4.3; docs/theory.md §4 step 3; Lean polar_bound_axiom (stated A → A)",
     layer="theory",
     control={"factor": "left"},
     control_statement="the same bound with Q = U, an orthogonal matrix that is not the polar factor",
@@ -155,7 +155,7 @@ def _random_polynomial_map(n: int, seed: int) -> list[sp.Expr]:
 @claim(
     "prop-4.3/pythagoras",
     statement="E||h − Qz||² = ||M − Q||_F² + W_nl for mean-zero polynomial h and Q ∈ O(n)",
-    source="paper Prop 4.3; THEORY.md §4 step 4; Lean pythagorean_axiom (stated A → A)",
+    source="paper Prop 4.3; docs/theory.md §4 step 4; Lean pythagorean_axiom (stated A → A)",
     layer="theory",
     control={"include_nonlinear": False},
     control_statement="E||h − Qz||² = ||M − Q||_F² (no nonlinear term)",
@@ -184,7 +184,7 @@ def check_pythagoras(include_nonlinear: bool = True) -> Evidence:
 @claim(
     "prop-4.3/monotone",
     statement="t ↦ t + (ε + t)² is non-decreasing on t ≥ 0 for every ε ≥ 0",
-    source="paper Prop 4.3; THEORY.md §4 step 5",
+    source="paper Prop 4.3; docs/theory.md §4 step 5",
     layer="theory",
     control={"epsilon_lower": -2},
     control_statement="t ↦ t + (ε + t)² is non-decreasing on t ≥ 0 for every ε ≥ −2",
@@ -199,7 +199,7 @@ def check_monotone(epsilon_lower=0) -> Evidence:
 @claim(
     "prop-4.3/bound",
     statement="E||h − Qz||² ≤ ||Eh||² + D + (ε + D)² on exact polynomial maps, every step verified; δ = ε = 0 ⇒ h = Qz",
-    source="paper Prop 4.3; THEORY.md §4",
+    source="paper Prop 4.3; docs/theory.md §4",
     layer="theory",
     control={"D_form": "delta/(2rho)"},
     control_statement="the bound with D replaced by δ/(2ρ)",

@@ -1,4 +1,4 @@
-"""Claims on the Dirichlet route (THEORY.md §2, paper's appendix).
+"""Claims on the Dirichlet route (docs/theory.md §2, paper's appendix).
 
 Gradients are taken by differentiating the polynomial and averaging with the Gaussian moments;
 the spectral side uses the Hermite energies. The two are compared exactly.
@@ -43,7 +43,7 @@ def _maps(dimensions, maps_per_dimension: int, max_degree: int, rng: random.Rand
 @claim(
     "dirichlet/energy-identity",
     statement="Σ_α |α| c_α² = E||∇h||² under γ_n (summed over components: E||J_h||_F²), exactly for polynomial maps in n = 1, 2, 3",
-    source="THEORY.md §2 (Dirichlet route, paper appendix)",
+    source="docs/theory.md §2 (Dirichlet route, paper appendix)",
     layer="theory",
     control={"weight_shift": 1},
     control_statement="Σ_α (|α| + 1) c_α² = E||∇h||²",
@@ -75,7 +75,7 @@ def check_dirichlet_energy_identity(dimensions: tuple = (1, 2, 3), maps_per_dime
     "dirichlet/small-t-limit",
     statement="(1 − ρ^d)/(1 − ρ) = 1 + ρ + … + ρ^(d−1) → d as ρ = e^(−t) → 1 for every d, and "
               "L(h)/(2(1 − ρ)) → E||J_h||_F² on polynomial maps (direct loss vs derivatives)",
-    source="THEORY.md §2 (Dirichlet route, paper appendix)",
+    source="docs/theory.md §2 (Dirichlet route, paper appendix)",
     layer="theory",
     control={"limit_shift": 1},
     control_statement="(1 − ρ^d)/(1 − ρ) → d + 1 and L(h)/(2(1 − ρ)) → E||J_h||_F² + tr Cov h",
@@ -117,7 +117,7 @@ def check_small_t_limit(max_degree: int = DEFAULT_DEGREE, dimensions: tuple = (1
     "dirichlet/poincare",
     statement="Gaussian Poincaré on polynomial maps: E||J_h||_F² − tr Cov h = Σ_{|α|>=2} (|α| − 1) c_α² >= 0, "
               "with equality iff h is affine (n = 1, 2, 3)",
-    source="THEORY.md §2 (Dirichlet route, paper appendix)",
+    source="docs/theory.md §2 (Dirichlet route, paper appendix)",
     layer="theory",
     control={"constant": 2},
     control_statement="E||J_h||_F² >= 2 tr Cov h",

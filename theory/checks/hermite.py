@@ -1,4 +1,4 @@
-"""Claims on the Hermite basis and the Mehler channel (THEORY.md §2).
+"""Claims on the Hermite basis and the Mehler channel (docs/theory.md §2).
 
 Every expectation is exact, from the Gaussian moments; every identity is a comparison of
 sympy Polys over the rationals (with ``rho`` symbolic for Mehler).
@@ -33,7 +33,7 @@ from lejepa_verify.theory.validate import check_int
     "lemma/hermite-orthogonality",
     statement="E[He_j(z) He_k(z)] = k! δ_jk under N(0,1) for all j, k (generating function; the moments (2m−1)!! "
               "for j, k <= 12 as cross-check)",
-    source="THEORY.md §2; paper §3 (Hermite basis, an assumption of the Lean files)",
+    source="docs/theory.md §2; paper §3 (Hermite basis, an assumption of the Lean files)",
     layer="theory",
     control={"norm_shift": 1},
     control_statement="E[He_k²] = (k+1)! (wrong norm)",
@@ -67,7 +67,7 @@ def check_hermite_orthogonality(max_degree: int = DEFAULT_DEGREE, norm_shift: in
     "lemma/hermite-completeness",
     statement="every polynomial of degree <= D equals its Hermite expansion Σ a_α He_α, a_α = E[p He_α]/α! "
               "(exact change of basis both ways; n = 1 up to D = 12, n = 2, 3 up to degree 6)",
-    source="THEORY.md §2 (completeness, as the proofs use it)",
+    source="docs/theory.md §2 (completeness, as the proofs use it)",
     layer="theory",
     control={"drop_degree": DEFAULT_DEGREE},
     control_statement="the expansion without its top-degree Hermite terms still reproduces every polynomial",
@@ -124,7 +124,7 @@ def check_hermite_completeness(max_degree: int = DEFAULT_DEGREE, multi_degree: i
     "lemma/mehler",
     statement="E[He_k(ρz + sqrt(1−ρ²)η) | z] = ρ^k He_k(z) for every k (generating function; exact for k <= 12 "
               "as cross-check; summability for general L² maps is the numerics layer's job)",
-    source="THEORY.md §2 (Mehler / OU eigen-relation)",
+    source="docs/theory.md §2 (Mehler / OU eigen-relation)",
     layer="theory",
     control={"exponent_shift": 1},
     control_statement="E[He_k(z') | z] = ρ^(k+1) He_k(z)",
@@ -150,7 +150,7 @@ def check_mehler(max_degree: int = DEFAULT_DEGREE, exponent_shift: int = 0) -> E
     "lemma/mehler-multivariate",
     statement="E[He_α(ρz + sqrt(1−ρ²)η) | z] = ρ^|α| He_α(z) for every multi-index α in every dimension "
               "(product of generating functions; exact for |α| <= 6, n <= 3 as cross-check)",
-    source="THEORY.md §2 (Mehler / OU eigen-relation, multivariate)",
+    source="docs/theory.md §2 (Mehler / OU eigen-relation, multivariate)",
     layer="theory",
     control={"exponent_shift": 1},
     control_statement="E[He_α(z') | z] = ρ^(|α|+1) He_α(z)",

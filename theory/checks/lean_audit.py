@@ -1,4 +1,4 @@
-"""Claims auditing the authors' 13 Lean axioms as written (THEORY.md §6), one claim per axiom.
+"""Claims auditing the authors' 13 Lean axioms as written (docs/theory.md §6), one claim per axiom.
 
 Each claim states the classification of one axiom *as written* (``inconsistent``, ``tautology``
 or ``true``) and checks it with :func:`theory.lean.audit.audit` on the transcription of
@@ -115,7 +115,7 @@ def _register(axiom: str, expected: str, statement: str, scope, control_statemen
     claim(
         f"lean/{axiom}",
         statement=statement,
-        source=f"Lean {a.cite()} (THEORY.md §6)",
+        source=f"Lean {a.cite()} (docs/theory.md §6)",
         layer="theory",
         control={"variant": "control"},
         control_statement=control_statement,

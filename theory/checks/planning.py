@@ -1,4 +1,4 @@
-"""Claims for planning in a rotated latent (paper's Cor 4.5, THEORY.md §5)."""
+"""Claims for planning in a rotated latent (paper's Cor 4.5, docs/theory.md §5)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ _CASES = ((2, 1, 5, 0), (3, 2, 4, 1), (4, 2, 3, 2))  # (n, m, horizon, seed)
 @claim(
     "cor-4.5/riccati-equivariance",
     statement="LQR with isotropic costs, state rotated by Q ∈ O(n): P'_t = Q P_t Qᵀ, K'_t = K_t Qᵀ, equal values and actions",
-    source="paper Cor 4.5; THEORY.md §5",
+    source="paper Cor 4.5; docs/theory.md §5",
     layer="theory",
     control={"transform": "shear"},
     control_statement="the same for an invertible non-orthogonal change of coordinates (a shear)",
@@ -32,7 +32,7 @@ def check_riccati(transform: str = "orthogonal") -> Evidence:
 @claim(
     "cor-4.5/trajectory-pushforward",
     statement="for any controls, the trajectory from Qx₀ is Q x_t and every stage and terminal cost is unchanged",
-    source="paper Cor 4.5; THEORY.md §5; Lean stage_pushforward, terminal_pushforward",
+    source="paper Cor 4.5; docs/theory.md §5; Lean stage_pushforward, terminal_pushforward",
     layer="theory",
     control={"transform": "shear"},
     control_statement="the same under a shear (invertible, not orthogonal)",
@@ -60,7 +60,7 @@ def check_pushforward(transform: str = "orthogonal") -> Evidence:
 @claim(
     "cor-4.5/invariance-needs-isotropic-cost",
     statement="a planner reusing its cost after x ↦ Qx agrees for every Q ∈ O(n) when the costs are isotropic (C = cI)",
-    source="paper Cor 4.5 (the O(n)-invariance hypothesis); THEORY.md §5",
+    source="paper Cor 4.5 (the O(n)-invariance hypothesis); docs/theory.md §5",
     layer="theory",
     control={"isotropic": False},
     control_statement="the same for a generic (non-isotropic) positive definite cost",

@@ -1,4 +1,4 @@
-"""Claims for the continuous-time converse (paper's Thm 4.2, Sturm–Liouville reading, THEORY.md §3)."""
+"""Claims for the continuous-time converse (paper's Thm 4.2, Sturm–Liouville reading, docs/theory.md §3)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ HERMITE_DEGREE = 12
 @claim(
     "thm-4.2/affine-score-gaussian",
     statement="L(az+b) = −λ(az+b), a ≠ 0, L f = K(f'' + s f') forces s affine and p = N(−b/a, K/λ) (no density for λ ≤ 0)",
-    source="paper Thm 4.2 (Sturm–Liouville); THEORY.md §3; Lean gaussian_of_affine_score",
+    source="paper Thm 4.2 (Sturm–Liouville); docs/theory.md §3; Lean gaussian_of_affine_score",
     layer="theory",
     control={"variance_scale": 2},
     control_statement="the same eigen-equation forces p = N(−b/a, 2K/λ)",
@@ -42,7 +42,7 @@ def check_affine_score(variance_scale=1) -> Evidence:
 @claim(
     "thm-4.2/no-affine-eigenfunction-non-gaussian",
     statement="Laplace, logistic and generalised-normal (shape 4) scores admit no affine eigenfunction of L",
-    source="paper Thm 4.2 (Sturm–Liouville); THEORY.md §3; Lean gaussian_of_affine_score",
+    source="paper Thm 4.2 (Sturm–Liouville); docs/theory.md §3; Lean gaussian_of_affine_score",
     layer="theory",
     control={"laws": ("gaussian",)},
     control_statement="the Gaussian score admits no affine eigenfunction either",
@@ -63,7 +63,7 @@ def check_no_affine(laws=("laplace", "logistic", "gennorm4")) -> Evidence:
 @claim(
     "thm-4.2/hermite-eigenfunctions",
     statement="for N(μ, σ²), L He_k((z−μ)/σ) = −(K k/σ²) He_k((z−μ)/σ) for every k (generating function); the first (k = 1) is affine",
-    source="paper Thm 4.2; THEORY.md §3; Lean hermite_first_eigenfunction_of_gaussian",
+    source="paper Thm 4.2; docs/theory.md §3; Lean hermite_first_eigenfunction_of_gaussian",
     layer="theory",
     control={"law": "gennorm4"},
     control_statement="the same Hermite polynomials are eigenfunctions for the generalised normal (shape 4) score",

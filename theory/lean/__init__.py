@@ -1,1 +1,1 @@
-"""The authors' Lean axioms as written: sources, transcriptions, counter-model search (THEORY.md §6)."""
+"""The authors' Lean axioms as written: sources, transcriptions, counter-model search (docs/theory.md §6)."""

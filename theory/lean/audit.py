@@ -1,4 +1,4 @@
-"""Audit an axiom as written: search for a counter-model, then classify (THEORY.md §6).
+"""Audit an axiom as written: search for a counter-model, then classify (docs/theory.md §6).
 
 A :class:`Reading` is one transcription of a Lean statement into checkable form: its
 hypotheses and its conclusion as predicates on a *model* (a concrete choice of every argument,

@@ -1,4 +1,4 @@
-"""The 13 Lean axioms transcribed as written, with the repaired or varied statements (THEORY.md §6).
+"""The 13 Lean axioms transcribed as written, with the repaired or varied statements (docs/theory.md §6).
 
 For each axiom :func:`reading` gives two transcriptions: ``"as_written"`` (the statement over
 everything its arguments range over, with Lean and Mathlib semantics) and ``"control"``, the

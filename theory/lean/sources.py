@@ -1,4 +1,4 @@
-"""Where the authors' Lean axioms and theorems stand, read off their files (THEORY.md §6).
+"""Where the authors' Lean axioms and theorems stand, read off their files (docs/theory.md §6).
 
 Everything here is data transcribed by reading the public repository
 ``klindtlab/lejepa-identifiability`` (folder ``lean/``): for each of the 13 axioms its file, the
@@ -100,7 +100,7 @@ class LeanAxiom:
                 "intended": self.intended, "pull_request": self.pull_request}
 
 
-#: The 13 axioms, in the order of THEORY.md §6. Excerpts are citations, shortened with "…".
+#: The 13 axioms, in the order of docs/theory.md §6. Excerpts are citations, shortened with "…".
 LEAN_AXIOMS: dict[str, LeanAxiom] = {
     a.name: a
     for a in (

@@ -1,4 +1,4 @@
-"""The audit of the Lean axioms gathered for a reader: one row per axiom, one per theorem (THEORY.md §6)."""
+"""The audit of the Lean axioms gathered for a reader: one row per axiom, one per theorem (docs/theory.md §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Claim: the authors' training channel correlates its two views at ρ², not ρ (THEORY.md §1).
+"""Claim: the authors' training channel correlates its two views at ρ², not ρ (docs/theory.md §1).
 
 Both views are one OU step from a hidden anchor (``validation.channels``), so for a Gaussian
 latent ``Corr(v₁, v₂) = ρ · ρ = ρ²`` per coordinate, while the pairs the bound's δ is
@@ -23,7 +23,7 @@ DIM = 4
 @claim(
     "channel/anchor-views-correlate-at-rho-squared",
     statement="two OU views of one anchor correlate at ρ² per coordinate (ρ = 0.5, 0.8, 0.95)",
-    source="the authors' channel, experiments/lejepa_id/data.py (ou_augment, two views); THEORY.md §1",
+    source="the authors' channel, experiments/lejepa_id/data.py (ou_augment, two views); docs/theory.md §1",
     layer="validation",
     control={"views": "pair"},
     control_statement="our pair channel (z, z') also correlates at ρ²",

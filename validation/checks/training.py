@@ -1,4 +1,4 @@
-"""Claim: LeJEPA training in the Gaussian world recovers the latent up to a rotation (THEORY.md §2, §7).
+"""Claim: LeJEPA training in the Gaussian world recovers the latent up to a rotation (docs/theory.md §2, §7).
 
 A short run (identity mixing, a small GELU MLP, so the encoder starts nonlinear and must become
 linear) on the Gaussian OU world with ρ = 0.95. The negative control is the same run on a
@@ -17,7 +17,7 @@ ORTH_MAX = 0.15
 @claim(
     "train/gaussian-recovers-rotation",
     statement="LeJEPA on the Gaussian OU world (n = 2, ρ = 0.95) learns h ≈ Qz: R²(h→z) ≥ 0.99, ||AᵀA − I||_F ≤ 0.15",
-    source="paper Thm 4.1 (THEORY.md §2, Theorem A) and §7 experiments; trained, 600 steps",
+    source="paper Thm 4.1 (docs/theory.md §2, Theorem A) and §7 experiments; trained, 600 steps",
     layer="validation",
     control={"latent": "gennorm", "alpha": 0.5},
     control_statement="the same run on a generalised-normal latent (α = 0.5) also learns a rotation",

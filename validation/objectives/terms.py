@@ -1,4 +1,4 @@
-"""The terms the objectives are made of: SIGReg, alignment, whitening, InfoNCE (THEORY.md §1, §7).
+"""The terms the objectives are made of: SIGReg, alignment, whitening, InfoNCE (docs/theory.md §1, §7).
 
 SIGReg is the sliced Epps–Pulley statistic. For a direction ``a`` (unit vector) and the B
 projections ``u_j = a·h_j``, with ``φ̂(t) = (1/B) Σ_j exp(i t u_j)`` and ``φ(t) = exp(−t²/2)``::

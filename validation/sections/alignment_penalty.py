@@ -1,4 +1,4 @@
-"""Report section: the alignment penalty per Hermite degree and the spectral gap (THEORY.md §2).
+"""Report section: the alignment penalty per Hermite degree and the spectral gap (docs/theory.md §2).
 
 Draws ``2(1 − ρ^d)`` for ``d = 1..6`` and the excess ``2(ρ − ρ^d)`` over linear for ``d = 2..6``
 with the gap ``2ρ(1 − ρ)``, every value from :mod:`theory.alignment`, and quotes the exact

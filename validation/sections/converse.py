@@ -1,4 +1,4 @@
-"""Report section: Gaussian uniqueness on non-Gaussian latents (THEORY.md §3, paper's Thm 4.2).
+"""Report section: Gaussian uniqueness on non-Gaussian latents (docs/theory.md §3, paper's Thm 4.2).
 
 Sweeps the generalised-normal shape α from 0.25 to 32 and draws three readings of the
 nonlinearity of the optimum: the Sturm–Liouville first eigenfunction (``1 − R²``, absent where
@@ -165,7 +165,7 @@ def build(ctx: ReportContext) -> str:
     conv = ", ".join(f"D={d}: {lam:.4f}" for d, lam, _ in lap.convergence[2::4])
     parts = [
         "Among stationary worlds only the Gaussian latent makes the LeJEPA optimum linear. Each reading of "
-        "THEORY.md §3 is computed on concrete laws (all with unit variance).",
+        "docs/theory.md §3 is computed on concrete laws (all with unit variance).",
         fig_md,
         f"The α sweep ({len(rows)} shapes) took {sweep_s:.1f} s. The Sturm–Liouville values are finite volumes "
         "(3000 cells, reflecting ends); the gap column is decided by the classification of the Schrödinger "
@@ -187,7 +187,7 @@ def build(ctx: ReportContext) -> str:
         f"spectrum of (T+T*)/2 reaches 1, and explicit features f_N = Σ σⁿ reach Rayleigh quotients "
         f"{uniform_backward_witness(0.5, 2):.3f}, {uniform_backward_witness(0.5, 10):.3f}, "
         f"{uniform_backward_witness(0.5, 100):.4f} (N = 2, 10, 100) against the degree-{AR1_DEGREE} Galerkin "
-        f"value {uni.top_eigenvalue:.4f}. The THEORY.md hypothesis (top eigenfunction nonlinear exactly off the "
+        f"value {uni.top_eigenvalue:.4f}. The docs/theory.md hypothesis (top eigenfunction nonlinear exactly off the "
         "Gaussian) therefore holds for the Laplace only in the sense that linear is beaten, and fails in its "
         "premise for the uniform chain: there is no top eigenfunction.",
         "### Stationarity of each transition",

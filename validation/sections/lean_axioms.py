@@ -1,4 +1,4 @@
-"""Report section: the authors' Lean axioms as written (THEORY.md §6).
+"""Report section: the authors' Lean axioms as written (docs/theory.md §6).
 
 For each of the 13 axioms: where it is (file:line), what it is meant to say, its classification
 as written (inconsistent, tautology, true) with the counter-model as data, and the claims that

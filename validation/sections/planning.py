@@ -1,4 +1,4 @@
-"""Report section: planning in a learned latent (THEORY.md §5, the paper's Cor 4.5).
+"""Report section: planning in a learned latent (docs/theory.md §5, the paper's Cor 4.5).
 
 A linear latent world ``z' = A z + B u`` with a goal-reaching LQR task. The same planner
 (:func:`numerics.planning.plan_and_execute`: identify a linear model in the representation,

@@ -1,4 +1,4 @@
-"""Report section: Hermite spectra of the authors' mixings and Theorem A on Gaussian-preserving maps (THEORY.md §2)."""
+"""Report section: Hermite spectra of the authors' mixings and Theorem A on Gaussian-preserving maps (docs/theory.md §2)."""
 
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ def build(ctx: ReportContext) -> str:
     spec_md, spec_table = _spectra_figure(ctx, degree)
     thm_md, thm_table = _theorem_a_figure(ctx, rhos, n_pairs)
     return "\n\n".join([
-        "Hermite spectra of the authors' 2D mixings (THEORY.md §2, §7), exactly as the trainer applies "
+        "Hermite spectra of the authors' 2D mixings (docs/theory.md §2, §7), exactly as the trainer applies "
         "them (the observations' numpy twins; the coupling with 4 layers and the default mixing_seed), "
         "computed by tensor "
         "Gauss–Hermite quadrature with the residual above the top degree reported. The spiral and the "

@@ -1,4 +1,4 @@
-"""Report section: what the trainer learns in each 2D world (THEORY.md §1, §4, §7).
+"""Report section: what the trainer learns in each 2D world (docs/theory.md §1, §4, §7).
 
 One run per mixing (spiral, banana, sinusoid, coupling) in the Gaussian OU world with ρ = 0.95:
 scatter panels of the latent ``z``, the observation ``x = g(z)`` and the learned ``h = f(x)``
@@ -64,7 +64,7 @@ def build(ctx: ReportContext) -> str:
         f"LeJEPA (λ·SIGReg + (1 − λ)·alignment, {_lam_text(results[0].config)}) trained on each 2D world "
         "(Gaussian latent, OU channel, ρ = 0.95) with a GELU MLP encoder; metrics on a held-out set of "
         f"{results[0].config.eval_size} pairs. ε and δ are sample estimates: ± is the bootstrap standard error "
-        f"({results[0].config.n_bootstrap} resamples). The bound is D + (ε + D)² + ||E h||² (THEORY.md §4).",
+        f"({results[0].config.n_bootstrap} resamples). The bound is D + (ε + D)² + ||E h||² (docs/theory.md §4).",
         "",
         "| mixing | steps | R²(h→z) | R²(z→h) | orth err | Procrustes MSE | ε | δ | D | bound | error ≤ bound | s |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
@@ -78,7 +78,7 @@ def build(ctx: ReportContext) -> str:
         )
     spec_rows = [r for r in results if r.metrics.spectrum is not None]
     if spec_rows:
-        lines += ["", "Hermite spectrum of the learned h = f∘g (THEORY.md §2): the alignment it predicts, "
+        lines += ["", "Hermite spectrum of the learned h = f∘g (docs/theory.md §2): the alignment it predicts, "
                   "2 Σ_d (1 − ρ^d) E_d with the truncation bracket, against the alignment measured on the held-out pairs.", "",
                   "| mixing | nonlinear energy W_nl | predicted L(h) | bracket | measured L(h) |", "|---|---|---|---|---|"]
         for r in spec_rows:

@@ -3,7 +3,7 @@
 Schema (every key optional except that a sweep needs at least one run)::
 
     name = "mixings_2d"                 # default: the file's stem
-    description = "2D mixings x objectives x seeds (THEORY.md §7)"
+    description = "2D mixings x objectives x seeds (docs/theory.md §7)"
 
     [fixed]                             # TrainConfig fields shared by every run
     rho = 0.95
