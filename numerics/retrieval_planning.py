@@ -34,10 +34,12 @@ class RetrievalPlans:
 
     @property
     def median(self) -> float:
+        """Median path cost over the planned pairs."""
         return float(np.median(self.costs))
 
     @property
     def quartiles(self) -> tuple[float, float]:
+        """First and third quartiles of the path costs."""
         return float(np.quantile(self.costs, 0.25)), float(np.quantile(self.costs, 0.75))
 
     def to_dict(self) -> dict:

@@ -26,6 +26,7 @@ SEED_OFFSET = 1000
 
 def train_best_of(config, *, progress: bool = True, out: Path | None = None, save_arrays: bool = False,
                   save_weights: bool = False):
+    """Train the config's best-of-K candidates and keep the best one's record (the world is kept, only the encoder is redrawn)."""
     from lejepa_verify.validation.trainer import RECORD_NAME, TrainingDiverged, train
 
     start = time.perf_counter()

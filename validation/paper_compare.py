@@ -35,9 +35,11 @@ class RunCell:
 
     @property
     def ok(self) -> bool:
+        """Whether the run finished."""
         return self.status == "ok"
 
     def get(self, key: str) -> float:
+        """The metric ``key`` of a finished run, NaN when the run did not finish or lacks it."""
         v = self.metrics.get(key) if self.ok else None
         return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else float("nan")
 
@@ -48,6 +50,7 @@ class RunCell:
 
 
 def store_dir(out: Path, name: str, profile: str) -> Path:
+    """Where the runs of sweep ``name`` at ``profile`` are stored under ``out``."""
     return Path(out) / SWEEP_DIR / f"{name}-{profile}"
 
 
@@ -69,6 +72,7 @@ def cells(name: str, profile: str, out: Path) -> list[RunCell]:
 
 
 def fmt(x: float, digits: int = 6) -> str:
+    """``x`` with ``digits`` decimals; a dash for a missing or non-finite value."""
     return "—" if not isinstance(x, (int, float)) or not math.isfinite(x) else f"{x:.{digits}f}"
 
 
@@ -121,6 +125,7 @@ def fingerprint(n: int, seeds: Sequence[int] = range(5), points: int = 10_000) -
 
 
 def scaling_table(numbers, out: Path, profile: str, *, fingerprint_max_n: int = 1024) -> list[str]:
+    """Markdown rows of R² against n, their recipe and ours beside their published values and the mixing's fingerprint."""
     sc = numbers.scaling
     runs = cells("paper_scaling", profile, out)
     theirs = {c.config.n: c for c in runs if c.config.objective == "authors_lejepa" and c.config.seed == 0}
@@ -143,6 +148,7 @@ def scaling_table(numbers, out: Path, profile: str, *, fingerprint_max_n: int = 
 
 
 def objectives_table(numbers, out: Path, profile: str) -> list[str]:
+    """Markdown rows of the scaling table per objective, theirs beside ours."""
     sc = numbers.scaling
     runs = cells("paper_scaling_objectives", profile, out)
     by = {(c.config.objective, c.config.n): c for c in runs if c.config.seed == 0}
@@ -160,6 +166,7 @@ def objectives_table(numbers, out: Path, profile: str) -> list[str]:
 
 
 def alpha_table(numbers, out: Path, profile: str) -> tuple[list[str], dict]:
+    """Markdown rows of R² against the generalised-normal shape α, theirs beside ours and the transport prediction, and the numbers."""
     from lejepa_verify.numerics.latents import latent_law
     from lejepa_verify.numerics.transport import transport_r2
 
@@ -204,6 +211,7 @@ def authors_bound(m: Mapping[str, Any], rho: float) -> tuple[float, float, float
 
 
 def bound_table(out: Path, profile: str) -> list[str]:
+    """Markdown rows: the bound against measured errors of the Gaussian LeJEPA runs, with their filter and ours."""
     rows, kept, dropped, viol_theirs, viol_ours = [], 0, 0, 0, 0
     for name in SWEEPS:
         for c in cells(name, profile, out):
@@ -231,6 +239,7 @@ def bound_table(out: Path, profile: str) -> list[str]:
 
 
 def mixings_table(out: Path, profile: str) -> list[str]:
+    """Markdown rows of the 2D mixings × objectives runs (R² on the law and on their grid, orthogonality error)."""
     lines = ["| mixing | objective | R²(h→z) on the law | R²(h→z) grid | orth err | wall s |", "|---|---|---|---|---|---|"]
     for c in cells("paper_2d", profile, out):
         if c.config.seed != 1337:
@@ -241,12 +250,14 @@ def mixings_table(out: Path, profile: str) -> list[str]:
 
 
 def reacher_table(numbers) -> list[str]:
+    """Markdown rows of the authors' Reacher numbers."""
     r = numbers.reacher
     return ["| quantity | theirs | ours |", "|---|---|---|",
             f"| R²(h→z) at ρ = 0.99 | {r['r2_at_rho_0_99']} ({r['source']}) | comes with the pixel-world issue |"]
 
 
 def build_markdown(out: Path, profile: str, *, fingerprint_max_n: int = 1024, numbers=None) -> tuple[str, dict]:
+    """The whole side-by-side page (markdown) and its numbers, from the runs stored under ``out``."""
     from lejepa_verify.validation.paper_numbers import load
 
     numbers = numbers or load()

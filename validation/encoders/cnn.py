@@ -58,4 +58,5 @@ def _check(obs_shape, n, m):
 
 @register("cnn", "strided conv stack (batch norm optional), average pool, MLP read-out; for images", _check)
 def build(obs_shape, m: int, options: EncoderOptions) -> nn.Module:
+    """A strided convolutional encoder (optional batch norm), average pool and MLP read-out to ``m`` outputs."""
     return cnn(obs_shape, m, options.cnn_channels, options.cnn_hidden, options.cnn_batch_norm)

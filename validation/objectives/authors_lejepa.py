@@ -17,12 +17,14 @@ from lejepa_verify.validation.objectives.terms import alignment, quadrature, sig
 
 
 def random_directions(m: int, n_slices: int, gen: torch.Generator | None, device) -> torch.Tensor:
+    """``n_slices`` random unit directions in ``R^m`` (normalised Gaussian columns), drawn from ``gen``."""
     A = torch.randn(m, n_slices, generator=gen)
     return (A / A.norm(dim=0, keepdim=True)).to(device)
 
 
 @register
 class AuthorsLeJEPA(WeightedObjective):
+    """LeJEPA in the authors' normalisation: alignment ``E||h1 − h2||²/(4m)``, λ in their units."""
     name = "authors_lejepa"
     description = "the authors' normalisation: λ·SIGReg + (1 − λ)·E||h1 − h2||²/(4m), λ in their units"
     regulariser = "sigreg"
@@ -40,6 +42,7 @@ class AuthorsLeJEPA(WeightedObjective):
                    m=m, device=device)
 
     def penalty(self, both: torch.Tensor, gen: torch.Generator | None) -> torch.Tensor:
+        """SIGReg of both views on freshly drawn random unit directions, as the authors draw them."""
         return sigreg(both, random_directions(self.m, self.n_slices, gen, self.device), self.t, self.w)
 
     def __call__(self, h1: torch.Tensor, h2: torch.Tensor, gen: torch.Generator | None = None):

@@ -17,6 +17,7 @@ from lejepa_verify.validation.objectives.terms import alignment, whitening_penal
 
 @register
 class AuthorsWhitening(WeightedObjective):
+    """The authors' whitening objective (their table's 'VICReg'): ``mean((Cov − I)²)`` and their alignment normalisation."""
     name = "authors_whitening"
     description = "the authors' whitening ('VICReg' in their table): λ·mean((Cov − I)²) + (1 − λ)·E||h1 − h2||²/(4m)"
     regulariser = "whitening"
@@ -26,6 +27,7 @@ class AuthorsWhitening(WeightedObjective):
         return cls(lam=config.lam, m=m, device=device)
 
     def penalty(self, both: torch.Tensor, gen: torch.Generator | None) -> torch.Tensor:
+        """``||Cov − I||_F² / m²``: the mean over the ``m²`` entries, as the authors write it."""
         return whitening_penalty(both) / float(self.m) ** 2
 
     def __call__(self, h1: torch.Tensor, h2: torch.Tensor, gen: torch.Generator | None = None):

@@ -54,6 +54,7 @@ def invariance_term(h1: torch.Tensor, h2: torch.Tensor) -> torch.Tensor:
 
 @register
 class VICReg(Objective):
+    """VICReg (Bardes et al. 2022): invariance, variance hinges and off-diagonal covariance."""
     name = "vicreg"
     description = "VICReg: 25·MSE + 25·(std hinges, γ = 1) + 1·(off-diagonal covariance² / m), Bardes et al. 2022"
     regulariser = "vicreg_var_cov"

@@ -149,6 +149,7 @@ class _Arm(Fixed2D):
 
 @register
 class Arm(_Arm):
+    """A two-link planar arm (Reacher geometry) rendered as 64×64 grey images, angles ``θ = 2·atan(z/2)``."""
     name = "arm"
     description = "two-link planar arm (Reacher geometry) as 64×64 grey images, θ = 2·atan(z/2)"
     channels = 1

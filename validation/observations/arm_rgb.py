@@ -9,6 +9,7 @@ from lejepa_verify.validation.observations.base import register
 
 @register
 class ArmRGB(_Arm):
+    """The two-link planar arm rendered as 64×64 RGB images, angles ``θ = 2·atan(z/2)``."""
     name = "arm_rgb"
     description = "two-link planar arm (Reacher geometry) as 64×64 RGB images, θ = 2·atan(z/2)"
     channels = 3

@@ -45,6 +45,7 @@ def authors_coupling_matrices(n: int, n_layers: int = 4, seed: int = 1337) -> to
 
 @register
 class AuthorsCoupling(Observation):
+    """The authors' RealNVP coupling: ``W_l = 2 Q`` from a seeded QR without sign fix, any even ``n``."""
     name = "authors_coupling"
     description = "the authors' RealNVP coupling: W_l = 2 × QR factor of a seeded normal matrix, no sign fix (any even n)"
 
@@ -62,6 +63,7 @@ class AuthorsCoupling(Observation):
         return cls(n, n_layers, seed)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """The layers in order: even layers add ``tanh(z1 W)`` to ``z2``, odd layers ``tanh(z2 W)`` to ``z1``."""
         a, b = z[..., : self.half], z[..., self.half:]
         for i, W in enumerate(self.W):
             if i % 2 == 0:

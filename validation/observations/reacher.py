@@ -50,6 +50,7 @@ def available() -> bool:
 
 @register
 class Reacher(Fixed2D):
+    """Frames of dm_control's Reacher 'hard' (64×64 RGB) at joint angles ``θ = 2·atan(z/2)``; needs the mujoco extra."""
     name = "reacher"
     description = f"dm_control reacher 'hard' frames, 64×64 RGB, θ = 2·atan(z/2) (optional extra: {INSTALL})"
     has_inverse = False
@@ -92,6 +93,7 @@ class Reacher(Fixed2D):
         return out
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """Render one frame per row of ``z`` (shape (B, 2), finite)."""
         if z.ndim != 2 or z.shape[1] != 2:
             raise ValueError(f"z must have shape (B, 2), got {tuple(z.shape)}")
         if not bool(torch.isfinite(z).all()):
