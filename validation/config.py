@@ -30,7 +30,8 @@ from lejepa_verify.validation.registries import ENCODERS, OBJECTIVES, OBSERVATIO
 #: Fields added after run records were first stored. A run id hashes the config without the
 #: ones that hold their default, so that a store written before a field existed keeps its ids
 #: (and a resumed sweep finds its runs). A new field goes here, with its default.
-ADDED_FIELDS: tuple[str, ...] = ("views", "best_of")
+ADDED_FIELDS: tuple[str, ...] = ("views", "best_of", "cnn_channels", "cnn_hidden", "cnn_batch_norm", "pairs",
+                                  "trajectory_lag")
 
 MATCHED_INITS = ("identity", "random")
 SCHEDULES = ("constant", "cosine", "constant-cosine")
@@ -40,6 +41,9 @@ DEVICES = ("cpu", "cuda")
 VIEWS = ("pair", "anchor")
 #: transitions that are one step rho z + sqrt(1 - rho^2) eta, so that two views of one anchor exist
 ANCHOR_TRANSITIONS = ("ou", "authors")
+#: where training pairs come from: the latent law's ``transition`` (default), or recorded
+#: trajectories of the simulated two-link arm (``numerics.arm_dynamics``) at ``trajectory_lag``
+PAIR_SOURCES = ("transition", "arm_trajectory")
 #: largest seed: the trainer seeds torch generators with ``seed`` and ``seed + 1_000_003``, and
 #: numpy with ``seed``; 2**32 − 1 fits every one of them (torch takes at most 2**64 − 1)
 MAX_SEED = 2**32 - 1
@@ -128,6 +132,11 @@ class TrainConfig:
     threads: int | None = 1
     views: str = "pair"
     best_of: int = 1
+    cnn_channels: tuple[int, ...] = (8, 16, 32, 32)
+    cnn_hidden: int = 64
+    cnn_batch_norm: bool = True
+    pairs: str = "transition"
+    trajectory_lag: int = 1
 
     def __post_init__(self) -> None:
         check_choice(self.mixing, "mixing", OBSERVATIONS.names())
@@ -192,6 +201,30 @@ class TrainConfig:
         check_int(self.spectrum_degree, "spectrum_degree", 0, 8)
         if self.threads is not None:
             check_int(self.threads, "threads", 1)
+        self._check_pixels(obs_shape)
+
+    def _check_pixels(self, obs_shape: tuple[int, ...]) -> None:
+        """The CNN's fields and the pair source (``validation.encoders.cnn``, ``numerics.arm_dynamics``)."""
+        ch = self.cnn_channels
+        if isinstance(ch, (str, bytes)) or not isinstance(ch, (tuple, list)) or not 1 <= len(ch) <= 8:
+            raise ValueError(f"cnn_channels must be a list of 1 to 8 positive integers, got {ch!r}")
+        object.__setattr__(self, "cnn_channels", tuple(check_int(c, "cnn_channels", 1) for c in ch))
+        check_int(self.cnn_hidden, "cnn_hidden", 1)
+        if not isinstance(self.cnn_batch_norm, bool):
+            raise ValueError(f"cnn_batch_norm must be true or false, got {self.cnn_batch_norm!r}")
+        check_choice(self.pairs, "pairs", PAIR_SOURCES)
+        if self.pairs != "transition" and self.views != "pair":
+            raise ValueError(f"views {self.views!r} draws two views of one anchor through the transition; "
+                             f"it cannot be combined with pairs {self.pairs!r}")
+        if isinstance(self.trajectory_lag, bool) or not isinstance(self.trajectory_lag, int) or self.trajectory_lag < 1:
+            raise ValueError(f"trajectory_lag must be a positive integer (control steps), got {self.trajectory_lag!r}")
+        if self.pairs == "arm_trajectory" and self.n != 2:
+            raise ValueError(f"pairs 'arm_trajectory' records a two-link arm and needs n = 2, got n = {self.n}")
+        if len(obs_shape) == 3 and self.encoder == "cnn":
+            # the stage count is a field of this config, so the image size is checked here too
+            from lejepa_verify.validation.encoders.cnn import check_image
+
+            check_image(obs_shape, self.cnn_channels)
 
     def lam_at(self, step: int) -> float:
         """λ at ``step`` (0-based): ``lam_start`` until ``lam_ramp_start·steps``, then a geometric
@@ -236,6 +269,8 @@ class TrainConfig:
         """JSON-safe plain dict; ``TrainConfig.from_dict(c.to_dict()) == c``."""
         d = asdict(self)
         d["latent_params"] = dict(self.latent_params)
+        # a list, as JSON reads it back, so that a stored config compares equal to this one
+        d["cnn_channels"] = list(self.cnn_channels)
         return d
 
     def identity_dict(self) -> dict:
@@ -243,7 +278,8 @@ class TrainConfig:
         d = self.to_dict()
         defaults = {f.name: (f.default if f.default is not MISSING else f.default_factory()) for f in fields(self)}
         for name in ADDED_FIELDS:
-            if d.get(name) == defaults[name]:
+            default = list(defaults[name]) if isinstance(defaults[name], tuple) else defaults[name]
+            if d.get(name) == default:
                 d.pop(name)
         return d
 

@@ -197,7 +197,6 @@ def evaluate(encoder, mixing, z, z_next, x, x_next, config: TrainConfig, *, fina
         "bound_upper": est.bound_upper,
         "error_lower": est.error_lower,
         "error_upper": est.error_upper,
-        "bound_level": est.level,
         "bound_holds": est.holds,
         "mean_sq_norm": est.mean_sq_norm,
         "alignment": est.alignment,
@@ -230,7 +229,8 @@ def build_models(config: TrainConfig, device="cpu"):
     mixing = make_observation(config.mixing, config.n, n_layers=config.mixing_layers, seed=config.mixing_seed)
     encoder = make_encoder(config.encoder, mixing.obs_shape, config.out_dim, width=config.width, depth=config.depth,
                            n_layers=config.n_encoder_layers, seed=config.seed, matched_init=config.matched_init,
-                           n=config.n)
+                           n=config.n, cnn_channels=config.cnn_channels, cnn_hidden=config.cnn_hidden,
+                           cnn_batch_norm=config.cnn_batch_norm)
     return mixing.to(device), encoder.to(device)
 
 
@@ -297,8 +297,14 @@ def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bo
            save_weights: bool) -> TrainResult:
     start = time.perf_counter()
 
-    world = World(config.latent, config.latent_params, config.transition, config.n, config.rho)
+    world = World(config.latent, config.latent_params, config.transition, config.n, config.rho,
+                  pairs=config.pairs, trajectory_lag=config.trajectory_lag, trajectory_seed=config.seed)
     mixing, encoder = build_models(config, device)
+    if len(mixing.obs_shape) == 3:
+        # image worlds free and re-fault tens of MB per step otherwise (validation.memory)
+        from lejepa_verify.validation.memory import keep_freed_memory
+
+        keep_freed_memory()
     objective = make_objective(config, device)
     opt = torch.optim.AdamW(encoder.parameters(), lr=config.lr, weight_decay=config.weight_decay)
 

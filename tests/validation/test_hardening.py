@@ -119,9 +119,10 @@ def test_train_cli_prints_standard_json_when_a_metric_is_not_finite(monkeypatch,
     real = trainer.train
 
     def with_inf_speed(config, **kwargs):
+        import dataclasses
+
         res = real(config, **kwargs)
-        return type(res)(res.config, dataclasses.replace(res.metrics, steps_per_s=float("inf")), res.curves, res.wall_time,
-                         res.status, res.versions, res.threads)
+        return dataclasses.replace(res, metrics=dataclasses.replace(res.metrics, steps_per_s=float("inf")))
 
     monkeypatch.setattr(trainer, "train", with_inf_speed)
     assert main(["train", "--steps", "5", "--eval-every", "5", "--eval-size", "64", "--n-bootstrap", "0",

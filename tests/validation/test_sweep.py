@@ -165,7 +165,11 @@ def test_yaml_reads_exponents_as_floats_and_matches_toml(tmp_path):
 
 def test_every_shipped_sweep_expands_in_both_profiles():
     shipped = shipped_sweeps()
-    assert set(shipped) >= {"mixings_2d", "lambda_rho", "gennorm_alpha", "dimension_scaling"}
+    assert set(shipped) >= {"mixings_2d", "lambda_rho", "gennorm_alpha", "dimension_scaling", "smoke"}
+    # the backend check: four tiny runs whatever the profile
+    smoke = {p: expand(load_sweep("smoke", profile=p)) for p in PROFILES}
+    assert all(len(rs) == 4 and all(r.config.steps <= 100 for r in rs) for rs in smoke.values())
+    shipped = {k: v for k, v in shipped.items() if k != "smoke"}
     for name, path in shipped.items():
         sizes = {p: len(expand(load_sweep(path, profile=p))) for p in PROFILES}
         assert 0 < sizes["quick"] < sizes["paper"], name

@@ -26,8 +26,8 @@ def run(args) -> int:
     if target.is_dir():
         raise ValueError(f"out {str(target)!r} is a folder; give the CSV file to write, "
                          f"e.g. {str(target / 'results.csv')!r}")
-    ensure_writable_dir(target.parent, "out")
     df = collect(args.dir, sweep=args.sweep)
+    ensure_writable_dir(target.parent, "out")
     write_csv(df, target)
     counts = df["status"].value_counts().to_dict() if len(df) else {}
     summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "no runs"

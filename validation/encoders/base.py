@@ -23,13 +23,17 @@ from lejepa_verify.validation.config import MATCHED_INITS
 @dataclass(frozen=True)
 class EncoderOptions:
     """The config fields an encoder may use: MLP ``width`` × ``depth``, the matched encoder's
-    ``n_layers`` and ``matched_init``, and the ``seed`` its weights are drawn from."""
+    ``n_layers`` and ``matched_init``, the ``seed`` its weights are drawn from, and the CNN's
+    stage widths ``cnn_channels``, read-out width ``cnn_hidden`` and ``cnn_batch_norm``."""
 
     width: int = 128
     depth: int = 3
     n_layers: int = 4
     matched_init: str = "identity"
     seed: int = 0
+    cnn_channels: tuple[int, ...] = (8, 16, 32, 32)
+    cnn_hidden: int = 64
+    cnn_batch_norm: bool = True
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,8 @@ def vector_dim(obs_shape: tuple[int, ...], encoder: str) -> int:
 
 
 def make_encoder(name: str, obs_shape, m: int, *, width: int = 128, depth: int = 3, n_layers: int = 4,
-                 seed: int = 0, matched_init: str = "identity", n: int | None = None) -> nn.Module:
+                 seed: int = 0, matched_init: str = "identity", n: int | None = None,
+                 cnn_channels=(8, 16, 32, 32), cnn_hidden: int = 64, cnn_batch_norm: bool = True) -> nn.Module:
     """The encoder ``name`` from observations of shape ``obs_shape`` (an int means ``(obs_shape,)``)
     to ``R^m``, its weights drawn after ``torch.manual_seed(seed)``; ``n`` is the latent dimension
     (default: the observation length) for encoders that depend on it."""
@@ -89,7 +94,13 @@ def make_encoder(name: str, obs_shape, m: int, *, width: int = 128, depth: int =
     n = shape[0] if n is None else check_int(n, "n", 1)
     check_choice(matched_init, "matched_init", MATCHED_INITS)
     spec.check(shape, n, m)
+    if isinstance(cnn_channels, (str, bytes)) or not hasattr(cnn_channels, "__len__") or not 1 <= len(cnn_channels) <= 8:
+        raise ValueError(f"cnn_channels must be a list of 1 to 8 positive integers, got {cnn_channels!r}")
+    channels = tuple(check_int(c, "cnn_channels", 1) for c in cnn_channels)
+    if not isinstance(cnn_batch_norm, bool):
+        raise ValueError(f"cnn_batch_norm must be true or false, got {cnn_batch_norm!r}")
     options = EncoderOptions(check_int(width, "width", 1), check_int(depth, "depth", 1),
-                             check_int(n_layers, "n_layers", 1), matched_init, check_int(seed, "seed", 0))
+                             check_int(n_layers, "n_layers", 1), matched_init, check_int(seed, "seed", 0),
+                             channels, check_int(cnn_hidden, "cnn_hidden", 1), cnn_batch_norm)
     torch.manual_seed(seed)
     return spec.build(shape, m, options)

@@ -1,0 +1,128 @@
+"""Speed of the pixel world on this machine, printed as notes (never pass/fail).
+
+    python benchmarks/bench_pixels.py render  [--out DIR]  # images/s, grey and RGB, 1 and 2 threads, batch 256
+    python benchmarks/bench_pixels.py malloc  [--out DIR]  # CNN steps/s with glibc's defaults vs validation.memory
+    python benchmarks/bench_pixels.py ou99    [--out DIR]  # one OU run at rho = 0.99 to R²(h→z) ≥ 0.9 in 10 min
+
+``malloc`` runs each setting in its own process (``mallopt`` is process-wide and cannot be
+undone), the same short CNN run in both. ``ou99`` trains the arm world with the CNN at
+ρ = 0.99 and reports the wall time, steps/s, images/s and the R² curve, with the load average
+before and after (the machine is shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+import torch
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def _machine() -> dict:
+    return {"platform": platform.platform(), "cpus": os.cpu_count(), "torch": torch.__version__,
+            "load_average": _load(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+
+
+def render(repeats: int = 5) -> dict:
+    from lejepa_verify.validation.observations import make_observation
+
+    out = {}
+    z = torch.randn(256, 2, generator=torch.Generator().manual_seed(0))
+    for name in ("arm", "arm_rgb"):
+        g = make_observation(name, 2)
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            g(z)
+            best = float("inf")
+            for _ in range(repeats):
+                t0 = time.perf_counter()
+                with torch.no_grad():
+                    g(z)
+                best = min(best, time.perf_counter() - t0)
+            out[f"{name}_threads{threads}_images_per_s"] = 256 / best
+            print(f"{name:8s} threads={threads}: {256 / best:8.0f} images/s (batch 256, best of {repeats})")
+    return out
+
+
+CHILD = r"""
+import json, sys, torch
+from lejepa_verify.validation import memory
+if sys.argv[1] == "default":
+    memory._applied = False   # the trainer's call then leaves glibc's defaults in place
+from lejepa_verify.validation.config import TrainConfig
+from lejepa_verify.validation.trainer import train
+threads = int(sys.argv[2])
+c = TrainConfig(mixing="arm", encoder="cnn", rho=0.99, steps=int(sys.argv[3]), eval_every=10**6,
+                eval_size=256, n_bootstrap=0, spectrum_degree=0, threads=threads)
+r = train(c, progress=False)
+print(json.dumps({"steps_per_s": r.metrics.steps_per_s, "applied": memory._applied}))
+"""
+
+
+def malloc(steps: int = 40) -> dict:
+    out = {}
+    for threads in (1, 2):
+        for setting in ("default", "kept"):
+            env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
+            res = subprocess.run([sys.executable, "-c", CHILD, setting, str(threads), str(steps)],
+                                 capture_output=True, text=True, env=env, check=True)
+            d = json.loads(res.stdout.strip().splitlines()[-1])
+            out[f"{setting}_threads{threads}_steps_per_s"] = d["steps_per_s"]
+            print(f"threads={threads} {setting:8s}: {d['steps_per_s']:.2f} steps/s (mallopt applied: {d['applied']})")
+        out[f"speedup_threads{threads}"] = out[f"kept_threads{threads}_steps_per_s"] / out[f"default_threads{threads}_steps_per_s"]
+        print(f"threads={threads}: speed-up {out[f'speedup_threads{threads}']:.2f}x")
+    return out
+
+
+def ou99(steps: int = 1500, threads: int = 2) -> dict:
+    from lejepa_verify.validation.config import TrainConfig
+    from lejepa_verify.validation.trainer import train
+
+    before = _load()
+    c = TrainConfig(mixing="arm", encoder="cnn", rho=0.99, steps=steps, eval_every=100, eval_size=2048,
+                    n_bootstrap=50, spectrum_degree=0, threads=threads, lr=3e-3)
+    r = train(c, progress=True)
+    m = r.to_dict()["metrics"]
+    curve = list(zip(r.curves["step"], r.curves["r2_hz"]))
+    first = next((s for s, v in curve if v >= 0.9), None)
+    out = {"steps": steps, "threads": threads, "wall_time_s": r.wall_time, "steps_per_s": m["steps_per_s"],
+           "images_per_s_trained": m["steps_per_s"] * 2 * c.batch_size, "r2_hz": m["r2_hz"],
+           "orth_err": m["orth_err"], "first_step_r2_ge_0_9": first, "r2_curve": curve,
+           "load_before": before, "load_after": _load()}
+    print(json.dumps(out, indent=1))
+    return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("what", choices=("render", "malloc", "ou99"))
+    p.add_argument("--out", default=None)
+    p.add_argument("--steps", type=int, default=None)
+    a = p.parse_args()
+    if a.what == "render":
+        res = render()
+    elif a.what == "malloc":
+        res = malloc(a.steps or 40)
+    else:
+        res = ou99(a.steps or 1500)
+    res["machine"] = _machine()
+    if a.out:
+        os.makedirs(a.out, exist_ok=True)
+        with open(os.path.join(a.out, f"bench_pixels_{a.what}.json"), "w") as fh:
+            json.dump(res, fh, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""``arm``: a two-link planar arm with the DeepMind Control Reacher's geometry, seen as 64×64 images.
+
+The world of the paper's Reacher experiment (paper_numbers.toml ``[reacher]``) without MuJoCo:
+two capsules of radius ``ARM_RADIUS = 0.01`` and lengths ``LINK_LENGTHS = (0.12, 0.12)``, the
+first at angle ``θ₁`` from the base (the image centre), the second at ``θ₁ + θ₂``, drawn in a
+square view ``[−VIEW, VIEW]²`` with ``VIEW = 0.31`` (about the Reacher arena seen by camera 0).
+
+**Angles.** The arm is periodic in each angle, so a latent read directly as radians (the
+authors' ``qpos = z``) renders ``z`` and ``z ± 2π`` alike. This map folds a squash into the
+observation instead, ``θᵢ = 2·atan(zᵢ / 2)``: a bijection of ``R`` onto ``(−π, π)`` with slope 1
+at 0 (so ``θ ≈ z`` where the Gaussian has its mass), which keeps ``z`` unbounded and the map
+``z ↦ image`` injective on all of ``R²``: the base is fixed, so the elbow is the one other end of
+the first link, and the two links have different colours (grey levels), so even a folded arm
+(``θ₂`` near ±π) tells its links apart. Injective is not well conditioned: near ``|θ₂| = π`` the
+second link lies on the first and only the colours and the anti-aliased edges separate nearby
+angles, and far in the tails (``|z| ≳ 20``, θ within 0.1 rad of ±π) an image moves by less than
+a pixel per unit of ``z``; both cost a little ``R²`` in principle, neither has measurable mass
+under ``N(0, 1)``.
+
+**Anti-aliasing.** Each pixel's coverage of a capsule is ``clamp(1/2 − d/p, 0, 1)`` with ``d``
+the signed distance of the pixel centre to the capsule and ``p`` the pixel size: a linear edge
+one pixel wide, the box-filter coverage of a straight edge. Link 2 is composited over link 1.
+Images are rendered in chunks of 32, which keeps the ``(chunk, 2, H·W)`` distance tensors in
+cache (the speed is in ``benchmarks/bench_pixels.py``).
+
+``arm`` gives one grey channel (link 1 at 1.0, link 2 at 0.55 on black); ``arm_rgb`` gives
+three channels (colours in :data:`RGB_COLOURS`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from lejepa_verify.validation.observations.base import Fixed2D, register
+
+LINK_LENGTHS = (0.12, 0.12)
+ARM_RADIUS = 0.01
+VIEW = 0.31
+IMAGE_SIZE = 64
+CHUNK = 32
+GREY_LEVELS = ((1.0,), (0.55,))
+#: link 1, link 2 (RGB in [0, 1]); the background is black
+RGB_COLOURS = ((0.9, 0.55, 0.2), (0.25, 0.6, 0.95))
+
+
+def angles_from_latent(z: torch.Tensor) -> torch.Tensor:
+    """``θ = 2·atan(z / 2)``, a bijection ``R → (−π, π)`` (module docstring)."""
+    return 2.0 * torch.atan(z / 2.0)
+
+
+def latent_from_angles(theta: torch.Tensor) -> torch.Tensor:
+    """The inverse squash ``z = 2·tan(θ / 2)`` for ``θ`` in ``(−π, π)``."""
+    return 2.0 * torch.tan(theta / 2.0)
+
+
+def joint_positions(theta: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Elbow and fingertip ``(B, 2)`` of joint angles ``theta = (θ₁, θ₂)``: the elbow at
+    ``l₁(cos θ₁, sin θ₁)``, the tip ``l₂(cos(θ₁+θ₂), sin(θ₁+θ₂))`` further on."""
+    a1 = theta[:, 0]
+    a2 = a1 + theta[:, 1]
+    elbow = LINK_LENGTHS[0] * torch.stack((torch.cos(a1), torch.sin(a1)), dim=1)
+    tip = elbow + LINK_LENGTHS[1] * torch.stack((torch.cos(a2), torch.sin(a2)), dim=1)
+    return elbow, tip
+
+
+def _pixel_centres(size: int, dtype: torch.dtype, device) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """Pixel-centre coordinates ``x`` (columns, left to right) and ``y`` (rows, top ``y = +VIEW``
+    first) in world units, and the pixel size."""
+    p = 2.0 * VIEW / size
+    c = -VIEW + p * (torch.arange(size, dtype=dtype, device=device) + 0.5)
+    return c, c.flip(0), p
+
+
+def _capsule_coverage(x: torch.Tensor, y: torch.Tensor, a: torch.Tensor, b: torch.Tensor,
+                      length: float, pix: float) -> torch.Tensor:
+    """Coverage ``(B, H, W)`` of the capsules of radius ``ARM_RADIUS`` around segments ``[a, b]``
+    (``(B, 2)`` each, of length ``length``): ``clamp(1/2 − (d − r)/p, 0, 1)``.
+
+    The distance to a segment in its own frame: with ``u`` the coordinate along it (from ``a``)
+    and ``v`` across, ``d = sqrt(v² + (u − clamp(u, 0, L))²)``. Both ``u`` and ``v`` are affine in
+    the pixel coordinates, so each is an outer sum of a row and a column vector, which keeps
+    the full-size work to a handful of element-wise passes."""
+    d = (b - a) / length  # unit directions (B, 2)
+    dx, dy = d[:, 0:1], d[:, 1:2]
+    ax, ay = a[:, 0:1], a[:, 1:2]
+    # u = (x − ax) dx + (y − ay) dy,  v = −(x − ax) dy + (y − ay) dx
+    u = ((y[None, :] - ay) * dy)[:, :, None] + ((x[None, :] - ax) * dx)[:, None, :]
+    v = ((y[None, :] - ay) * dx)[:, :, None] - ((x[None, :] - ax) * dy)[:, None, :]
+    w = u - u.clamp(0.0, length)
+    dist = torch.sqrt_(v.square_().add_(w.square_()))
+    # 1/2 − (d − r)/p = (1/2 + r/p) − d/p
+    return dist.mul_(-1.0 / pix).add_(0.5 + ARM_RADIUS / pix).clamp_(0.0, 1.0)
+
+
+def render_angles(theta: torch.Tensor, *, channels: int = 3, size: int = IMAGE_SIZE) -> torch.Tensor:
+    """Images ``(B, channels, size, size)`` of the arm at joint angles ``theta`` ``(B, 2)``.
+
+    ``theta`` must be finite and lie in ``[−π, π]`` (the arm's period; the squash of the
+    observation maps every latent into ``(−π, π)``). ``channels`` is 1 (grey) or 3 (RGB).
+    """
+    if not isinstance(theta, torch.Tensor) or theta.ndim != 2 or theta.shape[1] != 2:
+        shape = tuple(theta.shape) if isinstance(theta, torch.Tensor) else type(theta).__name__
+        raise ValueError(f"theta must be a tensor of shape (B, 2), got {shape}")
+    if not bool(torch.isfinite(theta).all()):
+        raise ValueError("theta must be finite, got NaN or inf")
+    worst = float(theta.abs().max()) if theta.numel() else 0.0
+    if worst > math.pi + 1e-6:
+        raise ValueError(f"theta must lie in [-pi, pi] (radians), got |theta| = {worst:.6g}")
+    if channels not in (1, 3):
+        raise ValueError(f"channels must be 1 or 3, got {channels!r}")
+    if isinstance(size, bool) or not isinstance(size, int) or not 8 <= size <= 1024:
+        raise ValueError(f"size must be an integer in [8, 1024], got {size!r}")
+    dtype = theta.dtype if theta.dtype in (torch.float32, torch.float64) else torch.float32
+    theta = theta.to(dtype)
+    x, y, pix = _pixel_centres(size, dtype, theta.device)
+    colours = torch.tensor(GREY_LEVELS if channels == 1 else RGB_COLOURS, dtype=dtype, device=theta.device)
+    out = torch.empty(len(theta), channels, size, size, dtype=dtype, device=theta.device)
+    for start in range(0, len(theta), CHUNK):
+        th = theta[start:start + CHUNK]
+        elbow, tip = joint_positions(th)
+        c1 = _capsule_coverage(x, y, torch.zeros_like(elbow), elbow, LINK_LENGTHS[0], pix)
+        c2 = _capsule_coverage(x, y, elbow, tip, LINK_LENGTHS[1], pix)
+        # link 2 composited over link 1: c₁(1 − c₂)·col₁ + c₂·col₂
+        a = c1.mul_(1.0 - c2)
+        for k in range(channels):
+            torch.add(a * colours[0, k], c2, alpha=float(colours[1, k]), out=out[start:start + len(th), k])
+    return out
+
+
+class _Arm(Fixed2D):
+    """Shared map: latent ``(B, 2)`` → squash → render (module docstring)."""
+
+    channels = 3
+    has_inverse = False
+
+    @classmethod
+    def shape_for(cls, n: int) -> tuple[int, ...]:
+        return (cls.channels, IMAGE_SIZE, IMAGE_SIZE)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        if z.ndim != 2 or z.shape[1] != 2:
+            raise ValueError(f"z must have shape (B, 2), got {tuple(z.shape)}")
+        if not bool(torch.isfinite(z).all()):
+            raise ValueError("z must be finite, got NaN or inf")
+        return render_angles(angles_from_latent(z), channels=self.channels)
+
+
+@register
+class Arm(_Arm):
+    name = "arm"
+    description = "two-link planar arm (Reacher geometry) as 64×64 grey images, θ = 2·atan(z/2)"
+    channels = 1

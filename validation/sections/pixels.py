@@ -1,0 +1,124 @@
+"""Report section: the pixel world (the paper's Reacher experiment on a CPU-sized arm).
+
+CNN encoders trained on 64×64 frames of the two-link arm (``validation.observations.arm``),
+with Gaussian OU pairs at several ρ and with pairs from recorded trajectories of the simulated
+arm (``numerics.arm_dynamics``); ``R²(h→z)``, the orthogonality error, the bound and, where the
+trainer reports it, ``bound_upper``, next to the paper's numbers (paper_numbers.toml
+``[reacher]``); planning from images by nearest-neighbour retrieval
+(``numerics.retrieval_planning``) for each encoder and for the true latent, and the planning
+cost against ``R²`` across runs. The quick profile trains two runs briefly (a smoke test of the
+pipeline, not a measurement); the paper profile trains four ρ and four lags.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lejepa_verify.validation.report import ReportContext, Section
+
+PAPER_R2_AT_0_99 = 0.95  # paper_numbers.toml [reacher] r2_at_rho_0_99
+PAPER_TRAJ_MEDIAN, PAPER_TRAJ_IQR = 1.15, (1.0, 1.4)  # [reacher] planning_cost_trajectory_encoder_*
+N_PAIRS = 30  # [reacher] planning_pairs
+
+
+def _runs(ctx: ReportContext):
+    from lejepa_verify.validation.config import TrainConfig
+
+    quick = ctx.profile == "quick"
+    base = dict(mixing="arm", encoder="cnn", spectrum_degree=0, lr=5e-3, device=ctx.device,
+                batch_size=64 if quick else 128, steps=40 if quick else 3000,
+                eval_size=512 if quick else 4096, n_bootstrap=20 if quick else 200)
+    base.update(dict(ctx.train_overrides))
+    rhos = (0.99,) if quick else (0.5, 0.9, 0.95, 0.99)
+    lags = (4,) if quick else (1, 4, 16, 64)
+    # the quick profile keeps one OU run (the largest ρ) next to one trajectory run
+    runs = [(f"ou_rho{r:g}", "ou", r, TrainConfig(**{**base, "rho": r})) for r in (rhos[-1:] if quick else rhos)]
+    runs += [(f"traj_lag{k}", "trajectory", k, TrainConfig(**{**base, "rho": 0.99, "pairs": "arm_trajectory",
+                                                                  "trajectory_lag": k})) for k in lags]
+    return runs
+
+
+def build(ctx: ReportContext) -> str:
+    import matplotlib.pyplot as plt
+
+    from lejepa_verify.numerics.arm_dynamics import TrajectoryBank
+    from lejepa_verify.numerics.retrieval_planning import plan_by_retrieval, start_goal_pairs
+    from lejepa_verify.validation.metrics import orthogonality_error, r2
+    from lejepa_verify.validation.trained import train_or_load
+
+    bank_z = np.random.default_rng(0).standard_normal((1500, 2))
+    pairs = start_goal_pairs(len(bank_z), N_PAIRS, seed=0)
+    true_plans = plan_by_retrieval(bank_z, bank_z, pairs)
+    rows = []
+    for name, kind, param, config in _runs(ctx):
+        h, record = train_or_load(config, ctx.out / "pixels" / name, progress=ctx.progress)
+        m = record["metrics"]
+        hb = h(bank_z)
+        plans = plan_by_retrieval(hb, bank_z, pairs)
+        rows.append({"name": name, "kind": kind, "param": param, "r2_hz": m["r2_hz"], "orth_err": m["orth_err"],
+                     "bound": m.get("bound"), "bound_upper": m.get("bound_upper"),
+                     "error": m.get("procrustes_mse"), "r2_bank": r2(hb, bank_z),
+                     "orth_bank": orthogonality_error(bank_z, hb), "plan": plans,
+                     "steps": config.steps, "steps_per_s": m.get("steps_per_s")})
+
+    marg = TrajectoryBank.simulate(seed=0).marginals(lag=4)
+    theta = TrajectoryBank.simulate(n_trajectories=16, length=2000, seed=0).theta.reshape(-1, 2)
+
+    fig, axes = plt.subplots(1, 4, figsize=(18, 4))
+    ou = [r for r in rows if r["kind"] == "ou"]
+    tr = [r for r in rows if r["kind"] == "trajectory"]
+    ax = axes[0]
+    ax.plot([r["param"] for r in ou], [r["r2_hz"] for r in ou], "o-", label="R²(h→z), OU pairs (ours)")
+    ax.plot([r["param"] for r in ou], [r["orth_err"] for r in ou], "s--", label="||AᵀA − I||_F, OU pairs (ours)")
+    ax.plot([0.99], [PAPER_R2_AT_0_99], "r*", ms=14, label="paper: R² at ρ = 0.99")
+    for r in tr:
+        ax.axhline(r["r2_hz"], color="g", lw=0.8, alpha=0.6)
+    ax.set(xlabel="ρ", title="pixel encoders (green lines: trajectory pairs' R²)")
+    ax.legend(fontsize=7)
+    ax = axes[1]
+    data = [true_plans.costs] + [r["plan"].costs for r in rows]
+    ax.boxplot(data)
+    ax.set_xticks(range(1, len(data) + 1), ["true z"] + [r["name"] for r in rows], rotation=30, fontsize=7)
+    ax.axhspan(*PAPER_TRAJ_IQR, color="orange", alpha=0.2, label="paper: trajectory encoder IQR")
+    ax.set(ylabel="path length / oracle", title=f"planning from images, {N_PAIRS} start–goal pairs")
+    ax.legend(fontsize=7)
+    ax = axes[2]
+    for group, mk in ((ou, "o"), (tr, "^")):
+        ax.plot([r["r2_hz"] for r in group], [r["plan"].median for r in group], mk, label=group[0]["kind"] if group else "")
+    ax.set(xlabel="R²(h→z)", ylabel="median planning cost", title="planning cost against R² across runs")
+    ax.legend(fontsize=7)
+    ax = axes[3]
+    ax.hist(theta[:, 0], bins=40, density=True, alpha=0.5, label="θ₁ recorded")
+    ax.hist(theta[:, 1], bins=40, density=True, alpha=0.5, label="θ₂ recorded")
+    ax.set(xlabel="joint angle (rad)", title="trajectory marginals (near uniform)")
+    ax.legend(fontsize=7)
+    fig_md = ctx.save_figure(fig, "pixels", "The pixel world: R² against ρ, planning from images, cost against R², "
+                             "trajectory marginals")
+
+    best = max(ou, key=lambda r: r["param"]) if ou else None
+    if best is not None:
+        ctx.add_summary("pixels: R²(h→z), OU ρ = %g (paper 0.95 at 0.99)" % best["param"], best["r2_hz"])
+    ctx.add_summary("pixels: median planning cost, true latent", true_plans.median)
+    md = [__doc__.split("\n\n")[0].replace("\n", " "), "",
+          "Profile `%s`: %s." % (ctx.profile, "; ".join(f"{r['name']} {r['steps']} steps" for r in rows)), "", fig_md,
+          "| run | R²(h→z) | orth. error | error | bound | bound_upper | median plan cost (IQR) |",
+          "|---|---|---|---|---|---|---|",
+          f"| true latent | 1 | 0 | 0 | – | – | {true_plans.median:.3g} ({true_plans.quartiles[0]:.3g}–{true_plans.quartiles[1]:.3g}) |"]
+    fmt = lambda v: "–" if v is None else f"{v:.3g}"  # noqa: E731
+    for r in rows:
+        q = r["plan"].quartiles
+        md.append(f"| {r['name']} | {r['r2_hz']:.3f} | {r['orth_err']:.3f} | {fmt(r['error'])} | {fmt(r['bound'])} | "
+                  f"{fmt(r['bound_upper'])} | {r['plan'].median:.3g} ({q[0]:.3g}–{q[1]:.3g}) |")
+    md += ["", "Paper: R²(h→z) = 0.95 at ρ = 0.99 rising with ρ; OU-encoder plans cost about 1; trajectory-encoder "
+           f"plans median {PAPER_TRAJ_MEDIAN} (IQR {PAPER_TRAJ_IQR[0]}–{PAPER_TRAJ_IQR[1]}).", "",
+           "Trajectory marginals (lag 4, 64 trajectories × 4000 steps): θ excess kurtosis "
+           f"{marg.theta_excess_kurtosis[0]:.2f} / {marg.theta_excess_kurtosis[1]:.2f} (uniform −1.2, Gaussian 0), "
+           f"z excess kurtosis {marg.z_excess_kurtosis[0]:.2f} / {marg.z_excess_kurtosis[1]:.2f}, KS distance of the "
+           f"standardised z to N(0, 1) {marg.z_ks_to_gaussian[0]:.3f} / {marg.z_ks_to_gaussian[1]:.3f}, lag correlation "
+           f"{marg.lag_correlation[0]:.3f} / {marg.lag_correlation[1]:.3f}.",
+           "", "The bound's premise (Gaussian OU pairs) does not hold for trajectory pairs; their bound is listed for "
+           "completeness only."]
+    return "\n".join(md)
+
+
+SECTION = Section(title="The pixel world: a CPU-sized Reacher", order=65, build=build)
