@@ -59,13 +59,14 @@ def config_dict(config: Any) -> dict:
 
 
 def _without_added_defaults(d: dict) -> dict:
-    """A config mapping hashed like its ``TrainConfig``: fields added later left out at their defaults."""
-    from dataclasses import MISSING, fields
+    """A config mapping hashed like its ``TrainConfig`` (``identity_dict``); a mapping that is not a
+    TrainConfig (a custom run function's config) is hashed as it is."""
+    from lejepa_verify.validation.config import TrainConfig
 
-    from lejepa_verify.validation.config import ADDED_FIELDS, TrainConfig
-
-    defaults = {f.name: f.default for f in fields(TrainConfig) if f.default is not MISSING}
-    return {k: v for k, v in d.items() if not (k in ADDED_FIELDS and k in defaults and v == defaults[k])}
+    try:
+        return TrainConfig.from_dict(d).identity_dict()
+    except (ValueError, TypeError):
+        return d
 
 
 def run_id(config: Any) -> str:
