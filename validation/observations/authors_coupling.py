@@ -25,7 +25,7 @@ import torch
 
 from lejepa_verify.theory.validate import check_int
 from lejepa_verify.validation.observations.base import Observation, register
-from lejepa_verify.validation.observations.coupling import even_n, inverse_coupling
+from lejepa_verify.validation.observations.coupling import Coupling, even_n
 
 
 def authors_coupling_matrices(n: int, n_layers: int = 4, seed: int = 1337) -> torch.Tensor:
@@ -44,33 +44,17 @@ def authors_coupling_matrices(n: int, n_layers: int = 4, seed: int = 1337) -> to
 
 
 @register
-class AuthorsCoupling(Observation):
+class AuthorsCoupling(Coupling):
     """The authors' RealNVP coupling: ``W_l = 2 Q`` from a seeded QR without sign fix, any even ``n``."""
     name = "authors_coupling"
     description = "the authors' RealNVP coupling: W_l = 2 × QR factor of a seeded normal matrix, no sign fix (any even n)"
 
     def __init__(self, n: int, n_layers: int = 4, seed: int = 1337):
-        super().__init__(n)
+        # the layers, their order and the inverse are ``Coupling``'s; only the matrices differ
+        Observation.__init__(self, n)
         self.half = n // 2
         self.register_buffer("W", authors_coupling_matrices(n, n_layers, seed))
 
     @classmethod
     def check_n(cls, n: int) -> int:
         return even_n(n, "authors' coupling mixing")
-
-    @classmethod
-    def build(cls, n: int, *, n_layers: int, seed: int) -> "AuthorsCoupling":
-        return cls(n, n_layers, seed)
-
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
-        """The layers in order: even layers add ``tanh(z1 W)`` to ``z2``, odd layers ``tanh(z2 W)`` to ``z1``."""
-        a, b = z[..., : self.half], z[..., self.half:]
-        for i, W in enumerate(self.W):
-            if i % 2 == 0:
-                b = b + torch.tanh(a @ W)
-            else:
-                a = a + torch.tanh(b @ W)
-        return torch.cat((a, b), dim=-1)
-
-    def inverse(self, x: torch.Tensor) -> torch.Tensor:
-        return inverse_coupling(x, self.W)

@@ -36,7 +36,8 @@ def even_n(n: int, what: str) -> int:
 
 @register
 class Coupling(Observation):
-    """RealNVP-style tanh coupling layers for even ``n`` (the authors' construction)."""
+    """RealNVP-style additive tanh coupling layers for even ``n``, Haar matrices with the sign fix
+    (the authors' own draw of the matrices is ``authors_coupling``)."""
     name = "coupling"
     description = "additive tanh coupling layers, W_l = 2 × Haar orthogonal from mixing_seed (any even n)"
 
