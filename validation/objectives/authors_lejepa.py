@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import torch
 
-from lejepa_verify.theory.validate import check_int
-from lejepa_verify.validation.objectives._weighted import WeightedObjective
 from lejepa_verify.validation.objectives.base import register
-from lejepa_verify.validation.objectives.terms import alignment, quadrature, sigreg
+from lejepa_verify.validation.objectives.lejepa import LeJEPA
+from lejepa_verify.validation.objectives.terms import alignment, sigreg
 
 
 def random_directions(m: int, n_slices: int, gen: torch.Generator | None, device) -> torch.Tensor:
@@ -23,7 +22,7 @@ def random_directions(m: int, n_slices: int, gen: torch.Generator | None, device
 
 
 @register
-class AuthorsLeJEPA(WeightedObjective):
+class AuthorsLeJEPA(LeJEPA):
     """LeJEPA in the authors' normalisation: alignment ``E||h1 − h2||²/(4m)``, λ in their units."""
     name = "authors_lejepa"
     description = "the authors' normalisation: λ·SIGReg + (1 − λ)·E||h1 − h2||²/(4m), λ in their units"
@@ -31,15 +30,8 @@ class AuthorsLeJEPA(WeightedObjective):
 
     def __init__(self, *, lam: float = 1e-3, n_slices: int = 256, n_knots: int = 17, t_max: float = 3.0,
                  m: int = 2, device="cpu"):
-        super().__init__(lam=lam, m=m, device=device)
-        self.n_slices = check_int(n_slices, "n_slices", 1)
-        t, w = quadrature(n_knots, t_max)
-        self.t, self.w = t.to(device), w.to(device)
-
-    @classmethod
-    def from_config(cls, config, m: int, device) -> "AuthorsLeJEPA":
-        return cls(lam=config.lam, n_slices=config.n_slices, n_knots=config.n_knots, t_max=config.t_max,
-                   m=m, device=device)
+        # the quadrature, checks and from_config are LeJEPA's; their defaults are the authors' recipe
+        super().__init__(lam=lam, n_slices=n_slices, n_knots=n_knots, t_max=t_max, m=m, device=device)
 
     def penalty(self, both: torch.Tensor, gen: torch.Generator | None) -> torch.Tensor:
         """SIGReg of both views on freshly drawn random unit directions, as the authors draw them."""
