@@ -107,8 +107,10 @@ def _cause(theirs: float, std: float, value: float, c: RunCell | None) -> str:
     return base + (f"; setting: {setting}" if setting else "; at their settings: a finding")
 
 
-def fingerprint(n: int, seeds: Sequence[int] = range(5), points: int = 10_000) -> float:
-    """``R²(x→z)`` of ``authors_coupling`` alone, mean over ``seeds`` on ``points`` latents."""
+def fingerprint(n: int, seeds: Sequence[int] = range(5), points: int = 10_000,
+                mixing: str = "authors_coupling") -> float:
+    """``R²(x→z)`` of the mixing alone (``authors_coupling`` by default), mean over ``seeds`` on
+    ``points`` latents."""
     import numpy as np
     import torch
 
@@ -117,7 +119,7 @@ def fingerprint(n: int, seeds: Sequence[int] = range(5), points: int = 10_000) -
 
     vals = []
     for s in seeds:
-        g = make_observation("authors_coupling", n, n_layers=4, seed=s)
+        g = make_observation(mixing, n, n_layers=4, seed=s)
         z = torch.randn(points, n, generator=torch.Generator().manual_seed(10_000 + s))
         with torch.no_grad():
             vals.append(r2(g(z).double().numpy(), z.double().numpy()))

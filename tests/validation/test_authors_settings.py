@@ -15,6 +15,7 @@ from lejepa_verify.validation.objectives import objective_class
 from lejepa_verify.validation.objectives._authors import authors_from_ours_lam, ours_from_authors_lam
 from lejepa_verify.validation.observations import make_observation
 from lejepa_verify.validation.observations.authors_coupling import authors_coupling_matrices
+from lejepa_verify.validation.paper_compare import fingerprint
 from lejepa_verify.validation.paper_numbers import load
 from lejepa_verify.validation.worlds import World
 
@@ -69,33 +70,17 @@ def test_forward_follows_their_layer_order_and_inverts():
     assert np.allclose(g.inverse(torch.from_numpy(x)).numpy(), z, atol=1e-10)
 
 
-def _fingerprint(n, seeds=range(5), points=10_000):
-    vals = []
-    for s in seeds:
-        g = make_observation("authors_coupling", n, n_layers=4, seed=s)
-        z = torch.randn(points, n, generator=torch.Generator().manual_seed(10_000 + s))
-        with torch.no_grad():
-            vals.append(r2(g(z).double().numpy(), z.double().numpy()))
-    return float(np.mean(vals))
-
-
 @pytest.mark.parametrize("n", [2, 4, 8])
 def test_fingerprint_matches_their_published_column(n):
     mean, std = load().scaling.at("r2_xz", n)
-    assert abs(_fingerprint(n) - mean) <= 3 * std
+    assert abs(fingerprint(n) - mean) <= 3 * std
 
 
 def test_fingerprint_rejects_our_haar_coupling_at_n_2():
     # negative control: our coupling (Haar, other matrices) is a different map; at n = 2 its
     # fingerprint lies far outside their 3 std (0.0063)
     mean, std = load().scaling.at("r2_xz", 2)
-    vals = []
-    for s in range(5):
-        g = make_observation("coupling", 2, n_layers=4, seed=s)
-        z = torch.randn(10_000, 2, generator=torch.Generator().manual_seed(10_000 + s))
-        with torch.no_grad():
-            vals.append(r2(g(z).double().numpy(), z.double().numpy()))
-    assert abs(float(np.mean(vals)) - mean) > 3 * std
+    assert abs(fingerprint(2, mixing="coupling") - mean) > 3 * std
 
 
 @pytest.mark.slow
@@ -104,7 +89,7 @@ def test_fingerprint_matches_their_whole_column():
     for n in table.n:
         mean, std = table.at("r2_xz", n)
         points = 10_000
-        assert abs(_fingerprint(n, points=points) - mean) <= 3 * std, n
+        assert abs(fingerprint(n, points=points) - mean) <= 3 * std, n
 
 
 # --- their channel ------------------------------------------------------------------------------
