@@ -15,24 +15,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
 
+from _machine import load_average, machine  # benchmarks run as scripts from this folder
 import torch
 
 
-def _load() -> str:
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "unknown"
-
-
-def _machine() -> dict:
-    return {"platform": platform.platform(), "cpus": os.cpu_count(), "torch": torch.__version__,
-            "load_average": _load(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 
 
 def render(repeats: int = 5) -> dict:
@@ -90,7 +80,7 @@ def ou99(steps: int = 1500, threads: int = 2) -> dict:
     from lejepa_verify.validation.config import TrainConfig
     from lejepa_verify.validation.trainer import train
 
-    before = _load()
+    before = load_average()
     c = TrainConfig(mixing="arm", encoder="cnn", rho=0.99, steps=steps, eval_every=100, eval_size=2048,
                     n_bootstrap=50, spectrum_degree=0, threads=threads, lr=3e-3)
     r = train(c, progress=True)
@@ -100,7 +90,7 @@ def ou99(steps: int = 1500, threads: int = 2) -> dict:
     out = {"steps": steps, "threads": threads, "wall_time_s": r.wall_time, "steps_per_s": m["steps_per_s"],
            "images_per_s_trained": m["steps_per_s"] * 2 * c.batch_size, "r2_hz": m["r2_hz"],
            "orth_err": m["orth_err"], "first_step_r2_ge_0_9": first, "r2_curve": curve,
-           "load_before": before, "load_after": _load()}
+           "load_before": before, "load_after": load_average()}
     print(json.dumps(out, indent=1))
     return out
 
@@ -117,7 +107,7 @@ def main() -> None:
         res = malloc(a.steps or 40)
     else:
         res = ou99(a.steps or 1500)
-    res["machine"] = _machine()
+    res["machine"] = machine()
     if a.out:
         os.makedirs(a.out, exist_ok=True)
         with open(os.path.join(a.out, f"bench_pixels_{a.what}.json"), "w") as fh:

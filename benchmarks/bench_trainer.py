@@ -19,11 +19,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import platform
 import sys
 import time
 
+from _machine import load_average, machine  # benchmarks run as scripts from this folder
 import torch
 
 from lejepa_verify.validation.config import TrainConfig
@@ -32,16 +31,6 @@ from lejepa_verify.validation.observations import make_observation
 from lejepa_verify.validation.trainer import train
 
 
-def _load() -> str:
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "unknown"
-
-
-def _machine() -> dict:
-    return {"platform": platform.platform(), "cpus": os.cpu_count(), "torch": torch.__version__,
-            "load_average": _load()}
 
 
 def plain_authors_loop(seconds: float, *, max_steps: int = 20000, seed: int = 0, threads: int = 2) -> dict:
@@ -95,7 +84,7 @@ def plain_authors_loop(seconds: float, *, max_steps: int = 20000, seed: int = 0,
 
 def speed(out: str | None) -> dict:
     print("## Speed: our default recipe vs a plain loop with the authors' configuration (spiral, n = 2)\n")
-    print(f"machine: {_machine()}\n")
+    print(f"machine: {machine()}\n")
     ours = train(TrainConfig(), progress=True)
     T = ours.wall_time
     m = ours.metrics
@@ -113,13 +102,13 @@ def speed(out: str | None) -> dict:
     print(f"\nsteps/s ratio ours / authors' config (their faster thread setting): {res['speedup_steps_per_s']:.1f}x")
     print("authors' loop needs 20k steps for R² 0.985 (measured on this 2-core machine: ~14 min); "
           f"at the measured rate that is {20000 / best / 60:.1f} min here.")
-    res["load_after"] = _load()
+    res["load_after"] = load_average()
     return res
 
 
 def acceptance(out: str | None) -> dict:
     print("## Acceptance runs (default config unless stated)\n")
-    print(f"machine: {_machine()}\n")
+    print(f"machine: {machine()}\n")
     rows = []
 
     def run(label, cfg):
@@ -130,7 +119,7 @@ def acceptance(out: str | None) -> dict:
                "delta": m.delta, "delta_se": m.uncertainty.stderr.get("delta"),
                "D": m.D, "bound": m.bound, "bound_interval": m.uncertainty.interval.get("bound"),
                "bound_holds": m.bound_holds, "wall": r.wall_time, "steps": cfg.steps,
-               "load": _load()}
+               "load": load_average()}
         rows.append(row)
         print(f"{label:<34} R² {row['r2_hz']:.4f}  orth {row['orth_err']:.3f}  proc {row['procrustes_mse']:.4f}  "
               f"ε {row['epsilon']:.3f}±{row['epsilon_se'] or 0:.3f}  δ {row['delta']:.4f}±{row['delta_se'] or 0:.4f}  "
@@ -203,7 +192,7 @@ def gennorm_table(out: str | None) -> dict:
     from lejepa_verify.numerics.transport import transport_r2
 
     print("## Non-Gaussian latents: R²(h→z) against the transport prediction, and how Gaussian h is\n")
-    print(f"machine: {_machine()}\n")
+    print(f"machine: {machine()}\n")
     recipes = {"default (λ → 0.08, 6000 steps)": {}, "λ → 0.3, 12000 steps": {"lam": 0.3, "steps": 12000}}
     worlds = [("gaussian", {}, "ou")] + [("gennorm", {"alpha": a}, "authors") for a in (0.5, 1.0, 4.0, 8.0)]
     rows = []
@@ -219,7 +208,7 @@ def gennorm_table(out: str | None) -> dict:
             tr = float(transport_r2(latent_law(latent, **params)))
             name = "gaussian" if latent == "gaussian" else f"gennorm α={params['alpha']:g}"
             row = {"recipe": label, "latent": name, "r2_hz": r.metrics.r2_hz, "transport_r2": tr,
-                   "orth_err": r.metrics.orth_err, "wall": r.wall_time, "load": _load(), **g}
+                   "orth_err": r.metrics.orth_err, "wall": r.wall_time, "load": load_average(), **g}
             rows.append(row)
             print(f"| {name} | {row['r2_hz']:.4f} | {tr:.4f} | {row['orth_err']:.3f} | {g['sigreg_h']:.2f} "
                   f"(null {g['sigreg_null_mean']:.2f}) | {g['kurtosis_min']:+.2f} … {g['kurtosis_max']:+.2f} "
