@@ -39,7 +39,7 @@ LINK_LENGTHS = (0.12, 0.12)
 ARM_RADIUS = 0.01
 VIEW = 0.31
 IMAGE_SIZE = 64
-CHUNK = 32
+CHUNK = 256
 GREY_LEVELS = ((1.0,), (0.55,))
 #: link 1, link 2 (RGB in [0, 1]); the background is black
 RGB_COLOURS = ((0.9, 0.55, 0.2), (0.25, 0.6, 0.95))
@@ -76,7 +76,9 @@ def _pixel_centres(size: int, dtype: torch.dtype, device) -> tuple[torch.Tensor,
 def _capsule_coverage(x: torch.Tensor, y: torch.Tensor, a: torch.Tensor, b: torch.Tensor,
                       length: float, pix: float) -> torch.Tensor:
     """Coverage ``(B, H, W)`` of the capsules of radius ``ARM_RADIUS`` around segments ``[a, b]``
-    (``(B, 2)`` each, of length ``length``): ``clamp(1/2 − (d − r)/p, 0, 1)``.
+    (``(B, 2)`` each, of length ``length``) at the pixel centres with column coordinates ``x``
+    and row coordinates ``y`` (``(W,)`` and ``(H,)`` shared by all images, or ``(B, W)`` and
+    ``(B, H)``, one window per image): ``clamp(1/2 − (d − r)/p, 0, 1)``.
 
     The distance to a segment in its own frame: with ``u`` the coordinate along it (from ``a``)
     and ``v`` across, ``d = sqrt(v² + (u − clamp(u, 0, L))²)``. Both ``u`` and ``v`` are affine in
@@ -85,13 +87,31 @@ def _capsule_coverage(x: torch.Tensor, y: torch.Tensor, a: torch.Tensor, b: torc
     d = (b - a) / length  # unit directions (B, 2)
     dx, dy = d[:, 0:1], d[:, 1:2]
     ax, ay = a[:, 0:1], a[:, 1:2]
+    x = x if x.ndim == 2 else x[None, :]
+    y = y if y.ndim == 2 else y[None, :]
     # u = (x − ax) dx + (y − ay) dy,  v = −(x − ax) dy + (y − ay) dx
-    u = ((y[None, :] - ay) * dy)[:, :, None] + ((x[None, :] - ax) * dx)[:, None, :]
-    v = ((y[None, :] - ay) * dx)[:, :, None] - ((x[None, :] - ax) * dy)[:, None, :]
+    u = ((y - ay) * dy)[:, :, None] + ((x - ax) * dx)[:, None, :]
+    v = ((y - ay) * dx)[:, :, None] - ((x - ax) * dy)[:, None, :]
     w = u - u.clamp(0.0, length)
     dist = torch.sqrt_(v.square_().add_(w.square_()))
     # 1/2 − (d − r)/p = (1/2 + r/p) − d/p
     return dist.mul_(-1.0 / pix).add_(0.5 + ARM_RADIUS / pix).clamp_(0.0, 1.0)
+
+
+def _window_width(extent: float, pix: float, size: int) -> int:
+    """Width of a window of whole pixels, started at the pixel centre at or before the low end
+    of an interval of length ``extent``, that holds every pixel centre of the interval wherever
+    it lies: at most ``⌊extent/p⌋ + 1`` centres fall in it and the start is up to one pixel
+    early, plus one pixel against rounding; never wider than the image."""
+    return min(size, math.floor(extent / pix) + 3)
+
+
+def _first_pixel(pos: torch.Tensor, width: int, size: int) -> torch.Tensor:
+    """First pixel index of windows of ``width`` pixels whose low end lies at the continuous
+    pixel index ``pos`` (pixel ``i``'s centre is at ``i``), moved inside the image where the
+    window would cross its border. Moving it keeps every pixel the window must hold: what
+    must be held lies inside the image (module docstring), so it lies in the moved window."""
+    return pos.floor().clamp_(0, size - width).long()
 
 
 def render_angles(theta: torch.Tensor, *, channels: int = 3, size: int = IMAGE_SIZE) -> torch.Tensor:
@@ -113,19 +133,43 @@ def render_angles(theta: torch.Tensor, *, channels: int = 3, size: int = IMAGE_S
     if isinstance(size, bool) or not isinstance(size, int) or not 8 <= size <= 1024:
         raise ValueError(f"size must be an integer in [8, 1024], got {size!r}")
     dtype = theta.dtype if theta.dtype in (torch.float32, torch.float64) else torch.float32
+    dev = theta.device
     theta = theta.to(dtype)
-    x, y, pix = _pixel_centres(size, dtype, theta.device)
-    colours = torch.tensor(GREY_LEVELS if channels == 1 else RGB_COLOURS, dtype=dtype, device=theta.device)
-    out = torch.empty(len(theta), channels, size, size, dtype=dtype, device=theta.device)
+    x, y, pix = _pixel_centres(size, dtype, dev)
+    colours = torch.tensor(GREY_LEVELS if channels == 1 else RGB_COLOURS, dtype=dtype, device=dev)
+    col2 = colours[1].view(1, channels, 1)
+    # a pixel is inked only if its centre lies within `reach` of a segment (coverage > 0)
+    reach = ARM_RADIUS + 0.5 * pix
+    # link 1 runs from the centre, so a fixed central crop holds it at every angle
+    w1 = _window_width(2.0 * (LINK_LENGTHS[0] + reach), pix, size)
+    k1 = int(_first_pixel(torch.tensor((VIEW - LINK_LENGTHS[0] - reach) / pix - 0.5), w1, size))
+    crop = (slice(k1, k1 + w1), slice(k1, k1 + w1))
+    x1, y1 = x[crop[1]], y[crop[0]]
+    # link 2 moves: a window of w2 × w2 pixels per image, placed through flat pixel indices
+    w2 = _window_width(LINK_LENGTHS[1] + 2.0 * reach, pix, size)
+    steps = torch.arange(w2, device=dev)
+    out = torch.zeros(len(theta), channels, size, size, dtype=dtype, device=dev)
     for start in range(0, len(theta), CHUNK):
         th = theta[start:start + CHUNK]
+        n = len(th)
+        o = out[start:start + n]
         elbow, tip = joint_positions(th)
-        c1 = _capsule_coverage(x, y, torch.zeros_like(elbow), elbow, LINK_LENGTHS[0], pix)
-        c2 = _capsule_coverage(x, y, elbow, tip, LINK_LENGTHS[1], pix)
-        # link 2 composited over link 1: c₁(1 − c₂)·col₁ + c₂·col₂
-        a = c1.mul_(1.0 - c2)
+        c1 = _capsule_coverage(x1, y1, torch.zeros_like(elbow), elbow, LINK_LENGTHS[0], pix)
         for k in range(channels):
-            torch.add(a * colours[0, k], c2, alpha=float(colours[1, k]), out=out[start:start + len(th), k])
+            torch.mul(c1, colours[0, k], out=o[:, k, crop[0], crop[1]])
+        # window corners from the segment's bounding box widened by `reach`, in float64
+        e64, t64 = elbow.double(), tip.double()
+        left = torch.minimum(e64[:, 0], t64[:, 0]) - reach
+        top = torch.maximum(e64[:, 1], t64[:, 1]) + reach
+        rows = _first_pixel((VIEW - top) / pix - 0.5, w2, size)[:, None] + steps  # (n, w2)
+        cols = _first_pixel((left + VIEW) / pix - 0.5, w2, size)[:, None] + steps
+        c2 = _capsule_coverage(x[cols], y[rows], elbow, tip, LINK_LENGTHS[1], pix).view(n, 1, w2 * w2)
+        # link 2 composited over link 1 (all that is drawn so far): c₁col₁(1 − c₂) + c₂col₂
+        flat = ((rows * size)[:, :, None] + cols[:, None, :]).view(n, 1, w2 * w2).expand(n, channels, -1)
+        img = o.view(n, channels, size * size)
+        win = img.gather(2, flat)
+        win.mul_(1.0 - c2).add_(c2 * col2)
+        img.scatter_(2, flat, win)
     return out
 
 
