@@ -20,8 +20,21 @@ under ``N(0, 1)``.
 **Anti-aliasing.** Each pixel's coverage of a capsule is ``clamp(1/2 − d/p, 0, 1)`` with ``d``
 the signed distance of the pixel centre to the capsule and ``p`` the pixel size: a linear edge
 one pixel wide, the box-filter coverage of a straight edge. Link 2 is composited over link 1.
-Images are rendered in chunks of 32, which keeps the ``(chunk, 2, H·W)`` distance tensors in
-cache (the speed is in ``benchmarks/bench_pixels.py``).
+
+**Windows.** A pixel is inked only where its centre lies within ``r + p/2`` of a segment, so each
+capsule is computed only in a window that holds all of that. Link 1 starts at the image
+centre, so one fixed central crop (30 × 30 pixels at 64×64) holds it at every angle. Link 2
+gets a window per image (18 × 18 at 64×64), started at the pixel at or before its bounding box
+widened by ``r + p/2``, moved inside the image where it would cross the border, and composited
+over link 1 through flat pixel indices (gather, blend, scatter). Outside the windows the
+coverage is 0; inside them it is the same formula at the same pixel centres as over the whole
+image, so the images are those of a full-image rendering up to float rounding, at every size
+(the windows are a smaller share of the image the larger it is; at 8×8 they are most of it).
+Images are rendered in chunks that keep link 1's crop near ``CHUNK_PIXELS = 2¹⁸`` pixels
+(291 images at 64×64, one at 1024×1024): few enough calls that torch's per-call overhead does
+not dominate, small enough temporaries to stay in cache. Measured with
+``benchmarks/bench_pixels.py render`` (batch 256) on a 2-core machine shared with another
+developer's training: SPEED_PLACEHOLDER
 
 ``arm`` gives one grey channel (link 1 at 1.0, link 2 at 0.55 on black); ``arm_rgb`` gives
 three channels (colours in :data:`RGB_COLOURS`).
@@ -39,7 +52,8 @@ LINK_LENGTHS = (0.12, 0.12)
 ARM_RADIUS = 0.01
 VIEW = 0.31
 IMAGE_SIZE = 64
-CHUNK = 256
+#: pixels of link 1's crop per chunk of images (291 images at 64×64, one per chunk at 1024×1024)
+CHUNK_PIXELS = 2 ** 18
 GREY_LEVELS = ((1.0,), (0.55,))
 #: link 1, link 2 (RGB in [0, 1]); the background is black
 RGB_COLOURS = ((0.9, 0.55, 0.2), (0.25, 0.6, 0.95))
@@ -92,8 +106,8 @@ def _capsule_coverage(x: torch.Tensor, y: torch.Tensor, a: torch.Tensor, b: torc
     # u = (x − ax) dx + (y − ay) dy,  v = −(x − ax) dy + (y − ay) dx
     u = ((y - ay) * dy)[:, :, None] + ((x - ax) * dx)[:, None, :]
     v = ((y - ay) * dx)[:, :, None] - ((x - ax) * dy)[:, None, :]
-    w = u - u.clamp(0.0, length)
-    dist = torch.sqrt_(v.square_().add_(w.square_()))
+    w = u.sub_(u.clamp(0.0, length))
+    dist = torch.sqrt_(v.square_().addcmul_(w, w))
     # 1/2 − (d − r)/p = (1/2 + r/p) − d/p
     return dist.mul_(-1.0 / pix).add_(0.5 + ARM_RADIUS / pix).clamp_(0.0, 1.0)
 
@@ -109,8 +123,9 @@ def _window_width(extent: float, pix: float, size: int) -> int:
 def _first_pixel(pos: torch.Tensor, width: int, size: int) -> torch.Tensor:
     """First pixel index of windows of ``width`` pixels whose low end lies at the continuous
     pixel index ``pos`` (pixel ``i``'s centre is at ``i``), moved inside the image where the
-    window would cross its border. Moving it keeps every pixel the window must hold: what
-    must be held lies inside the image (module docstring), so it lies in the moved window."""
+    window would cross its border. Moving it keeps every pixel the window must hold: those
+    are pixels of the image, and the moved window covers all of the unmoved one that lies in
+    the image."""
     return pos.floor().clamp_(0, size - width).long()
 
 
@@ -148,11 +163,12 @@ def render_angles(theta: torch.Tensor, *, channels: int = 3, size: int = IMAGE_S
     # link 2 moves: a window of w2 × w2 pixels per image, placed through flat pixel indices
     w2 = _window_width(LINK_LENGTHS[1] + 2.0 * reach, pix, size)
     steps = torch.arange(w2, device=dev)
-    out = torch.zeros(len(theta), channels, size, size, dtype=dtype, device=dev)
-    for start in range(0, len(theta), CHUNK):
-        th = theta[start:start + CHUNK]
+    chunk = max(1, CHUNK_PIXELS // (w1 * w1))
+    out = torch.empty(len(theta), channels, size, size, dtype=dtype, device=dev)
+    for start in range(0, len(theta), chunk):
+        th = theta[start:start + chunk]
         n = len(th)
-        o = out[start:start + n]
+        o = out[start:start + n].zero_()
         elbow, tip = joint_positions(th)
         c1 = _capsule_coverage(x1, y1, torch.zeros_like(elbow), elbow, LINK_LENGTHS[0], pix)
         for k in range(channels):
