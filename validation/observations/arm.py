@@ -33,8 +33,12 @@ image, so the images are those of a full-image rendering up to float rounding, a
 Images are rendered in chunks that keep link 1's crop near ``CHUNK_PIXELS = 2¹⁸`` pixels
 (291 images at 64×64, one at 1024×1024): few enough calls that torch's per-call overhead does
 not dominate, small enough temporaries to stay in cache. Measured with
-``benchmarks/bench_pixels.py render`` (batch 256) on a 2-core machine shared with another
-developer's training: SPEED_PLACEHOLDER
+``benchmarks/bench_pixels.py render`` (batch 256, best of three runs) on a 2-core machine
+shared with another developer, whose training was idle during the runs (load average 0.8):
+164k grey and 97k RGB images/s on one thread, 254k and 166k on two, against 50k and 39k,
+83k and 65k for the full-image version run alternately with it. Two threads need the second
+core free: with both cores busy with training, a first version of this renderer (chunks of
+32) fell to about 2k images/s on two threads.
 
 ``arm`` gives one grey channel (link 1 at 1.0, link 2 at 0.55 on black); ``arm_rgb`` gives
 three channels (colours in :data:`RGB_COLOURS`).
