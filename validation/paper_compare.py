@@ -202,6 +202,45 @@ def alpha_table(numbers, out: Path, profile: str) -> tuple[list[str], dict]:
     return lines, data
 
 
+def alpha_figure(data: Mapping[str, Sequence[float]]):
+    """Their panel b beside ours: R² against α (log scale) on their grid and on the law, with the
+    transport prediction; ``data`` is the second value of :func:`alpha_table`. Returns the figure."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    a = list(data["alpha"])
+    ax.plot(a, data["theirs"], "k*-", ms=9, label="theirs, published (grid; read off their figure, ±0.03)")
+    for key, style, label in (("grid", "o-", "ours, their settings: grid"), ("law", "o--", "ours, their settings: on the law"),
+                              ("ours_grid", "s-", "ours, our recipe: grid"), ("ours_law", "s--", "ours, our recipe: on the law")):
+        ys = list(data[key])
+        if any(math.isfinite(y) for y in ys):
+            ax.plot(a, ys, style, label=label)
+    ax.plot(a, data["transport"], ":", color="grey", label="transport prediction (on the law)")
+    ax.axvline(2.0, color="grey", lw=0.6)
+    ax.set(xscale="log", xlabel="generalised-normal shape α (2 = Gaussian)", ylabel="R²(h→z)",
+           title="α ablation: their grid metric against R² on the law")
+    ax.legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def figure_saver(out: Path):
+    """A ``save_figure`` for :func:`build_markdown` that writes ``out/figures/<name>.png`` and
+    ``.pdf`` atomically and returns markdown relative to ``out``."""
+    def save(fig, name: str, caption: str) -> str:
+        import matplotlib.pyplot as plt
+
+        from lejepa_verify.validation.io import atomic_save_figure
+
+        atomic_save_figure(fig, Path(out) / "figures" / name)
+        plt.close(fig)
+        return f"![{caption}](figures/{name}.png)\n\n*{caption}*\n"
+    return save
+
+
 def authors_bound(m: Mapping[str, Any], rho: float) -> tuple[float, float, float]:
     """Their definitions on our stored quantities (``plot_bound.py`` / ``metrics.py``):
     ``δ = max(L − 2(1 − ρ) tr Cov h, 0)``, ``D = δ / (2ρ(1 − ρ))``, bound ``D + (ε + D)²``.
@@ -251,24 +290,65 @@ def mixings_table(out: Path, profile: str) -> list[str]:
     return lines
 
 
-def reacher_table(numbers) -> list[str]:
-    """Markdown rows of the authors' Reacher numbers."""
+def reacher_table(numbers, out: Path) -> list[str]:
+    """Markdown rows of the authors' Reacher numbers beside the pixel section's, when the report's
+    pixel section has written ``out/pixels/summary.json`` (``validation.sections.pixels``)."""
+    import json
+
     r = numbers.reacher
-    return ["| quantity | theirs | ours |", "|---|---|---|",
-            f"| R²(h→z) at ρ = 0.99 | {r['r2_at_rho_0_99']} ({r['source']}) | comes with the pixel-world issue |"]
+    where = Path(out) / "pixels" / "summary.json"
+    try:
+        summary = json.loads(where.read_text())
+        runs = {row["name"]: row for row in summary["runs"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        summary, runs = None, {}
+    missing = (f"not run: the report's pixel section writes `{where}` "
+               f"(`lejepa-verify report --profile paper --out {out}`)")
+    ou = runs.get("ou_rho0.99")
+    traj = sorted((row for row in runs.values() if row.get("kind") == "trajectory"), key=lambda row: row["param"])
+
+    def r2_text(row):
+        return missing if row is None else f"{row['r2_hz']:.3f} ({row['steps']} steps, profile {summary['profile']})"
+
+    def plan_text(row):
+        if row is None:
+            return missing
+        q = row["plan_quartiles"]
+        return f"median {row['plan_median']:.3g} (IQR {q[0]:.3g}–{q[1]:.3g}), {row['name']}"
+
+    iqr = r["planning_cost_trajectory_encoder_iqr"]
+    lines = ["Ours: the CPU-sized arm (`validation.observations.arm`) and CNN, not the MuJoCo Reacher, and far fewer "
+             "steps than their 100 epochs of 10⁵ pairs (`configs/reacher.yaml`); see the pixel section.", "",
+             "| quantity | theirs | ours |", "|---|---|---|",
+             f"| R²(h→z), OU pairs at ρ = 0.99 | {r['r2_at_rho_0_99']} ({r['source']}) | {r2_text(ou)} |",
+             f"| planning cost, OU encoder | {r['planning_cost_ou_encoder']} | {plan_text(ou)} |",
+             f"| planning cost, trajectory encoder | median {r['planning_cost_trajectory_encoder_median']} "
+             f"(IQR {iqr[0]}–{iqr[1]}) | " + ("; ".join(plan_text(row) for row in traj) if traj else missing) + " |",
+             f"| R²(h→z), trajectory pairs | not identifiable (their panel c) | "
+             + ("; ".join(f"{row['r2_hz']:.3f} ({row['name']})" for row in traj) if traj else missing) + " |"]
+    return lines
 
 
-def build_markdown(out: Path, profile: str, *, fingerprint_max_n: int = 1024, numbers=None) -> tuple[str, dict]:
-    """The whole side-by-side page (markdown) and its numbers, from the runs stored under ``out``."""
+def build_markdown(out: Path, profile: str, *, fingerprint_max_n: int = 1024, numbers=None,
+                   save_figure=None) -> tuple[str, dict]:
+    """The whole side-by-side page (markdown) and its numbers, from the runs stored under ``out``.
+
+    ``save_figure(fig, name, caption)``, when given, saves a figure and returns the markdown that
+    embeds it (``ReportContext.save_figure`` or :func:`figure_saver`); the α figure then follows
+    its table."""
     from lejepa_verify.validation.paper_numbers import load
 
     numbers = numbers or load()
     alpha_lines, alpha_data = alpha_table(numbers, out, profile)
+    if save_figure is not None:
+        alpha_lines += ["", save_figure(alpha_figure(alpha_data), "paper_alpha",
+                                        "α ablation: their published grid R², ours on their grid and on the law, "
+                                        "and the transport prediction")]
     parts = [f"Profile `{profile}`; stores in `{Path(out) / SWEEP_DIR}`. Published numbers from `{numbers.path}`.", "",
              "### Scaling (their table), SIGReg", *scaling_table(numbers, out, profile, fingerprint_max_n=fingerprint_max_n), "",
              "### Scaling, the other objectives", *objectives_table(numbers, out, profile), "",
              "### α ablation (their panel b)", *alpha_lines, "",
              "### The bound figure (their panel a)", *bound_table(out, profile), "",
              "### 2D mixings × objectives at their settings", *mixings_table(out, profile), "",
-             "### Reacher (their panels c, d)", *reacher_table(numbers)]
+             "### Reacher (their panels c, d)", *reacher_table(numbers, out)]
     return "\n".join(parts) + "\n", {"alpha": alpha_data}

@@ -6,7 +6,8 @@ import math
 import pytest
 
 from lejepa_verify.validation.cli import main
-from lejepa_verify.validation.paper_compare import authors_bound, build_markdown, cells, store_dir
+from lejepa_verify.validation.paper_compare import (alpha_table, authors_bound, build_markdown, cells, figure_saver,
+                                                    store_dir)
 from lejepa_verify.validation.sweep import expand, load_sweep, store
 
 
@@ -23,7 +24,7 @@ def test_every_expected_run_has_a_row_and_a_failed_run_says_why(tmp_path):
     assert "failed (ValueError: out of memory at n = 2)" in md
     for n in (2, 4, 8, 16, 32, 64, 128, 256, 512, 1024):   # every published n has a row
         assert f"\n| {n} |" in md
-    assert "comes with the pixel-world issue" in md
+    assert "not run: the report's pixel section writes" in md
     assert "0.999561" in md
 
 
@@ -44,3 +45,30 @@ def test_cli_refuses_bad_input_before_any_work(tmp_path, capsys):
     assert main(["paper", "--out", str(tmp_path), "--profile", "huge", "--tables-only"]) == 2
     assert "unknown profile 'huge'" in capsys.readouterr().err
     assert not (tmp_path / "paper.md").exists()
+
+
+def test_alpha_figure_follows_its_table_and_reacher_rows_read_the_pixel_summary(tmp_path):
+    import json
+
+    from lejepa_verify.validation.paper_numbers import load
+
+    pixels = tmp_path / "pixels"
+    pixels.mkdir()
+    row = {"kind": "ou", "param": 0.99, "steps": 123, "r2_hz": 0.4321, "orth_err": 0.9, "bound": None,
+           "bound_upper": None, "plan_median": 1.234, "plan_quartiles": [1.1, 1.5]}
+    traj = {**row, "kind": "trajectory", "param": 4, "r2_hz": 0.2468, "plan_median": 1.777}
+    (pixels / "summary.json").write_text(json.dumps({"profile": "quick", "runs": [
+        {**row, "name": "ou_rho0.99"}, {**traj, "name": "traj_lag4"}]}))
+    md, data = build_markdown(tmp_path, "quick", fingerprint_max_n=2, save_figure=figure_saver(tmp_path))
+    assert "0.432 (123 steps, profile quick)" in md and "median 1.23 (IQR 1.1–1.5), ou_rho0.99" in md
+    assert "0.247 (traj_lag4)" in md and "median 1.78" in md
+    assert (tmp_path / "figures" / "paper_alpha.png").stat().st_size > 1000
+    assert md.index("![α ablation") > md.index("### α ablation") and md.index("![α ablation") < md.index("### The bound")
+    # the figure's data is the table's: every published α, the transport prediction finite, no run stored
+    lines, d2 = alpha_table(load(), tmp_path, "quick")
+    assert d2["alpha"] == data["alpha"]["alpha"] and all(math.isfinite(t) for t in d2["transport"])
+    assert all(math.isnan(g) for g in d2["grid"])
+    # a summary that does not parse is "not run", never a crash or a silently missing row
+    (pixels / "summary.json").write_text("{not json")
+    md, _ = build_markdown(tmp_path, "quick", fingerprint_max_n=2)
+    assert md.count("not run: the report's pixel section writes") == 4

@@ -22,7 +22,7 @@ def run(args) -> int:
 
     from lejepa_verify.theory.validate import check_choice, check_int
     from lejepa_verify.validation.io import atomic_write_text, ensure_writable_dir
-    from lejepa_verify.validation.paper_compare import SWEEPS, build_markdown, store_dir
+    from lejepa_verify.validation.paper_compare import SWEEPS, build_markdown, figure_saver, store_dir
     from lejepa_verify.validation.sweep import PROFILES, load_sweep, run_sweep
 
     check_choice(args.profile, "profile", PROFILES)
@@ -38,7 +38,7 @@ def run(args) -> int:
             res = run_sweep(spec, store_dir(out, name, args.profile), jobs=jobs, profile=args.profile,
                             progress=not args.no_progress)
             print(f"{name} [{args.profile}]: {res}")
-    md, _ = build_markdown(out, args.profile)
+    md, _ = build_markdown(out, args.profile, save_figure=figure_saver(out))
     atomic_write_text(out / "paper.md", f"# The paper, side by side\n\nWall time {time.perf_counter() - t0:.0f} s.\n\n{md}")
     print(f"wrote {out / 'paper.md'}")
     return 0

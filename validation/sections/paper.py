@@ -21,7 +21,8 @@ def build(ctx: ReportContext) -> str:
             run_sweep(load_sweep(name, profile=profile), store_dir(ctx.out, name, profile), backend=ctx.backend,
                       jobs=ctx.jobs, profile=profile, progress=ctx.progress)
     # the fingerprint above n = 64 takes minutes on a loaded 2-core CPU; `lejepa-verify paper` computes it all
-    md, _ = build_markdown(ctx.out, profile, fingerprint_max_n=1024 if ctx.profile == "paper" else 64)
+    md, _ = build_markdown(ctx.out, profile, fingerprint_max_n=1024 if ctx.profile == "paper" else 64,
+                          save_figure=ctx.save_figure)
     note = ("" if ctx.profile == "paper" else
             "Nothing is trained in this section of a quick report; `lejepa-verify paper --out DIR` fills the "
             "side-by-side columns (profile `cpu`), and a report on the same DIR shows them.\n\n")

@@ -19,6 +19,8 @@ from lejepa_verify.validation.report import ReportContext, Section
 PAPER_R2_AT_0_99 = 0.95  # paper_numbers.toml [reacher] r2_at_rho_0_99
 PAPER_TRAJ_MEDIAN, PAPER_TRAJ_IQR = 1.15, (1.0, 1.4)  # [reacher] planning_cost_trajectory_encoder_*
 N_PAIRS = 30  # [reacher] planning_pairs
+#: the section's numbers, under ``DIR/pixels/``
+SUMMARY_NAME = "summary.json"
 
 
 def _runs(ctx: ReportContext):
@@ -43,6 +45,8 @@ def build(ctx: ReportContext) -> str:
 
     from lejepa_verify.numerics.arm_dynamics import TrajectoryBank
     from lejepa_verify.numerics.retrieval_planning import plan_by_retrieval, start_goal_pairs
+    from lejepa_verify.theory.claims import json_safe
+    from lejepa_verify.validation.io import atomic_write_json
     from lejepa_verify.validation.metrics import orthogonality_error, r2
     from lejepa_verify.validation.trained import train_or_load
 
@@ -95,6 +99,14 @@ def build(ctx: ReportContext) -> str:
     fig_md = ctx.save_figure(fig, "pixels", "The pixel world: R² against ρ, planning from images, cost against R², "
                              "trajectory marginals")
 
+    summary = {"profile": ctx.profile, "true_latent": {"plan_median": true_plans.median,
+                                                       "plan_quartiles": list(true_plans.quartiles)},
+               "runs": [{"name": r["name"], "kind": r["kind"], "param": r["param"], "steps": r["steps"],
+                         "r2_hz": r["r2_hz"], "orth_err": r["orth_err"], "bound": r["bound"],
+                         "bound_upper": r["bound_upper"], "plan_median": r["plan"].median,
+                         "plan_quartiles": list(r["plan"].quartiles)} for r in rows]}
+    # read by the paper side-by-side page's Reacher table (validation.paper_compare.reacher_table)
+    atomic_write_json(ctx.out / "pixels" / SUMMARY_NAME, json_safe(summary))
     best = max(ou, key=lambda r: r["param"]) if ou else None
     if best is not None:
         ctx.add_summary("pixels: R²(h→z), OU ρ = %g (paper 0.95 at 0.99)" % best["param"], best["r2_hz"])
