@@ -72,3 +72,19 @@ def test_alpha_figure_follows_its_table_and_reacher_rows_read_the_pixel_summary(
     (pixels / "summary.json").write_text("{not json")
     md, _ = build_markdown(tmp_path, "quick", fingerprint_max_n=2)
     assert md.count("not run: the report's pixel section writes") == 4
+
+
+def test_cli_prints_one_line_per_sweep_not_its_records(tmp_path, capsys, monkeypatch):
+    import lejepa_verify.validation.sweep as sweep_pkg
+    from lejepa_verify.validation.sweep.run import SweepResult
+
+    def fake_run_sweep(spec, out, **kw):
+        rec = {"run_id": "x", "status": "ok", "metrics": {"r2_hz": 0.123456789}}
+        counts = {"total": 1, "ok": 1, "failed": 0, "diverged": 0, "ran": 1, "reused": 0}
+        return SweepResult(spec.name, kw["profile"], str(out), "local", (rec,), counts, 2.5)
+
+    monkeypatch.setattr(sweep_pkg, "run_sweep", fake_run_sweep)
+    assert main(["paper", "--out", str(tmp_path), "--profile", "quick", "--only", "paper_2d", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "sweep paper_2d [quick]: 1 runs: 1 ok, 0 failed, 0 diverged (1 run now, 0 already in the store) in 2.5 s" in out
+    assert "0.123456789" not in out and (tmp_path / "paper.md").exists()

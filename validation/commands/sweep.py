@@ -92,10 +92,7 @@ def run(args) -> int:
         print(f"\nlejepa-verify sweep: interrupted: {_done(out)} run records are in {out}/runs, complete{extra}; "
               "run the same command again to resume where it stopped", file=sys.stderr)
         return 130
-    c = result.counts
-    print(f"sweep {result.name} [{result.profile}]: {c['total']} runs: {c['ok']} ok, {c['failed']} failed, "
-          f"{c['diverged']} diverged ({c['ran']} run now, {c['reused']} already in the store) "
-          f"in {result.wall_time:.1f} s")
+    print(result.summary())
     print(f"records in {result.out}/runs; table: lejepa-verify collect {result.out}")
     for rec in result.records:
         if rec["status"] == store.FAILED:

@@ -39,6 +39,13 @@ class SweepResult:
         """True when no run failed (a diverged run is a result, not an error)."""
         return self.counts.get(store.FAILED, 0) == 0
 
+    def summary(self) -> str:
+        """One line: the counts and the wall time (what the CLI prints; the records stay in the store)."""
+        c = self.counts
+        return (f"sweep {self.name} [{self.profile}]: {c['total']} runs: {c['ok']} ok, {c['failed']} failed, "
+                f"{c['diverged']} diverged ({c['ran']} run now, {c['reused']} already in the store) "
+                f"in {self.wall_time:.1f} s")
+
     def frame(self):
         """These records as a pandas DataFrame, one row per run (see :func:`collect`)."""
         from lejepa_verify.validation.sweep.table import records_frame
