@@ -82,13 +82,20 @@ class Section:
     check: Callable[[ReportContext], None] | None = None
 
 
-def load_sections() -> list[Section]:
-    """Every ``SECTION`` of the modules in ``validation.sections``, in report order."""
+def section_names() -> tuple[str, ...]:
+    """The module names of ``validation.sections`` (what ``report --sections`` takes), without importing them."""
     import lejepa_verify.validation.sections as pkg
 
+    return tuple(sorted(info.name for info in pkgutil.iter_modules(pkg.__path__)))
+
+
+def load_sections(names: Sequence[str] | None = None) -> list[Section]:
+    """Every ``SECTION`` of the modules in ``validation.sections`` (or of the modules ``names``), in report order."""
+    available = section_names()
+    chosen = available if names is None else tuple(check_choice(n, "section", available) for n in names)
     sections = []
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        mod = importlib.import_module(f"lejepa_verify.validation.sections.{info.name}")
+    for name in chosen:
+        mod = importlib.import_module(f"lejepa_verify.validation.sections.{name}")
         sec = getattr(mod, "SECTION", None)
         if isinstance(sec, Section):
             sections.append(sec)

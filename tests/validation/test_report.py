@@ -51,3 +51,17 @@ def test_cli_set_is_parsed_and_validated(tmp_path, capsys):
     rc = main(["report", "--out", str(tmp_path / "r"), "--set", "lam=2", "--no-progress"])
     assert rc == 2 and "lam must lie in [0, 1]" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
+
+
+def test_sections_option_selects_by_module_name_and_refuses_unknown_names(tmp_path, capsys):
+    from lejepa_verify.validation.report import load_sections, section_names
+
+    names = section_names()
+    assert {"pixels", "paper", "training"} <= set(names) and "__init__" not in names
+    assert [s.title for s in load_sections(["paper"])] == ["The paper, side by side"]
+    # every module's section, in report order, when no names are given
+    assert len(load_sections()) == len(names)
+    rc = main(["report", "--out", str(tmp_path / "r"), "--sections", "pixels", "nope", "--no-progress"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "unknown section 'nope'" in err and "pixels" in err
+    assert not (tmp_path / "r").exists()

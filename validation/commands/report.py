@@ -17,6 +17,9 @@ def add_arguments(p) -> None:
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
                    help="override a training setting in every run of the report, e.g. --set steps=500 "
                         "(a TrainConfig field; VALUE is parsed as JSON when it can be)")
+    p.add_argument("--sections", nargs="+", default=None, metavar="NAME",
+                   help="build only these sections (module names in validation/sections, e.g. pixels paper); "
+                        "the claims run all the same")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
 
@@ -61,9 +64,13 @@ def run(args) -> int:
 
     from lejepa_verify.validation.sweep.backends import available_cores
 
+    from lejepa_verify.validation.report import load_sections
+
     jobs = check_int(args.jobs if args.jobs is not None else available_cores(), "jobs", lo=1)
+    sections = None if args.sections is None else load_sections(args.sections)   # an unknown name fails first
     summary = write_report(args.out, profile=args.profile, device=args.device, backend=args.backend,
-                           jobs=jobs, progress=not args.no_progress, train_overrides=parse_overrides(args.overrides))
+                           jobs=jobs, progress=not args.no_progress, train_overrides=parse_overrides(args.overrides),
+                           sections=sections)
     print(f"wrote {summary['report']}: {summary['claims_verified']}/{summary['claims_total']} claims verified")
     ok = summary["claims_verified"] == summary["claims_total"] and not summary["failed_sections"]
     return 0 if ok else 1
