@@ -3,11 +3,17 @@
     python benchmarks/bench_pixels.py render  [--out DIR]  # images/s, grey and RGB, 1 and 2 threads, batch 256
     python benchmarks/bench_pixels.py malloc  [--out DIR]  # CNN steps/s with glibc's defaults vs validation.memory
     python benchmarks/bench_pixels.py ou99    [--out DIR]  # one OU run at rho = 0.99 to R²(h→z) ≥ 0.9 in 10 min
+    python benchmarks/bench_pixels.py basin   [--out DIR]  # from scratch against from a supervised start, per joint
 
 ``malloc`` runs each setting in its own process (``mallopt`` is process-wide and cannot be
 undone), the same short CNN run in both. ``ou99`` trains the arm world with the CNN at
 ρ = 0.99 and reports the wall time, steps/s, images/s and the R² curve, with the load average
-before and after (the machine is shared).
+before and after (the machine is shared). ``basin`` asks why the CNN stalls: it trains the same
+CNN three ways at ρ = 0.99, side by side in one run — supervised regression onto ``z`` (is the
+encoder able to represent ``z`` at all?), LeJEPA from its initialisation, and LeJEPA started
+from the supervised encoder (is the identifiable solution kept by the objective?) — and reports
+``R²(h→z)``, ``R²(h→z₁)`` (shoulder) and ``R²(h→z₂)`` (elbow) and the alignment for each,
+against the optimum's alignment ``2n(1 − ρ)``.
 """
 
 from __future__ import annotations
@@ -95,9 +101,55 @@ def ou99(steps: int = 1500, threads: int = 2) -> dict:
     return out
 
 
+def basin(steps: int = 400, threads: int = 1) -> dict:
+    import numpy as np
+
+    from lejepa_verify.validation.config import TrainConfig
+    from lejepa_verify.validation.metrics import r2
+    from lejepa_verify.validation.trainer import build_models, train
+
+    torch.set_num_threads(threads)
+    c = TrainConfig(mixing="arm", encoder="cnn", rho=0.99, steps=steps, eval_every=max(steps // 4, 1), eval_size=2048,
+                    n_bootstrap=0, spectrum_degree=0, threads=threads, lr=5e-3, batch_size=128)
+    mixing, encoder = build_models(c)
+    opt = torch.optim.AdamW(encoder.parameters(), lr=3e-3)
+    gen = torch.Generator().manual_seed(12345)
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        z = torch.randn(c.batch_size, 2, generator=gen)
+        with torch.no_grad():
+            x = mixing(z)
+        loss = (encoder(x) - z).pow(2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    supervised_s = time.perf_counter() - t0
+    encoder.eval()
+    ze = torch.randn(2048, 2, generator=gen)
+    with torch.no_grad():
+        he = encoder(mixing(ze)).numpy()
+    ze = ze.numpy()
+    out = {"steps": steps, "rho": c.rho, "optimum_alignment": 2 * c.n * (1 - c.rho), "load_before": load_average(),
+           "supervised": {"r2_hz": r2(he, ze), "r2_z1": r2(he, ze[:, :1]), "r2_z2": r2(he, ze[:, 1:]),
+                          "seconds": supervised_s}}
+    state = {k: v.detach().clone() for k, v in encoder.state_dict().items()}
+    for name, init in (("lejepa_from_scratch", None), ("lejepa_from_supervised", state)):
+        res = train(c, progress=False, init_weights=init)
+        h, z = np.asarray(res.arrays["h"]), np.asarray(res.arrays["z"])
+        out[name] = {"r2_hz": res.metrics.r2_hz, "r2_z1": r2(h, z[:, :1]), "r2_z2": r2(h, z[:, 1:]),
+                     "alignment": res.metrics.alignment, "orth_err": res.metrics.orth_err,
+                     "r2_curve": list(zip(res.curves["step"], res.curves["r2_hz"])), "seconds": res.wall_time}
+    out["load_after"] = load_average()
+    for k in ("supervised", "lejepa_from_scratch", "lejepa_from_supervised"):
+        v = out[k]
+        print(f"{k:24s} R²(h→z) {v['r2_hz']:.3f}  shoulder {v['r2_z1']:.3f}  elbow {v['r2_z2']:.3f}"
+              + (f"  alignment {v['alignment']:.4f} (optimum {out['optimum_alignment']:.4f})" if "alignment" in v else ""))
+    return out
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("what", choices=("render", "malloc", "ou99"))
+    p.add_argument("what", choices=("render", "malloc", "ou99", "basin"))
     p.add_argument("--out", default=None)
     p.add_argument("--steps", type=int, default=None)
     a = p.parse_args()
@@ -105,8 +157,10 @@ def main() -> None:
         res = render()
     elif a.what == "malloc":
         res = malloc(a.steps or 40)
-    else:
+    elif a.what == "ou99":
         res = ou99(a.steps or 1500)
+    else:
+        res = basin(a.steps or 400)
     res["machine"] = machine()
     if a.out:
         os.makedirs(a.out, exist_ok=True)

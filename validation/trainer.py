@@ -256,16 +256,23 @@ def _check_device(device: str) -> torch.device:
 
 
 def train(config: TrainConfig | None = None, *, progress: bool = True, out=None, save_arrays: bool = False,
-          save_weights: bool = False) -> TrainResult:
+          save_weights: bool = False, init_weights=None) -> TrainResult:
     """Train an encoder on the world of ``config`` and measure what it learned (module docstring).
 
     ``out``: a folder for ``record.json`` (always, written atomically), ``arrays.npz``
     (``save_arrays``: held-out ``z, z_next, x, x_next, h, h_next``) and ``weights.pt``
-    (``save_weights``: the encoder's ``state_dict``). Raises ``TrainingDiverged`` on a NaN/inf loss.
+    (``save_weights``: the encoder's ``state_dict``). ``init_weights``: a ``state_dict`` (or the
+    path of a ``weights.pt``) of this config's encoder to start from instead of its initialisation,
+    e.g. to test whether a known solution is kept (``benchmarks/bench_pixels.py basin``); it must
+    match the encoder exactly, and is refused with ``best_of > 1``. Raises ``TrainingDiverged`` on
+    a NaN/inf loss.
     """
     config = TrainConfig() if config is None else config
     if not isinstance(config, TrainConfig):
         raise ValueError(f"config must be a TrainConfig, got {type(config).__name__}")
+    if init_weights is not None and config.best_of > 1:
+        raise ValueError("init_weights cannot be combined with best_of > 1 (every candidate would start alike)")
+    init_state = _load_init_weights(init_weights) if init_weights is not None else None
     device = _check_device(config.device)
     created = out is not None and not Path(out).exists()
     needed = RECORD_BYTES + (config.eval_size * (4 * config.n + 2 * config.out_dim) * 8 if save_arrays else 0)
@@ -280,7 +287,7 @@ def train(config: TrainConfig | None = None, *, progress: bool = True, out=None,
 
             return train_best_of(config, progress=progress, out=out_dir, save_arrays=save_arrays,
                                  save_weights=save_weights)
-        return _train(config, device, out_dir, progress, save_arrays, save_weights)
+        return _train(config, device, out_dir, progress, save_arrays, save_weights, init_state)
     except BaseException:
         # a run that failed before writing anything leaves no empty folder of its own behind
         if created:
@@ -293,13 +300,37 @@ def train(config: TrainConfig | None = None, *, progress: bool = True, out=None,
         torch.set_num_threads(previous)
 
 
+def _load_init_weights(init_weights) -> dict:
+    """A ``state_dict`` from a mapping or a ``weights.pt`` path; anything else is a ValueError naming it."""
+    from collections.abc import Mapping as _Mapping
+
+    if isinstance(init_weights, _Mapping):
+        state = dict(init_weights)
+    elif isinstance(init_weights, (str, Path)):
+        try:
+            state = torch.load(init_weights, map_location="cpu", weights_only=True)
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise ValueError(f"init_weights: cannot read {str(init_weights)!r}: {exc}") from None
+    else:
+        raise ValueError(f"init_weights must be a state_dict or the path of a weights.pt, got {type(init_weights).__name__}")
+    if not state or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise ValueError("init_weights must map parameter names to tensors")
+    return state
+
+
 def _train(config: TrainConfig, device, out_dir, progress: bool, save_arrays: bool,
-           save_weights: bool) -> TrainResult:
+           save_weights: bool, init_state: dict | None = None) -> TrainResult:
     start = time.perf_counter()
 
     world = World(config.latent, config.latent_params, config.transition, config.n, config.rho,
                   pairs=config.pairs, trajectory_lag=config.trajectory_lag, trajectory_seed=config.seed)
     mixing, encoder = build_models(config, device)
+    if init_state is not None:
+        try:
+            encoder.load_state_dict(init_state, strict=True)
+        except RuntimeError as exc:
+            raise ValueError(f"init_weights do not fit the {config.encoder} encoder of this config: "
+                             f"{str(exc).splitlines()[0]}") from None
     if len(mixing.obs_shape) == 3:
         # image worlds free and re-fault tens of MB per step otherwise (validation.memory)
         from lejepa_verify.validation.memory import keep_freed_memory

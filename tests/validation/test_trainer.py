@@ -193,3 +193,25 @@ def test_non_gaussian_latents_fall_below_the_gaussian_run_when_the_constraint_is
         cfg = TrainConfig(latent="gennorm", latent_params={"alpha": alpha}, transition="authors", **base)
         got = train(cfg, progress=False).metrics.r2_hz
         assert got < gauss - 0.003, (alpha, got, gauss)
+
+
+def test_init_weights_start_from_a_given_encoder_and_bad_ones_are_refused(tmp_path):
+    base = dict(mixing="spiral", steps=60, eval_every=60, eval_size=512, n_bootstrap=0, spectrum_degree=0, threads=1)
+    first = train(TrainConfig(**base), progress=False, out=tmp_path / "a", save_weights=True)
+    weights = tmp_path / "a" / "weights.pt"
+    # a step of lr 1e-12 from the saved encoder keeps it: the same held-out R² (same seed, same eval set)
+    kept = train(TrainConfig(**{**base, "steps": 1, "lr": 1e-12}), progress=False, init_weights=weights)
+    assert kept.metrics.r2_hz == pytest.approx(first.metrics.r2_hz, abs=1e-9)
+    fresh = train(TrainConfig(**{**base, "steps": 1, "lr": 1e-12}), progress=False)
+    assert abs(fresh.metrics.r2_hz - first.metrics.r2_hz) > 1e-3   # negative control: a fresh start is not it
+    state = torch.load(weights, weights_only=True)
+    kept2 = train(TrainConfig(**{**base, "steps": 1, "lr": 1e-12}), progress=False, init_weights=state)
+    assert kept2.metrics.r2_hz == pytest.approx(first.metrics.r2_hz, abs=1e-9)
+    with pytest.raises(ValueError, match="init_weights do not fit the mlp encoder"):
+        train(TrainConfig(**{**base, "width": 16}), progress=False, init_weights=state)
+    with pytest.raises(ValueError, match="init_weights cannot be combined with best_of"):
+        train(TrainConfig(**{**base, "best_of": 2}), progress=False, init_weights=state)
+    with pytest.raises(ValueError, match="init_weights: cannot read"):
+        train(TrainConfig(**base), progress=False, init_weights=tmp_path / "missing.pt")
+    with pytest.raises(ValueError, match="init_weights must be a state_dict"):
+        train(TrainConfig(**base), progress=False, init_weights=3)
