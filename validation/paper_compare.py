@@ -84,6 +84,11 @@ def _cell_text(c: RunCell | None, key: str = "r2_hz", digits: int = 6) -> str:
     return f"{c.status}" + (f" ({c.reason[:80]})" if c.reason and c.status != "not run" else "")
 
 
+def _walls(*runs: RunCell | None) -> str:
+    """The runs' wall times in seconds, ``a / b``, a dash for a run without one."""
+    return " / ".join(fmt(c.wall_time, 0) if c is not None and c.wall_time else "—" for c in runs)
+
+
 def _steps_cause(c: RunCell | None) -> str:
     if c is None or not c.ok:
         return ""
@@ -141,7 +146,7 @@ def scaling_table(numbers, out: Path, profile: str, *, fingerprint_max_n: int = 
         t, o = theirs.get(n), ours.get(n)
         fp_txt = fmt(fp, 3) + ("" if not math.isfinite(fp) else
                                (" ✓" if abs(fp - sc.r2_xz[i]) <= 3 * sc.r2_xz_std[i] else " ✗ (beyond 3 std)"))
-        wall = " / ".join(fmt(c.wall_time, 0) if c is not None and c.wall_time else "—" for c in (t, o))
+        wall = _walls(t, o)
         lines.append(f"| {n} | {sc.r2_xz[i]:.3f} ± {sc.r2_xz_std[i]:.2g} | {fp_txt} | {sc.sigreg[i]:.6f} ± {sc.sigreg_std[i]:.1g} "
                      f"| {_cell_text(t)} | {_cause(sc.sigreg[i], sc.sigreg_std[i], t.get('r2_hz') if t else float('nan'), t)} "
                      f"| {_cell_text(o)} | {_cause(sc.sigreg[i], sc.sigreg_std[i], o.get('r2_hz') if o else float('nan'), o)} "
@@ -156,14 +161,15 @@ def objectives_table(numbers, out: Path, profile: str) -> list[str]:
     by = {(c.config.objective, c.config.n): c for c in runs if c.config.seed == 0}
     lines = ["Their column \"VICReg\" is their whitening objective (`make_table_scaling.py` labels mode `whiten` VICReg), "
              "here `authors_whitening` (λ = 0.5); `vicreg` is VICReg as Bardes et al. define it.", "",
-             "| n | their \"VICReg\" | ours: their whitening | cause | ours: VICReg (Bardes) | their InfoNCE | ours: InfoNCE | cause |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| n | their \"VICReg\" | ours: their whitening | cause | ours: VICReg (Bardes) | their InfoNCE | ours: InfoNCE | cause "
+             "| wall s (whitening / VICReg / InfoNCE) |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for i, n in enumerate(sc.n):
         w, v, f = by.get(("authors_whitening", n)), by.get(("vicreg", n)), by.get(("infonce", n))
         lines.append(f"| {n} | {sc.vicreg[i]:.6f} ± {sc.vicreg_std[i]:.1g} | {_cell_text(w)} "
                      f"| {_cause(sc.vicreg[i], sc.vicreg_std[i], w.get('r2_hz') if w else float('nan'), w)} | {_cell_text(v)} "
                      f"| {sc.infonce[i]:.6f} ± {sc.infonce_std[i]:.2g} | {_cell_text(f)} "
-                     f"| {_cause(sc.infonce[i], sc.infonce_std[i], f.get('r2_hz') if f else float('nan'), f)} |")
+                     f"| {_cause(sc.infonce[i], sc.infonce_std[i], f.get('r2_hz') if f else float('nan'), f)} | {_walls(w, v, f)} |")
     return lines
 
 
@@ -179,7 +185,7 @@ def alpha_table(numbers, out: Path, profile: str) -> tuple[list[str], dict]:
     ours = {float(c.config.latent_params["alpha"]): c for c in runs if c.config.objective == "lejepa"}
     lines = [f"Source: {ga.source}; metric: {ga.metric}. Values read off a figure (±0.03).", "",
              "| α | their SIGReg (grid) | ours, their settings: grid | on the law | ours, our recipe: grid | on the law "
-             "| transport prediction | grid − law (their settings) |", "|---|---|---|---|---|---|---|---|"]
+             "| transport prediction | grid − law (their settings) | wall s (theirs / ours) |", "|---|---|---|---|---|---|---|---|---|"]
     data = {"alpha": [], "theirs": [], "grid": [], "law": [], "ours_grid": [], "ours_law": [], "transport": []}
     for i, a in enumerate(ga.alpha):
         t, o = theirs.get(a), ours.get(a)
@@ -190,7 +196,7 @@ def alpha_table(numbers, out: Path, profile: str) -> tuple[list[str], dict]:
             data[k].append(v)
         lines.append(f"| {a:g} | {ga.sigreg[i]:.2f} | {_cell_text(t, 'r2_hz_grid', 3)} | {_cell_text(t, 'r2_hz', 3)} "
                      f"| {_cell_text(o, 'r2_hz_grid', 3)} | {_cell_text(o, 'r2_hz', 3)} | {tr:.3f} "
-                     f"| {fmt(g - l, 3) if math.isfinite(g - l) else '—'} |")
+                     f"| {fmt(g - l, 3) if math.isfinite(g - l) else '—'} | {_walls(t, o)} |")
     light = [(g, l) for a, g, l in zip(data["alpha"], data["grid"], data["law"]) if a > 2 and math.isfinite(g - l)]
     if light:
         below = sum(g < l for g, l in light)
