@@ -82,13 +82,14 @@ def malloc(steps: int = 40) -> dict:
     return out
 
 
-def ou99(steps: int = 1500, threads: int = 2) -> dict:
+def ou99(steps: int = 4000, threads: int = 2) -> dict:
     from lejepa_verify.validation.config import TrainConfig
     from lejepa_verify.validation.trainer import train
 
     before = load_average()
-    c = TrainConfig(mixing="arm", encoder="cnn", rho=0.99, steps=steps, eval_every=100, eval_size=2048,
-                    n_bootstrap=50, spectrum_degree=0, threads=threads, lr=3e-3)
+    # the pixel section's recipe (lr 5e-3, batch 128 pairs, λ ramped 0.01 -> 0.08 over 30-90 % of the steps)
+    c = TrainConfig(mixing="arm", encoder="cnn", rho=0.99, steps=steps, eval_every=250, eval_size=2048,
+                    n_bootstrap=50, spectrum_degree=0, threads=threads, lr=5e-3, batch_size=128)
     r = train(c, progress=True)
     m = r.to_dict()["metrics"]
     curve = list(zip(r.curves["step"], r.curves["r2_hz"]))
@@ -158,7 +159,7 @@ def main() -> None:
     elif a.what == "malloc":
         res = malloc(a.steps or 40)
     elif a.what == "ou99":
-        res = ou99(a.steps or 1500)
+        res = ou99(a.steps or 4000)
     else:
         res = basin(a.steps or 400)
     res["machine"] = machine()

@@ -19,7 +19,7 @@ from typing import Any, Mapping, Sequence
 
 SWEEP_DIR = "sweeps"
 #: the side-by-side sweeps, in the order the tables appear
-SWEEPS = ("paper_scaling", "paper_scaling_objectives", "paper_alpha", "paper_2d")
+SWEEPS = ("paper_scaling", "paper_scaling_objectives", "paper_alpha", "paper_2d", "paper_channel")
 THEIR_STEPS = 20000
 
 
@@ -300,6 +300,53 @@ def mixings_table(out: Path, profile: str) -> list[str]:
     return lines
 
 
+def channel_table(out: Path, profile: str) -> list[str]:
+    """Markdown rows: the same runs with our pair and with their two-view channel (``paper_channel``),
+    per world the measured correlation of the training pairs, R², the error and the bound, mean ± half
+    the range over seeds, and the difference."""
+    from lejepa_verify.validation.channels import pair_correlation
+    from lejepa_verify.validation.worlds import World
+
+    runs = cells("paper_channel", profile, out)
+    worlds = list(dict.fromkeys(c.config.mixing for c in runs))
+    lines = ["The same runs, every setting theirs but the channel: our pair (z, z′) one OU step at ρ, or their two "
+             "views of a hidden anchor (each one step from it). Evaluation pairs are at ρ for both, as theirs. "
+             "Values: mean ± half the range over the seeds stored; a finished run only.", "",
+             "| world | channel | training-pair correlation (10⁵ pairs, ± 2 s.e.) | R²(h→z) | Procrustes error | bound "
+             "| bound_upper | error ≤ bound_upper | runs |", "|---|---|---|---|---|---|---|---|---|"]
+
+    def agg(cs, key):
+        vals = [c.get(key) for c in cs if c.ok and math.isfinite(c.get(key))]
+        if not vals:
+            return float("nan"), "—"
+        mid, half = (max(vals) + min(vals)) / 2, (max(vals) - min(vals)) / 2
+        return sum(vals) / len(vals), f"{sum(vals) / len(vals):.4f} ± {half:.1g}" if len(vals) > 1 else f"{mid:.4f}"
+
+    diffs = []
+    for w in worlds:
+        means = {}
+        for views in ("pair", "anchor"):
+            cs = [c for c in runs if c.config.mixing == w and c.config.views == views]
+            if not cs:
+                continue
+            c0 = cs[0].config
+            world = World(c0.latent, c0.latent_params, c0.transition, c0.n, c0.rho)
+            corr = pair_correlation(world, views, 100_000, seed=0)
+            ok = [c for c in cs if c.ok]
+            means[views], r2_txt = agg(cs, "r2_hz")
+            cells_txt = [agg(cs, k)[1] for k in ("procrustes_mse", "bound", "bound_upper")]
+            held = sum(c.get("procrustes_mse") <= c.get("bound_upper") for c in ok
+                       if math.isfinite(c.get("bound_upper")))
+            status = f"{len(ok)} of {len(cs)}" + ("" if len(ok) == len(cs) else
+                                                   " (" + "; ".join(_cell_text(c) for c in cs if not c.ok) + ")")
+            se = 2 * (1 - corr ** 2) / math.sqrt(100_000)   # two standard errors of a correlation
+            lines.append(f"| {w} | {views} | {corr:.4f} ± {se:.1g} (ρ = {c0.rho:g}, ρ² = {c0.rho ** 2:.4f}) | {r2_txt} "
+                         f"| {' | '.join(cells_txt)} | {held} of {len(ok)} | {status} |")
+        if math.isfinite(means.get("pair", float("nan"))) and math.isfinite(means.get("anchor", float("nan"))):
+            diffs.append(f"{w}: R²(anchor) − R²(pair) = {means['anchor'] - means['pair']:+.4f}")
+    return lines + (["", "What the channel changes: " + "; ".join(diffs) + "."] if diffs else [])
+
+
 def reacher_table(numbers, out: Path) -> list[str]:
     """Markdown rows of the authors' Reacher numbers beside the pixel section's, when the report's
     pixel section has written ``out/pixels/summary.json`` (``validation.sections.pixels``)."""
@@ -360,5 +407,6 @@ def build_markdown(out: Path, profile: str, *, fingerprint_max_n: int = 1024, nu
              "### α ablation (their panel b)", *alpha_lines, "",
              "### The bound figure (their panel a)", *bound_table(out, profile), "",
              "### 2D mixings × objectives at their settings", *mixings_table(out, profile), "",
+             "### What their two-view channel changes", *channel_table(out, profile), "",
              "### Reacher (their panels c, d)", *reacher_table(numbers, out)]
     return "\n".join(parts) + "\n", {"alpha": alpha_data}

@@ -88,3 +88,24 @@ def test_cli_prints_one_line_per_sweep_not_its_records(tmp_path, capsys, monkeyp
     out = capsys.readouterr().out
     assert "sweep paper_2d [quick]: 1 runs: 1 ok, 0 failed, 0 diverged (1 run now, 0 already in the store) in 2.5 s" in out
     assert "0.123456789" not in out and (tmp_path / "paper.md").exists()
+
+
+def test_channel_table_measures_the_pair_correlation_and_compares_finished_runs(tmp_path):
+    from lejepa_verify.validation.paper_compare import channel_table
+
+    runs = expand(load_sweep("paper_channel", profile="quick"))
+    assert {r.config.views for r in runs} == {"pair", "anchor"}
+    # every setting but the channel is shared: the two views' configs differ only there
+    by = {(r.config.mixing, r.config.views): r.config.to_dict() for r in runs}
+    for w in {r.config.mixing for r in runs}:
+        a, b = by[(w, "pair")], by[(w, "anchor")]
+        assert {k for k in a if a[k] != b[k]} == {"views"}
+    where = store_dir(tmp_path, "paper_channel", "quick")
+    for r, r2 in zip(runs[:2], (0.9, 0.8)):   # the spiral's pair and anchor runs
+        store.write_record(where, {"run_id": r.run_id, "status": "ok", "config": r.config.to_dict(), "wall_time": 1.0,
+                                   "metrics": {"r2_hz": r2, "procrustes_mse": 0.1, "bound": 0.2, "bound_upper": 0.05}})
+    lines = "\n".join(channel_table(tmp_path, "quick"))
+    assert "| spiral | pair | 0.94" in lines and "| spiral | anchor | 0.90" in lines    # ρ and ρ² measured
+    assert "R²(anchor) − R²(pair) = -0.1000" in lines
+    assert "0 of 1 | 1 of 1 |" in lines            # the error above bound_upper is counted, not hidden
+    assert "0 of 1 (not run)" in lines              # the coupling's runs are rows that say so
