@@ -94,16 +94,16 @@ def build(ctx: ReportContext) -> str:
     ax.plot([r["param"] for r in ou], [r["r2_hz"] for r in ou], "o-", label="R²(h→z), OU pairs (ours)")
     ax.plot([r["param"] for r in ou], [r["orth_err"] for r in ou], "s--", label="||AᵀA − I||_F, OU pairs (ours)")
     ax.plot([0.99], [PAPER_R2_AT_0_99], "r*", ms=14, label="paper: R² at ρ = 0.99")
-    for r in tr:
-        ax.axhline(r["r2_hz"], color="g", lw=0.8, alpha=0.6)
-    ax.set(xlabel="ρ", title="pixel encoders (green lines: trajectory pairs' R²)")
+    for i, r in enumerate(tr):
+        ax.axhline(r["r2_hz"], color="g", lw=0.8, alpha=0.6, label="R²(h→z), trajectory pairs" if i == 0 else None)
+    ax.set(xlabel="ρ", title="pixel encoders against ρ")
     ax.legend(fontsize=7)
     ax = axes[1]
     data = [true_plans.costs] + [r["plan"].costs for r in rows]
     ax.boxplot(data)
     ax.set_xticks(range(1, len(data) + 1), ["true z"] + [r["name"] for r in rows], rotation=30, fontsize=7)
     ax.axhspan(*PAPER_TRAJ_IQR, color="orange", alpha=0.2, label="paper: trajectory encoder IQR")
-    ax.set(ylabel="path length / oracle", title=f"planning from images, {N_PAIRS} start–goal pairs")
+    ax.set(ylabel="path length / oracle", title=f"planning, {N_PAIRS} start–goal pairs")
     ax.legend(fontsize=7)
     ax = axes[2]
     for group, mk in ((ou, "o"), (tr, "^")):
