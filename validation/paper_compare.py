@@ -84,6 +84,16 @@ def _cell_text(c: RunCell | None, key: str = "r2_hz", digits: int = 6) -> str:
     return f"{c.status}" + (f" ({c.reason[:80]})" if c.reason and c.status != "not run" else "")
 
 
+def _pair_text(a: RunCell | None, b: RunCell | None, key: str) -> str:
+    """``key`` of two runs as ``a / b`` with three significant digits."""
+    def one(c):
+        if c is None or not c.ok:
+            return _cell_text(c)
+        v = c.get(key)
+        return "—" if not math.isfinite(v) else f"{v:.3g}"
+    return f"{one(a)} / {one(b)}"
+
+
 def _walls(*runs: RunCell | None) -> str:
     """The runs' wall times in seconds, ``a / b``, a dash for a run without one."""
     return " / ".join(fmt(c.wall_time, 0) if c is not None and c.wall_time else "—" for c in runs)
@@ -139,8 +149,9 @@ def scaling_table(numbers, out: Path, profile: str, *, fingerprint_max_n: int = 
     ours = {c.config.n: c for c in runs if c.config.objective == "lejepa" and c.config.seed == 0}
     lines = [f"Source: {sc.source}. Their setting: {sc.setting}.", "",
              "| n | their R²(x→z) | ours R²(x→z) (5 seeds, 10⁴ points) | their SIGReg R²(h→z) | ours, their settings "
-             "| cause | ours, our recipe | cause | orth err (ours, our recipe) | bound (ours, our recipe) | wall s (theirs / ours) |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| cause | ours, our recipe | cause | orth err (their settings / our recipe) | error (their settings / our recipe) "
+             "| bound_upper (their settings / our recipe) | wall s (theirs / ours) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for i, n in enumerate(sc.n):
         fp = fingerprint(n) if n <= fingerprint_max_n else float("nan")
         t, o = theirs.get(n), ours.get(n)
@@ -150,7 +161,8 @@ def scaling_table(numbers, out: Path, profile: str, *, fingerprint_max_n: int = 
         lines.append(f"| {n} | {sc.r2_xz[i]:.3f} ± {sc.r2_xz_std[i]:.2g} | {fp_txt} | {sc.sigreg[i]:.6f} ± {sc.sigreg_std[i]:.1g} "
                      f"| {_cell_text(t)} | {_cause(sc.sigreg[i], sc.sigreg_std[i], t.get('r2_hz') if t else float('nan'), t)} "
                      f"| {_cell_text(o)} | {_cause(sc.sigreg[i], sc.sigreg_std[i], o.get('r2_hz') if o else float('nan'), o)} "
-                     f"| {_cell_text(o, 'orth_err', 3)} | {_cell_text(o, 'bound', 3)} | {wall} |")
+                     f"| {_pair_text(t, o, 'orth_err')} | {_pair_text(t, o, 'procrustes_mse')} "
+                     f"| {_pair_text(t, o, 'bound_upper')} | {wall} |")
     return lines
 
 

@@ -8,7 +8,7 @@ trainer reports it, ``bound_upper``, next to the paper's numbers (paper_numbers.
 (``numerics.retrieval_planning``) for each encoder and for the true latent, and the planning
 cost against ``R²`` across runs. The quick profile trains two runs briefly (a smoke test of the
 pipeline, not a measurement); the cpu profile three ρ and two lags at 1500 steps
-(``lejepa-verify report --profile cpu --sections pixels``, about 12 minutes on one core); the paper
+(``lejepa-verify report --profile cpu --sections pixels``, 9 minutes on one core, measured); the paper
 profile four ρ and four lags at 3000 steps.
 """
 
@@ -21,7 +21,7 @@ from lejepa_verify.validation.report import ReportContext, Section
 PAPER_R2_AT_0_99 = 0.95  # paper_numbers.toml [reacher] r2_at_rho_0_99
 PAPER_TRAJ_MEDIAN, PAPER_TRAJ_IQR = 1.15, (1.0, 1.4)  # [reacher] planning_cost_trajectory_encoder_*
 N_PAIRS = 30  # [reacher] planning_pairs
-#: training steps per profile (about 13 steps/s on one thread at batch 128: the cpu profile's five runs take about 12 min)
+#: training steps per profile (12-15 steps/s on one thread at batch 128: the cpu profile's five runs took 9 min)
 PROFILE_STEPS = {"quick": 40, "cpu": 1500, "paper": 3000}
 #: the section's numbers, under ``DIR/pixels/``
 SUMMARY_NAME = "summary.json"
