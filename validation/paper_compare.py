@@ -228,7 +228,7 @@ def alpha_figure(data: Mapping[str, Sequence[float]]):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    fig, ax = plt.subplots(figsize=(6.4, 5.4))
     a = list(data["alpha"])
     ax.plot(a, data["theirs"], "k*-", ms=9, label="theirs, published (grid; read off their figure, ±0.03)")
     for key, style, label in (("grid", "o-", "ours, their settings: grid"), ("law", "o--", "ours, their settings: on the law"),
@@ -240,7 +240,7 @@ def alpha_figure(data: Mapping[str, Sequence[float]]):
     ax.axvline(2.0, color="grey", lw=0.6)
     ax.set(xscale="log", xlabel="generalised-normal shape α (2 = Gaussian)", ylabel="R²(h→z)",
            title="α ablation: their grid metric against R² on the law")
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
     fig.tight_layout()
     return fig
 
