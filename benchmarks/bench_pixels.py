@@ -96,7 +96,10 @@ def ou99(steps: int = 4000, threads: int = 2) -> dict:
     first = next((s for s, v in curve if v >= 0.9), None)
     out = {"steps": steps, "threads": threads, "wall_time_s": r.wall_time, "steps_per_s": m["steps_per_s"],
            "images_per_s_trained": m["steps_per_s"] * 2 * c.batch_size, "r2_hz": m["r2_hz"],
-           "orth_err": m["orth_err"], "first_step_r2_ge_0_9": first, "r2_curve": curve,
+           "orth_err": m["orth_err"], "first_step_r2_ge_0_9": first,
+           # steps run at an even pace in one process, so the time to that step is about step / (steps/s)
+           "seconds_to_first_r2_ge_0_9_estimated": None if first is None else first / m["steps_per_s"],
+           "r2_curve": curve,
            "load_before": before, "load_after": load_average()}
     print(json.dumps(out, indent=1))
     return out

@@ -271,11 +271,18 @@ def authors_bound(m: Mapping[str, Any], rho: float) -> tuple[float, float, float
 
 def bound_table(out: Path, profile: str) -> list[str]:
     """Markdown rows: the bound against measured errors of the Gaussian LeJEPA runs, with their filter and ours."""
+    import json
+
     rows, kept, dropped, viol_theirs, viol_ours = [], 0, 0, 0, 0
+    seen = set()   # a run two sweeps share (same config) is one point
     for name in SWEEPS:
         for c in cells(name, profile, out):
             if not c.ok or c.config.objective not in ("lejepa", "authors_lejepa") or c.config.latent != "gaussian":
                 continue
+            key = json.dumps(c.config.to_dict(), sort_keys=True)
+            if key in seen:
+                continue
+            seen.add(key)
             if c.get("r2_hz") < 0.5:
                 dropped += 1
                 continue
