@@ -303,3 +303,25 @@ def test_reacher_frames_match_the_arm_geometry_and_train(tmp_path):
                     spectrum_degree=0)
     r = train(c, progress=False)
     assert np.isfinite(r.metrics["r2_hz"])
+
+
+def test_pixel_section_reports_each_joint_and_writes_the_summary_the_paper_page_reads(tmp_path):
+    import json
+
+    from lejepa_verify.validation.paper_compare import reacher_table
+    from lejepa_verify.validation.paper_numbers import load
+    from lejepa_verify.validation.report import ReportContext, load_sections
+
+    (section,) = load_sections(["pixels"])
+    ctx = ReportContext(out=tmp_path, progress=False,
+                        train_overrides={"steps": 3, "eval_size": 256, "n_bootstrap": 0, "threads": 1})
+    md = section.build(ctx)
+    assert "R²(h→z₁), shoulder | R²(h→z₂), elbow" in md and "tell which joint an encoder holds" in md
+    summary = json.loads((tmp_path / "pixels" / "summary.json").read_text())
+    assert [r["name"] for r in summary["runs"]] == ["ou_rho0.99", "traj_lag4"] and summary["profile"] == "quick"
+    for r in summary["runs"]:
+        # an in-sample least-squares fit with an intercept has R² in [0, 1] for each coordinate
+        assert 0.0 <= r["r2_z1"] <= 1.0 and 0.0 <= r["r2_z2"] <= 1.0 and r["steps"] == 3
+        assert f"{r['r2_z1']:.3f} | {r['r2_z2']:.3f}" in md
+    rows = "\n".join(reacher_table(load(), tmp_path))
+    assert f"{summary['runs'][0]['r2_hz']:.3f} (3 steps, profile quick)" in rows

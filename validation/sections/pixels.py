@@ -53,7 +53,7 @@ def _joint_sentence(ou_rows) -> str:
         return (f"In every OU run here the encoder holds the shoulder (R²(h→z₁) "
                 f"{min(r['r2_z1'] for r in ou_rows):.2f}–{max(r['r2_z1'] for r in ou_rows):.2f}) and leaves the elbow "
                 f"out (R²(h→z₂) {min(r['r2_z2'] for r in ou_rows):.2f}–{max(r['r2_z2'] for r in ou_rows):.2f}): "
-                "a local optimum that uses both output dimensions for one joint (docs, findings).")
+                "the shoulder-only optimum short runs settle in first (docs, findings 12).")
     return f"{len(shoulder)} of {len(ou_rows)} OU runs hold the shoulder but not the elbow (R²(h→z₁) − R²(h→z₂) > 0.3)."
 
 
