@@ -379,7 +379,7 @@ def reacher_table(numbers, out: Path) -> list[str]:
     except (OSError, ValueError, KeyError, TypeError):
         summary, runs = None, {}
     missing = (f"not run: the report's pixel section writes `{where}` "
-               f"(`lejepa-verify report --profile paper --out {out}`)")
+               f"(`lejepa-verify report --profile cpu --sections pixels --out {out}`)")
     ou = runs.get("ou_rho0.99")
     traj = sorted((row for row in runs.values() if row.get("kind") == "trajectory"), key=lambda row: row["param"])
 
