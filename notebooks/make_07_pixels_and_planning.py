@@ -12,7 +12,10 @@ cells = [
         "OU pairs of its latent, the learned latent against the true angles, and a plan from images: a "
         "straight line in the learned latent between a start and a goal frame, each step decoded by "
         "nearest-neighbour retrieval in a bank of frames. With `LEJEPA_FAST=1` (the test suite) the "
-        "encoder trains for a few steps only, so its latent is not yet a rotation of z."),
+        "encoder trains for a few steps only, so its latent is not yet a rotation of z; the full setting "
+        "(1500 steps) reached R²(h→z) 0.85 at ρ = 0.99 on a 2-core CPU, and `benchmarks/bench_pixels.py ou99` "
+        "trains 4000 steps to 0.98 (the paper: 0.95). Short runs first hold only the shoulder angle θ₁: colour "
+        "the learned latent by θ₂ below to see whether the elbow is in it yet."),
     nbf.v4.new_code_cell(
         "import os\n"
         "import numpy as np, torch, matplotlib.pyplot as plt\n"
