@@ -151,6 +151,10 @@ def build(ctx: ReportContext) -> str:
            f"{marg.lag_correlation[0]:.3f} / {marg.lag_correlation[1]:.3f}.",
            "", "R²(h→z₁) and R²(h→z₂) (on the 1500 bank frames) tell which joint an encoder holds. "
            + _joint_sentence(ou),
+           "", "R²(h→z), the orthogonality error, the error and the bound are measured on each run's own held-out "
+           "pairs: for trajectory runs those follow the recorded trajectories (|θ| ≤ 1.5 rad). The per-joint R² "
+           "and the plans use the bank of N(0, 1) latents (angles up to ±π), so for a trajectory encoder they "
+           "include frames outside the range it was trained on.",
            "", "The bound's premise (Gaussian OU pairs) does not hold for trajectory pairs; their bound is listed for "
            "completeness only."]
     return "\n".join(md)
