@@ -112,10 +112,12 @@ def basin(steps: int = 400, threads: int = 1) -> dict:
     from lejepa_verify.validation.metrics import r2
     from lejepa_verify.validation.trainer import build_models, train
 
+    before = load_average()
     torch.set_num_threads(threads)
     c = TrainConfig(mixing="arm", encoder="cnn", rho=0.99, steps=steps, eval_every=max(steps // 4, 1), eval_size=2048,
                     n_bootstrap=0, spectrum_degree=0, threads=threads, lr=5e-3, batch_size=128)
     mixing, encoder = build_models(c)
+    # the supervised start: mean squared error onto z, lr 3e-3 (LeJEPA's runs use the config's 5e-3)
     opt = torch.optim.AdamW(encoder.parameters(), lr=3e-3)
     gen = torch.Generator().manual_seed(12345)
     t0 = time.perf_counter()
@@ -133,7 +135,7 @@ def basin(steps: int = 400, threads: int = 1) -> dict:
     with torch.no_grad():
         he = encoder(mixing(ze)).numpy()
     ze = ze.numpy()
-    out = {"steps": steps, "rho": c.rho, "optimum_alignment": 2 * c.n * (1 - c.rho), "load_before": load_average(),
+    out = {"steps": steps, "rho": c.rho, "optimum_alignment": 2 * c.n * (1 - c.rho), "load_before": before,
            "supervised": {"r2_hz": r2(he, ze), "r2_z1": r2(he, ze[:, :1]), "r2_z2": r2(he, ze[:, 1:]),
                           "seconds": supervised_s}}
     state = {k: v.detach().clone() for k, v in encoder.state_dict().items()}

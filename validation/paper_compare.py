@@ -94,6 +94,14 @@ def _pair_text(a: RunCell | None, b: RunCell | None, key: str) -> str:
     return f"{one(a)} / {one(b)}"
 
 
+def _plus_minus(value: float, spread: float) -> str:
+    """``value ± spread`` with ``spread`` to one significant digit and ``value`` to the same decimal place."""
+    if not spread > 0:
+        return f"{value:.4g}"
+    place = max(0, -math.floor(math.log10(spread)))
+    return f"{value:.{place}f} ± {spread:.{place}f}"
+
+
 def _walls(*runs: RunCell | None) -> str:
     """The runs' wall times in seconds, ``a / b``, a dash for a run without one."""
     return " / ".join(fmt(c.wall_time, 0) if c is not None and c.wall_time else "—" for c in runs)
@@ -223,12 +231,11 @@ def alpha_table(numbers, out: Path, profile: str) -> tuple[list[str], dict]:
 def alpha_figure(data: Mapping[str, Sequence[float]]):
     """Their panel b beside ours: R² against α (log scale) on their grid and on the law, with the
     transport prediction; ``data`` is the second value of :func:`alpha_table`. Returns the figure."""
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.4, 5.4))
+    # a Figure of its own: no pyplot state, and the caller's backend is left alone
+    fig = Figure(figsize=(6.4, 5.4))
+    ax = fig.subplots()
     a = list(data["alpha"])
     ax.plot(a, data["theirs"], "k*-", ms=9, label="theirs, published (grid; read off their figure, ±0.03)")
     for key, style, label in (("grid", "o-", "ours, their settings: grid"), ("law", "o--", "ours, their settings: on the law"),
@@ -271,25 +278,28 @@ def authors_bound(m: Mapping[str, Any], rho: float) -> tuple[float, float, float
 
 def bound_table(out: Path, profile: str) -> list[str]:
     """Markdown rows: the bound against measured errors of the Gaussian LeJEPA runs, with their filter and ours."""
-    import json
+    from lejepa_verify.validation.sweep.store import run_id
 
-    rows, kept, dropped, viol_theirs, viol_ours = [], 0, 0, 0, 0
-    seen = set()   # a run two sweeps share (same config) is one point
+    rows, kept, dropped, unmeasured, viol_theirs, viol_ours = [], 0, 0, 0, 0, 0
+    seen = set()   # a run two sweeps share (same config, same run id) is one point
     for name in SWEEPS:
         for c in cells(name, profile, out):
             if not c.ok or c.config.objective not in ("lejepa", "authors_lejepa") or c.config.latent != "gaussian":
                 continue
-            key = json.dumps(c.config.to_dict(), sort_keys=True)
+            key = run_id(c.config)
             if key in seen:
                 continue
             seen.add(key)
-            if c.get("r2_hz") < 0.5:
+            if not c.get("r2_hz") >= 0.5:   # a missing (NaN) R² does not pass their filter either
                 dropped += 1
                 continue
-            kept += 1
             _, _, b_a = authors_bound(c.metrics, c.config.rho)
             err, b = c.get("procrustes_mse"), c.get("bound")
             upper = c.get("bound_upper")
+            if not (math.isfinite(err) and math.isfinite(b_a)):
+                unmeasured += 1   # counted apart: a NaN compares as "not above" and would pass as held
+                continue
+            kept += 1
             viol_theirs += int(err > b_a)
             viol_ours += int(err > (upper if math.isfinite(upper) else b))
             rows.append(f"| {name} | {c.config.mixing} | {c.config.objective} | {c.config.n} | {fmt(err, 4)} "
@@ -298,8 +308,9 @@ def bound_table(out: Path, profile: str) -> list[str]:
             "(`authors_bound`: δ clipped at 0, no mean term) on our stored alignment, tr Cov h and ε. `bound_upper` "
             "is our bound's one-sided upper confidence limit (`bound_level`, 0.95 by default); a run stored without "
             "it shows — and is compared with its point bound.", "",
-            f"Kept {kept} runs, dropped {dropped} with R² < 0.5; error above the bound: {viol_theirs} (their definitions), "
-            f"{viol_ours} (ours, against `bound_upper`).", "",
+            f"Kept {kept} runs, dropped {dropped} with R² < 0.5 (or none stored)"
+            + (f", {unmeasured} without a finite error or bound" if unmeasured else "")
+            + f"; error above the bound: {viol_theirs} (their definitions), {viol_ours} (ours, against `bound_upper`).", "",
             "| sweep | mixing | objective | n | Procrustes error | bound (their definitions) | bound (ours) | bound_upper |",
             "|---|---|---|---|---|---|---|---|"]
     return head + (rows or ["| — | — | — | — | no kept run stored | | | |"])
@@ -315,7 +326,7 @@ def mixings_table(out: Path, profile: str) -> list[str]:
         if c.config.seed != 1337:
             continue
         lines.append(f"| {c.config.mixing} | {c.config.objective} | {_cell_text(c, 'r2_hz', 4)} | {_cell_text(c, 'r2_hz_grid', 4)} "
-                     f"| {_cell_text(c, 'orth_err', 3)} | {fmt(c.wall_time, 0) if c.wall_time else '—'} |")
+                     f"| {_cell_text(c, 'orth_err', 3)} | {_walls(c)} |")
     return lines
 
 
@@ -338,8 +349,8 @@ def channel_table(out: Path, profile: str) -> list[str]:
         vals = [c.get(key) for c in cs if c.ok and math.isfinite(c.get(key))]
         if not vals:
             return float("nan"), "—"
-        mid, half = (max(vals) + min(vals)) / 2, (max(vals) - min(vals)) / 2
-        return sum(vals) / len(vals), f"{sum(vals) / len(vals):.4f} ± {half:.1g}" if len(vals) > 1 else f"{mid:.4f}"
+        mean, half = sum(vals) / len(vals), (max(vals) - min(vals)) / 2
+        return mean, _plus_minus(mean, half) if len(vals) > 1 else f"{mean:.4g}"
 
     diffs = []
     for w in worlds:
@@ -354,43 +365,76 @@ def channel_table(out: Path, profile: str) -> list[str]:
             ok = [c for c in cs if c.ok]
             means[views], r2_txt = agg(cs, "r2_hz")
             cells_txt = [agg(cs, k)[1] for k in ("procrustes_mse", "bound", "bound_upper")]
-            held = sum(c.get("procrustes_mse") <= c.get("bound_upper") for c in ok
-                       if math.isfinite(c.get("bound_upper")))
+            measured = [c for c in ok if math.isfinite(c.get("procrustes_mse")) and math.isfinite(c.get("bound_upper"))]
+            held = sum(c.get("procrustes_mse") <= c.get("bound_upper") for c in measured)
             status = f"{len(ok)} of {len(cs)}" + ("" if len(ok) == len(cs) else
                                                    " (" + "; ".join(_cell_text(c) for c in cs if not c.ok) + ")")
-            se = 2 * (1 - corr ** 2) / math.sqrt(100_000)   # two standard errors of a correlation
+            # two standard errors of a correlation pooled over the n coordinates of 10⁵ pairs
+            se = 2 * (1 - corr ** 2) / math.sqrt(100_000 * c0.n)
             lines.append(f"| {w} | {views} | {corr:.4f} ± {se:.1g} (ρ = {c0.rho:g}, ρ² = {c0.rho ** 2:.4f}) | {r2_txt} "
-                         f"| {' | '.join(cells_txt)} | {held} of {len(ok)} | {status} |")
+                         f"| {' | '.join(cells_txt)} | {held} of {len(measured)} | {status} |")
         if math.isfinite(means.get("pair", float("nan"))) and math.isfinite(means.get("anchor", float("nan"))):
             diffs.append(f"{w}: R²(anchor) − R²(pair) = {means['anchor'] - means['pair']:+.4f}")
     return lines + (["", "What the channel changes: " + "; ".join(diffs) + "."] if diffs else [])
 
 
+#: the pixel section's run whose R² the paper's Reacher number is held against
+REACHER_OU_RUN = "ou_rho0.99"
+_SUMMARY_ROW_KEYS = ("name", "kind", "param", "steps", "r2_hz", "plan_median", "plan_quartiles")
+
+
+def read_pixel_summary(out: Path) -> tuple[dict | None, str]:
+    """The pixel section's ``summary.json`` under ``out`` and ``""``, or ``None`` and why it is unusable."""
+    import json
+
+    from lejepa_verify.validation.sections.pixels import SUMMARY_NAME
+
+    where = Path(out) / "pixels" / SUMMARY_NAME
+    try:
+        summary = json.loads(where.read_text())
+        rows = summary["runs"]
+        if not isinstance(summary.get("profile"), str) or not isinstance(rows, list):
+            raise ValueError("no profile or runs")
+        for row in rows:
+            missing = [k for k in _SUMMARY_ROW_KEYS if k not in row]
+            if missing:
+                raise ValueError(f"a run lacks {', '.join(missing)}")
+    except FileNotFoundError:
+        return None, f"not run: the report's pixel section writes `{where}`"
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        return None, f"unreadable `{where}` ({type(exc).__name__}: {exc})"
+    return summary, ""
+
+
+def _num(v, spec: str = ".3f") -> str:
+    """A summary value (a number, or the string ``"nan"`` that ``json_safe`` writes) formatted, a dash when not finite."""
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return "—"
+    return format(x, spec) if math.isfinite(x) else "—"
+
+
 def reacher_table(numbers, out: Path) -> list[str]:
     """Markdown rows of the authors' Reacher numbers beside the pixel section's, when the report's
     pixel section has written ``out/pixels/summary.json`` (``validation.sections.pixels``)."""
-    import json
-
     r = numbers.reacher
-    where = Path(out) / "pixels" / "summary.json"
-    try:
-        summary = json.loads(where.read_text())
-        runs = {row["name"]: row for row in summary["runs"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        summary, runs = None, {}
-    missing = (f"not run: the report's pixel section writes `{where}` "
-               f"(`lejepa-verify report --profile cpu --sections pixels --out {out}`)")
-    ou = runs.get("ou_rho0.99")
+    summary, why = read_pixel_summary(out)
+    runs = {row["name"]: row for row in summary["runs"]} if summary else {}
+    missing = why + (f" (`lejepa-verify report --profile cpu --sections pixels --out {out}`)" if why.startswith("not run")
+                     else "")
+    ou = runs.get(REACHER_OU_RUN)
     traj = sorted((row for row in runs.values() if row.get("kind") == "trajectory"), key=lambda row: row["param"])
 
     def r2_text(row):
-        return missing if row is None else f"{row['r2_hz']:.3f} ({row['steps']} steps, profile {summary['profile']})"
+        return missing if row is None else f"{_num(row['r2_hz'])} ({row['steps']} steps, profile {summary['profile']})"
 
     def plan_text(row):
         if row is None:
             return missing
         q = row["plan_quartiles"]
-        return f"median {row['plan_median']:.3g} (IQR {q[0]:.3g}–{q[1]:.3g}), {row['name']}"
+        q = q if isinstance(q, list) and len(q) == 2 else ["nan", "nan"]
+        return f"median {_num(row['plan_median'], '.3g')} (IQR {_num(q[0], '.3g')}–{_num(q[1], '.3g')}), {row['name']}"
 
     iqr = r["planning_cost_trajectory_encoder_iqr"]
     lines = ["Ours: the CPU-sized arm (`validation.observations.arm`) and CNN, not the MuJoCo Reacher, and far fewer "
@@ -401,7 +445,7 @@ def reacher_table(numbers, out: Path) -> list[str]:
              f"| planning cost, trajectory encoder | median {r['planning_cost_trajectory_encoder_median']} "
              f"(IQR {iqr[0]}–{iqr[1]}) | " + ("; ".join(plan_text(row) for row in traj) if traj else missing) + " |",
              f"| R²(h→z), trajectory pairs | not identifiable (their panel c) | "
-             + ("; ".join(f"{row['r2_hz']:.3f} ({row['name']})" for row in traj) if traj else missing) + " |"]
+             + ("; ".join(f"{_num(row['r2_hz'])} ({row['name']})" for row in traj) if traj else missing) + " |"]
     return lines
 
 

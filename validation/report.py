@@ -92,7 +92,8 @@ def section_names() -> tuple[str, ...]:
 def load_sections(names: Sequence[str] | None = None) -> list[Section]:
     """Every ``SECTION`` of the modules in ``validation.sections`` (or of the modules ``names``), in report order."""
     available = section_names()
-    chosen = available if names is None else tuple(check_choice(n, "section", available) for n in names)
+    # a name given twice is built once
+    chosen = available if names is None else tuple(dict.fromkeys(check_choice(n, "section", available) for n in names))
     sections = []
     for name in chosen:
         mod = importlib.import_module(f"lejepa_verify.validation.sections.{name}")

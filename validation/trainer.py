@@ -24,6 +24,7 @@ from __future__ import annotations
 import importlib
 import io
 import math
+import pickle
 import platform
 import sys
 import time
@@ -264,7 +265,8 @@ def train(config: TrainConfig | None = None, *, progress: bool = True, out=None,
     (``save_weights``: the encoder's ``state_dict``). ``init_weights``: a ``state_dict`` (or the
     path of a ``weights.pt``) of this config's encoder to start from instead of its initialisation,
     e.g. to test whether a known solution is kept (``benchmarks/bench_pixels.py basin``); it must
-    match the encoder exactly, and is refused with ``best_of > 1``. Raises ``TrainingDiverged`` on
+    match the encoder exactly, and is refused with ``best_of > 1`` and with ``out`` (a stored
+    record's config would not say where the run started). Raises ``TrainingDiverged`` on
     a NaN/inf loss.
     """
     config = TrainConfig() if config is None else config
@@ -272,6 +274,10 @@ def train(config: TrainConfig | None = None, *, progress: bool = True, out=None,
         raise ValueError(f"config must be a TrainConfig, got {type(config).__name__}")
     if init_weights is not None and config.best_of > 1:
         raise ValueError("init_weights cannot be combined with best_of > 1 (every candidate would start alike)")
+    if init_weights is not None and out is not None:
+        # a stored record is identified by its config, which does not say where the encoder started
+        raise ValueError("init_weights cannot be combined with out: the record would pass for a run from the "
+                         "config's own initialisation")
     init_state = _load_init_weights(init_weights) if init_weights is not None else None
     device = _check_device(config.device)
     created = out is not None and not Path(out).exists()
@@ -309,7 +315,7 @@ def _load_init_weights(init_weights) -> dict:
     elif isinstance(init_weights, (str, Path)):
         try:
             state = torch.load(init_weights, map_location="cpu", weights_only=True)
-        except (OSError, RuntimeError, ValueError) as exc:
+        except (OSError, RuntimeError, ValueError, EOFError, pickle.UnpicklingError) as exc:
             raise ValueError(f"init_weights: cannot read {str(init_weights)!r}: {exc}") from None
     else:
         raise ValueError(f"init_weights must be a state_dict or the path of a weights.pt, got {type(init_weights).__name__}")

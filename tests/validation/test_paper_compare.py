@@ -6,7 +6,7 @@ import math
 import pytest
 
 from lejepa_verify.validation.cli import main
-from lejepa_verify.validation.paper_compare import (alpha_table, authors_bound, build_markdown, cells, figure_saver,
+from lejepa_verify.validation.paper_compare import (authors_bound, build_markdown, cells, figure_saver,
                                                     store_dir)
 from lejepa_verify.validation.sweep import expand, load_sweep, store
 
@@ -64,14 +64,28 @@ def test_alpha_figure_follows_its_table_and_reacher_rows_read_the_pixel_summary(
     assert "0.247 (traj_lag4)" in md and "median 1.78" in md
     assert (tmp_path / "figures" / "paper_alpha.png").stat().st_size > 1000
     assert md.index("![α ablation") > md.index("### α ablation") and md.index("![α ablation") < md.index("### The bound")
-    # the figure's data is the table's: every published α, the transport prediction finite, no run stored
-    lines, d2 = alpha_table(load(), tmp_path, "quick")
-    assert d2["alpha"] == data["alpha"]["alpha"] and all(math.isfinite(t) for t in d2["transport"])
-    assert all(math.isnan(g) for g in d2["grid"])
-    # a summary that does not parse is "not run", never a crash or a silently missing row
-    (pixels / "summary.json").write_text("{not json")
+    # with no α run stored the figure draws only their published curve and the transport prediction
+    from lejepa_verify.numerics.latents import latent_law
+    from lejepa_verify.numerics.transport import transport_r2
+    from lejepa_verify.validation.paper_compare import alpha_figure
+
+    d = data["alpha"]
+    assert d["alpha"] == list(load().gennorm_alpha.alpha) and all(math.isnan(g) for g in d["grid"])
+    assert d["transport"][d["alpha"].index(2.0)] == pytest.approx(1.0, abs=1e-6)   # a Gaussian is linear
+    assert d["transport"][0] == pytest.approx(transport_r2(latent_law("gennorm", alpha=0.125)))
+    (ax,) = alpha_figure(d).axes
+    assert [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")] == [
+        "theirs, published (grid; read off their figure, ±0.03)", "transport prediction (on the law)"]
+    # a summary that does not parse, or whose rows lack a key, is a row that says so, never a crash
+    for bad in ("{not json", json.dumps({"profile": "quick", "runs": [{"name": "ou_rho0.99"}]})):
+        (pixels / "summary.json").write_text(bad)
+        md, _ = build_markdown(tmp_path, "quick", fingerprint_max_n=2)
+        assert md.count("unreadable `") == 4, bad
+    # NaN (json_safe writes the string "nan") is a dash, not a crash
+    (pixels / "summary.json").write_text(json.dumps({"profile": "quick", "runs": [
+        {**row, "name": "ou_rho0.99", "r2_hz": "nan", "plan_median": "nan", "plan_quartiles": ["nan", "nan"]}]}))
     md, _ = build_markdown(tmp_path, "quick", fingerprint_max_n=2)
-    assert md.count("not run: the report's pixel section writes") == 4
+    assert "| — (123 steps, profile quick) |" in md and "median — (IQR —–—), ou_rho0.99" in md
 
 
 def test_cli_prints_one_line_per_sweep_not_its_records(tmp_path, capsys, monkeypatch):
@@ -104,8 +118,13 @@ def test_channel_table_measures_the_pair_correlation_and_compares_finished_runs(
     for r, r2 in zip(runs[:2], (0.9, 0.8)):   # the spiral's pair and anchor runs
         store.write_record(where, {"run_id": r.run_id, "status": "ok", "config": r.config.to_dict(), "wall_time": 1.0,
                                    "metrics": {"r2_hz": r2, "procrustes_mse": 0.1, "bound": 0.2, "bound_upper": 0.05}})
-    lines = "\n".join(channel_table(tmp_path, "quick"))
-    assert "| spiral | pair | 0.94" in lines and "| spiral | anchor | 0.90" in lines    # ρ and ρ² measured
+    rows = channel_table(tmp_path, "quick")
+    lines = "\n".join(rows)
+    rho = runs[0].config.rho
+    for views, expected in (("pair", rho), ("anchor", rho ** 2)):    # ρ and ρ² measured, within 2 s.e.
+        (cell,) = [r.split("|")[3] for r in rows if r.startswith(f"| spiral | {views} |")]
+        value, se = (float(t) for t in cell.split("(")[0].split("±"))
+        assert abs(value - expected) <= se, (views, value, se)
     assert "R²(anchor) − R²(pair) = -0.1000" in lines
     assert "0 of 1 | 1 of 1 |" in lines            # the error above bound_upper is counted, not hidden
     assert "0 of 1 (not run)" in lines              # the coupling's runs are rows that say so

@@ -59,6 +59,8 @@ def test_sections_option_selects_by_module_name_and_refuses_unknown_names(tmp_pa
     names = section_names()
     assert {"pixels", "paper", "training"} <= set(names) and "__init__" not in names
     assert [s.title for s in load_sections(["paper"])] == ["The paper, side by side"]
+    assert [s.title for s in load_sections(["paper", "pixels", "paper"])] == [   # report order, each once
+        "The pixel world: a CPU-sized Reacher", "The paper, side by side"]
     # every module's section, in report order, when no names are given
     assert len(load_sections()) == len(names)
     rc = main(["report", "--out", str(tmp_path / "r"), "--sections", "pixels", "nope", "--no-progress"])

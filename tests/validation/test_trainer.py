@@ -215,3 +215,11 @@ def test_init_weights_start_from_a_given_encoder_and_bad_ones_are_refused(tmp_pa
         train(TrainConfig(**base), progress=False, init_weights=tmp_path / "missing.pt")
     with pytest.raises(ValueError, match="init_weights must be a state_dict"):
         train(TrainConfig(**base), progress=False, init_weights=3)
+    for name, content in (("empty.pt", b""), ("corrupt.pt", b"not a pickle at all")):
+        (tmp_path / name).write_bytes(content)
+        with pytest.raises(ValueError, match="init_weights: cannot read"):
+            train(TrainConfig(**base), progress=False, init_weights=tmp_path / name)
+    # a stored record would not say where the run started
+    with pytest.raises(ValueError, match="init_weights cannot be combined with out"):
+        train(TrainConfig(**base), progress=False, init_weights=state, out=tmp_path / "b")
+    assert not (tmp_path / "b").exists()

@@ -53,7 +53,7 @@ def _joint_sentence(ou_rows) -> str:
         return (f"In every OU run here the encoder holds the shoulder (R²(h→z₁) "
                 f"{min(r['r2_z1'] for r in ou_rows):.2f}–{max(r['r2_z1'] for r in ou_rows):.2f}) and leaves the elbow "
                 f"out (R²(h→z₂) {min(r['r2_z2'] for r in ou_rows):.2f}–{max(r['r2_z2'] for r in ou_rows):.2f}): "
-                "the shoulder-only optimum short runs settle in first (docs, findings 12).")
+                "as short runs do before they take in the elbow (docs, findings 12).")
     return f"{len(shoulder)} of {len(ou_rows)} OU runs hold the shoulder but not the elbow (R²(h→z₁) − R²(h→z₂) > 0.3)."
 
 
@@ -67,6 +67,8 @@ def build(ctx: ReportContext) -> str:
     from lejepa_verify.validation.metrics import orthogonality_error, r2
     from lejepa_verify.validation.trained import train_or_load
 
+    # a summary left by an earlier build must not pass for this one's if this one fails
+    (ctx.out / "pixels" / SUMMARY_NAME).unlink(missing_ok=True)
     bank_z = np.random.default_rng(0).standard_normal((1500, 2))
     pairs = start_goal_pairs(len(bank_z), N_PAIRS, seed=0)
     true_plans = plan_by_retrieval(bank_z, bank_z, pairs)
