@@ -36,7 +36,8 @@ not dominate, small enough temporaries to stay in cache. Measured with
 ``benchmarks/bench_pixels.py render`` (batch 256, best of three runs) on a 2-core machine
 shared with another developer, whose training was idle during the runs (load average 0.8):
 164k grey and 97k RGB images/s on one thread, 254k and 166k on two, against 50k and 39k,
-83k and 65k for the full-image version run alternately with it. Two threads need the second
+83k and 65k for the full-image version run alternately with it (a second run on the idle
+machine: 152k / 89k and 238k / 150k). Two threads need the second
 core free: with both cores busy with training, a first version of this renderer (chunks of
 32) fell to about 2k images/s on two threads.
 
