@@ -76,22 +76,19 @@ def fmt(x: float, digits: int = 6) -> str:
     return "—" if not isinstance(x, (int, float)) or not math.isfinite(x) else f"{x:.{digits}f}"
 
 
-def _cell_text(c: RunCell | None, key: str = "r2_hz", digits: int = 6) -> str:
+def _cell_text(c: RunCell | None, key: str = "r2_hz", digits: int = 6, spec: str | None = None) -> str:
+    """``key`` of a finished run (``digits`` decimals, or the format ``spec``), else why there is no value."""
     if c is None:
         return "not in this profile"
     if c.ok:
-        return fmt(c.get(key), digits)
+        v = c.get(key)
+        return fmt(v, digits) if spec is None or not math.isfinite(v) else format(v, spec)
     return f"{c.status}" + (f" ({c.reason[:80]})" if c.reason and c.status != "not run" else "")
 
 
 def _pair_text(a: RunCell | None, b: RunCell | None, key: str) -> str:
     """``key`` of two runs as ``a / b`` with three significant digits."""
-    def one(c):
-        if c is None or not c.ok:
-            return _cell_text(c)
-        v = c.get(key)
-        return "—" if not math.isfinite(v) else f"{v:.3g}"
-    return f"{one(a)} / {one(b)}"
+    return f"{_cell_text(a, key, spec='.3g')} / {_cell_text(b, key, spec='.3g')}"
 
 
 def _plus_minus(value: float, spread: float) -> str:
@@ -254,16 +251,10 @@ def alpha_figure(data: Mapping[str, Sequence[float]]):
 
 def figure_saver(out: Path):
     """A ``save_figure`` for :func:`build_markdown` that writes ``out/figures/<name>.png`` and
-    ``.pdf`` atomically and returns markdown relative to ``out``."""
-    def save(fig, name: str, caption: str) -> str:
-        import matplotlib.pyplot as plt
+    ``.pdf`` as the report does (``validation.report.save_figure_markdown``)."""
+    from lejepa_verify.validation.report import save_figure_markdown
 
-        from lejepa_verify.validation.io import atomic_save_figure
-
-        atomic_save_figure(fig, Path(out) / "figures" / name)
-        plt.close(fig)
-        return f"![{caption}](figures/{name}.png)\n\n*{caption}*\n"
-    return save
+    return lambda fig, name, caption: save_figure_markdown(fig, Path(out) / "figures", name, caption)
 
 
 def authors_bound(m: Mapping[str, Any], rho: float) -> tuple[float, float, float]:

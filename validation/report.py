@@ -63,12 +63,18 @@ class ReportContext:
 
     def save_figure(self, fig, name: str, caption: str) -> str:
         """Save ``fig`` as ``figures/<name>.png`` and ``.pdf``; return the markdown embedding it."""
-        import matplotlib.pyplot as plt
-
-        atomic_save_figure(fig, self.figures_dir / name)
-        plt.close(fig)
         self.figures.append(name)
-        return f"![{caption}](figures/{name}.png)\n\n*{caption}* ([PDF](figures/{name}.pdf))\n"
+        return save_figure_markdown(fig, self.figures_dir, name, caption)
+
+
+def save_figure_markdown(fig, figures_dir, name: str, caption: str) -> str:
+    """Save ``fig`` as ``figures_dir/<name>.png`` and ``.pdf`` (atomically), close it, and return
+    the markdown that embeds it from the folder above ``figures_dir``."""
+    import matplotlib.pyplot as plt
+
+    atomic_save_figure(fig, Path(figures_dir) / name)
+    plt.close(fig)
+    return f"![{caption}](figures/{name}.png)\n\n*{caption}* ([PDF](figures/{name}.pdf))\n"
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,12 @@ class WeightedObjective(Objective):
     def penalty(self, both: torch.Tensor, gen: torch.Generator | None) -> torch.Tensor:
         raise ValueError(f"objective {self.name!r} does not define its penalty")
 
+    def alignment_divisor(self) -> float:
+        """What the alignment term is divided by: 1 here, ``4m`` in the authors' normalisation."""
+        return 1.0
+
     def __call__(self, h1: torch.Tensor, h2: torch.Tensor, gen: torch.Generator | None = None):
         align = alignment(h1, h2)
         reg = self.penalty(torch.cat((h1, h2)), gen)
-        loss = self.lam * reg + (1.0 - self.lam) * align
+        loss = self.lam * reg + (1.0 - self.lam) * align / self.alignment_divisor()
         return loss, {"alignment": align.detach(), self.regulariser: reg.detach()}

@@ -12,7 +12,7 @@ import torch
 
 from lejepa_verify.validation.objectives.base import register
 from lejepa_verify.validation.objectives.lejepa import LeJEPA
-from lejepa_verify.validation.objectives.terms import alignment, sigreg
+from lejepa_verify.validation.objectives.terms import sigreg
 
 
 def random_directions(m: int, n_slices: int, gen: torch.Generator | None, device) -> torch.Tensor:
@@ -37,8 +37,6 @@ class AuthorsLeJEPA(LeJEPA):
         """SIGReg of both views on freshly drawn random unit directions, as the authors draw them."""
         return sigreg(both, random_directions(self.m, self.n_slices, gen, self.device), self.t, self.w)
 
-    def __call__(self, h1: torch.Tensor, h2: torch.Tensor, gen: torch.Generator | None = None):
-        align = alignment(h1, h2)
-        reg = self.penalty(torch.cat((h1, h2)), gen)
-        loss = self.lam * reg + (1.0 - self.lam) * align / (4.0 * self.m)
-        return loss, {"alignment": align.detach(), self.regulariser: reg.detach()}
+    def alignment_divisor(self) -> float:
+        """``4m``: their alignment is the mean over (2 views, B, m) of the deviation from the views' mean."""
+        return 4.0 * self.m

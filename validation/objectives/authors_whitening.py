@@ -10,28 +10,22 @@ from __future__ import annotations
 
 import torch
 
-from lejepa_verify.validation.objectives._weighted import WeightedObjective
 from lejepa_verify.validation.objectives.base import register
-from lejepa_verify.validation.objectives.terms import alignment, whitening_penalty
+from lejepa_verify.validation.objectives.terms import whitening_penalty
+from lejepa_verify.validation.objectives.whitening import Whitening
 
 
 @register
-class AuthorsWhitening(WeightedObjective):
+class AuthorsWhitening(Whitening):
     """The authors' whitening objective (their table's 'VICReg'): ``mean((Cov − I)²)`` and their alignment normalisation."""
     name = "authors_whitening"
     description = "the authors' whitening ('VICReg' in their table): λ·mean((Cov − I)²) + (1 − λ)·E||h1 − h2||²/(4m)"
     regulariser = "whitening"
 
-    @classmethod
-    def from_config(cls, config, m: int, device) -> "AuthorsWhitening":
-        return cls(lam=config.lam, m=m, device=device)
-
     def penalty(self, both: torch.Tensor, gen: torch.Generator | None) -> torch.Tensor:
         """``||Cov − I||_F² / m²``: the mean over the ``m²`` entries, as the authors write it."""
         return whitening_penalty(both) / float(self.m) ** 2
 
-    def __call__(self, h1: torch.Tensor, h2: torch.Tensor, gen: torch.Generator | None = None):
-        align = alignment(h1, h2)
-        reg = self.penalty(torch.cat((h1, h2)), gen)
-        loss = self.lam * reg + (1.0 - self.lam) * align / (4.0 * self.m)
-        return loss, {"alignment": align.detach(), self.regulariser: reg.detach()}
+    def alignment_divisor(self) -> float:
+        """``4m``, as in ``authors_lejepa``."""
+        return 4.0 * self.m
