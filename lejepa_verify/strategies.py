@@ -77,6 +77,20 @@ GAUSSIAN_PRESERVING_MAPS = (
 )
 
 
+def _names(names) -> tuple[str, ...]:
+    """``names`` as a tuple of strings; a bare string is refused (``tuple("gennorm")`` is its letters)."""
+    if isinstance(names, str):
+        raise ValueError(f"names must be a list of names such as [{names!r}], got the string {names!r}")
+    try:
+        out = tuple(names)
+    except TypeError:
+        raise ValueError(f"names must be a list of names, got {names!r}") from None
+    bad = [n for n in out if not isinstance(n, str)]
+    if bad:
+        raise ValueError(f"names must be a list of names (strings), got {bad[0]!r} in it")
+    return out
+
+
 def _open_unit(value, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
         raise ValueError(f"{name} must be a real number in (0, 1), got {value!r}")
@@ -269,7 +283,7 @@ def gaussian_preserving_maps(dim: int = 2, names: Sequence[str] = GAUSSIAN_PRESE
     from lejepa_verify.numerics.maps import make_map
 
     dim = check_int(dim, "dim", 2, 64)
-    names = tuple(names)
+    names = _names(names)
     bad = [x for x in names if x not in GAUSSIAN_PRESERVING_MAPS]
     if not names or bad:
         raise ValueError(f"names must be among {', '.join(GAUSSIAN_PRESERVING_MAPS)}, got {list(names)!r}")
@@ -336,17 +350,52 @@ def latent_laws(names: Sequence[str] | None = None, bounds: Mapping[str, Mapping
                 *, gaussian: bool = True):
     """A :class:`~lejepa_verify.numerics.latents.LatentLaw` from the registry with drawn parameters.
 
-    ``names``: the families to draw from (default: every registered family except the custom
-    law); ``bounds``: per family, per parameter, a narrower ``(lo, hi)`` (see
+    ``names``: a list of the families to draw from (default: every registered family except
+    the custom law); ``bounds``: per family, per parameter, a narrower ``(lo, hi)`` (see
     :func:`latent_law_params`); ``gaussian=False`` rejects Gaussian laws (gennorm with α = 2,
-    a mixture with d = 0), for statements about non-Gaussian latents.
+    a mixture with d = 0), for statements about non-Gaussian latents: by default it leaves out
+    the families that are Gaussian at every parameter, and a ``names`` list holding one is
+    refused.
     """
     from lejepa_verify.numerics.latents import CUSTOM_LAW, latent_law, registered_laws
 
-    names = tuple(n for n in registered_laws() if n != CUSTOM_LAW) if names is None else tuple(names)
-    if not names:
-        raise ValueError("names must hold at least one registered law")
     bounds = dict(bounds or {})
+    if names is None:
+        names = tuple(n for n in registered_laws() if n != CUSTOM_LAW
+                      and (gaussian or not _always_gaussian(n, bounds.get(n))))
+    else:
+        names = _names(names)
+        if not names:
+            raise ValueError("names must hold at least one registered law")
+        if not gaussian:
+            # the filter below would reject every draw of such a family: hypothesis would fail
+            # at the first example, far from the call that asked for it
+            always = [n for n in names if _always_gaussian(n, bounds.get(n))]
+            if always:
+                raise ValueError(f"gaussian=False rejects Gaussian laws, but {', '.join(map(repr, always))} "
+                                 f"{'is' if len(always) == 1 else 'are'} Gaussian at every parameter it may "
+                                 "draw; drop it from names")
     per = {n: latent_law_params(n, bounds.get(n)).map(lambda p, n=n: latent_law(n, **p)) for n in names}
     out = st.one_of(*per.values())
     return out if gaussian else out.filter(lambda law: not law.is_gaussian)
+
+
+def _always_gaussian(name: str, bounds: Mapping[str, tuple[float, float]] | None) -> bool:
+    """Whether every law ``latent_laws`` could draw from family ``name`` is Gaussian: a family
+    without free parameter (every parameter pinned by ``bounds`` to one value) whose law is."""
+    from lejepa_verify.numerics.latents import CUSTOM_LAW, latent_law, law_family
+
+    if name == CUSTOM_LAW:
+        return False  # refused with its own message by latent_law_params
+    fam = law_family(name)
+    bounds = dict(bounds or {})
+    pinned = {}
+    for p in fam.parameters:
+        lo_hi = bounds.get(p.name)
+        if lo_hi is None or float(lo_hi[0]) != float(lo_hi[1]):
+            return False
+        pinned[p.name] = float(lo_hi[0])
+    try:
+        return latent_law(name, **pinned).is_gaussian
+    except ValueError:
+        return False  # an invalid pin is reported by latent_law_params with its own message
