@@ -93,6 +93,9 @@ class AlignmentLoss:
         return d
 
 
+OVERFLOW = "h is too large for a finite alignment loss (||h(z) − h(z')||² overflows)"
+
+
 def _quadrature_value(h, dim: int, rho: float, q: int) -> float:
     # one tensor rule over (z, η) in 2·dim dimensions: z' = ρz + √(1−ρ²)η
     rule = tensor_rule(2 * dim, q)
@@ -102,7 +105,12 @@ def _quadrature_value(h, dim: int, rho: float, q: int) -> float:
     b = evaluate_map(h, np.ascontiguousarray(rho * z + math.sqrt(1.0 - rho * rho) * eta))
     if a.shape != b.shape:
         raise ValueError(f"h returned shapes {a.shape} and {b.shape} for two inputs of the same shape")
-    return float(weights @ ((a - b) ** 2).sum(axis=1))
+    # an overflow is this function's ValueError below, not a RuntimeWarning printed before it
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = float(weights @ ((a - b) ** 2).sum(axis=1))
+    if not math.isfinite(value):
+        raise ValueError(OVERFLOW)
+    return value
 
 
 def _quadrature(h, dim: int, rho: float, q: int):
@@ -137,17 +145,20 @@ def _montecarlo(h, dim: int, rho: float, n: int, seed):
         a, c = evaluate_map(h, z), evaluate_map(h, zp)
         if a.shape != c.shape:
             raise ValueError(f"h returned shapes {a.shape} and {c.shape} for two inputs of the same shape")
-        v = ((a - c) ** 2).sum(axis=1)
-        # Chan et al.'s pairwise update of mean and sum of squared deviations (no cancellation)
-        bm = float(v.mean())
-        bm2 = float(((v - bm) ** 2).sum())
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is the ValueError below
+            v = ((a - c) ** 2).sum(axis=1)
+            # Chan et al.'s pairwise update of mean and sum of squared deviations (no cancellation)
+            bm = float(v.mean())
+            bm2 = float(((v - bm) ** 2).sum())
+        if not (math.isfinite(bm) and math.isfinite(bm2)):
+            raise ValueError(OVERFLOW)
         delta = bm - mean
         tot = done + b
         mean += delta * b / tot
         m2 += bm2 + delta * delta * done * b / tot
         done = tot
     if not math.isfinite(mean) or not math.isfinite(m2):
-        raise ValueError("h is too large for a finite alignment loss (||h(z) − h(z')||² overflows)")
+        raise ValueError(OVERFLOW)
     return mean, math.sqrt(m2 / (n - 1) / n)
 
 

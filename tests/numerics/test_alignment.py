@@ -117,3 +117,20 @@ def test_sequence_error_rejects_a_sequence_that_does_not_converge():
     assert fast.resolved and fast.error == pytest.approx(1e-4, rel=1e-6)
     slow = sequence_error([1.0, 0.9, 0.85])     # ratio 1/2: order 1, tail 2 · 0.05 · (1/2)/(1 − 1/2)
     assert slow.converging and not slow.resolved and slow.error == pytest.approx(0.1, rel=1e-6)
+
+
+@pytest.mark.parametrize("method", ["quadrature", "montecarlo"])
+def test_a_map_that_overflows_is_one_value_error_without_a_runtime_warning(method):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning printed before the error fails the test
+        with pytest.raises(ValueError, match="too large for a finite alignment loss"):
+            alignment_loss(lambda z: 1e200 * z, 2, 0.5, method=method, seed=0)
+        # the control: a large map whose loss (and its variance) is finite, E||c(z − z')||² = 2(1 − ρ) n c²
+        a = alignment_loss(lambda z: 1e70 * z, 2, 0.5, method=method, seed=0)
+    expected = 2 * 0.5 * 2 * 1e140
+    if method == "quadrature":
+        assert a.value == pytest.approx(expected, rel=1e-12)
+    else:
+        assert abs(a.value - expected) <= 5 * a.standard_error
