@@ -104,8 +104,16 @@ class Option:
             return f"{prefix} {'>' if self.low_open else '>='} {_num(lo)}"
         return f"{prefix} {'<' if self.high_open else '<='} {_num(hi)}"
 
-    def _fail(self, value: Any, where: str) -> ValueError:
+    def _fail(self, value: Any, where: str, *, out_of_range: bool = False) -> ValueError:
+        """The error for ``value``: its type is wrong (what is allowed, in full), or it lies out of range."""
         why = f" ({self.why})" if self.why else ""
+        if out_of_range and self.kind in ("int", "float") and (self.low is not None or self.high is not None):
+            rng = self._range_text().strip()
+            if self.kind == "float" and rng.startswith("in "):
+                rng = "lie " + rng
+            else:
+                rng = ("be " + rng) if not rng.startswith("in ") else "be " + rng
+            return ValueError(f"{where}{self.name} must {rng}{why}, got {value!r}")
         return ValueError(f"{where}{self.name} must be {self.allowed}{why}, got {value!r}")
 
     def _in_range(self, v: float) -> bool:
@@ -139,7 +147,7 @@ class Option:
                 raise self._fail(value, where)
             v = float(value)
             if not math.isfinite(v) or not self._in_range(v):
-                raise self._fail(value, where)
+                raise self._fail(value, where, out_of_range=True)
             return v
         if kind == "str":
             if not isinstance(value, str):
@@ -164,7 +172,7 @@ class Option:
             raise self._fail(value if whole is None else whole, where)
         v = int(value)
         if not self._in_range(v):
-            raise self._fail(value if whole is None else whole, where)
+            raise self._fail(value if whole is None else whole, where, out_of_range=whole is None)
         return v
 
     # ------------------------------------------------------------------------------------

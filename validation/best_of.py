@@ -8,54 +8,71 @@ the authors compare the loss of the last logged batch. Their candidates also red
 the mixing (``mixing_seed``) stays fixed and only the encoder's seed and batches change. They
 take K = 1 above n = 32 (``if spec["N"] > 32: K = 1`` in ``main``); here K is what the config says.
 
-The record is the chosen candidate's, with the original config and ``metrics["best_of"]``:
-K, the chosen index, every candidate's final loss, ``R²(h→z)`` and wall time. With ``out``
-each candidate is written to ``out/candidates/<k>/`` and the chosen one's files also to ``out``.
+The result is the chosen candidate's, with the original config and ``metrics.best_of``:
+K, the chosen index, every candidate's final loss, ``R²(h→z)`` and wall time. It wraps the
+one-run fit (``validation.fit``) and writes nothing; ``validation.trainer.train`` writes each
+candidate to ``out/candidates/<k>/`` and the chosen one's files to ``out``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from pathlib import Path
+from dataclasses import dataclass
 
-from lejepa_verify.validation.io import atomic_write_bytes, atomic_write_json
+from lejepa_verify.validation.record import DIVERGED, RunRecord, TrainingDiverged
 
 SEED_OFFSET = 1000
 
 
-def train_best_of(config, *, progress: bool = True, out: Path | None = None, save_arrays: bool = False,
-                  save_weights: bool = False):
-    """Train the config's best-of-K candidates and keep the best one's record (the world is kept, only the encoder is redrawn)."""
-    from lejepa_verify.validation.trainer import RECORD_NAME, TrainingDiverged, train
+@dataclass(frozen=True)
+class Candidate:
+    """One of the K: its index, config and either its fit (``fitted``) or its diverged ``record``."""
+
+    k: int
+    config: object
+    fitted: object | None
+    record: RunRecord | None
+
+    def summary(self) -> dict:
+        """The row of ``metrics.best_of["candidates"]``."""
+        if self.fitted is None:
+            reason = self.record.divergence.reason if self.record and self.record.divergence else ""
+            step = self.record.divergence.step if self.record and self.record.divergence else None
+            return {"k": self.k, "seed": self.config.seed, "status": "diverged", "final_loss": None, "r2_hz": None,
+                    "reason": f"diverged at step {step} of {self.config.steps}: {reason}"}
+        res = self.fitted.result
+        return {"k": self.k, "seed": self.config.seed, "status": "ok", "final_loss": res.curves["loss"][-1],
+                "r2_hz": res.metrics.r2_hz, "wall_time": res.wall_time}
+
+
+def candidate_configs(config) -> list:
+    """The K candidates' configs: ``best_of = 1`` and seed ``seed + 1000·k``."""
+    return [config.replace(best_of=1, seed=config.seed + SEED_OFFSET * k) for k in range(config.best_of)]
+
+
+def fit_best_of(config, *, device, progress: bool = True):
+    """Fit the K candidates and return ``(chosen Fitted, candidates)``; raises ``TrainingDiverged``
+    (with every candidate's summary in its record) when all of them diverged."""
+    from lejepa_verify.validation.fit import fit_one
 
     start = time.perf_counter()
-    results, summary = [], []
-    for k in range(config.best_of):
-        cand = config.replace(best_of=1, seed=config.seed + SEED_OFFSET * k)
-        where = None if out is None else out / "candidates" / str(k)
+    candidates = []
+    for k, cand in enumerate(candidate_configs(config)):
         try:
-            res = train(cand, progress=progress, out=where, save_arrays=save_arrays, save_weights=save_weights)
+            candidates.append(Candidate(k, cand, fit_one(cand, device=device, progress=progress), None))
         except TrainingDiverged as exc:
-            summary.append({"k": k, "seed": cand.seed, "status": "diverged", "final_loss": None,
-                            "r2_hz": None, "reason": str(exc)})
-            results.append(None)
-            continue
-        summary.append({"k": k, "seed": cand.seed, "status": "ok", "final_loss": res.curves["loss"][-1],
-                        "r2_hz": res.metrics.r2_hz, "wall_time": res.wall_time})
-        results.append(res)
-    finite = [i for i, r in enumerate(results) if r is not None]
-    if not finite:
-        raise TrainingDiverged(f"all {config.best_of} candidates diverged",
-                               {"status": "diverged", "config": config.to_dict(), "metrics": {"best_of": summary}})
-    best = min(finite, key=lambda i: results[i].curves["loss"][-1])
-    chosen = results[best]
-    metrics = dataclasses.replace(chosen.metrics, best_of={"K": config.best_of, "chosen": best, "candidates": summary})
+            candidates.append(Candidate(k, cand, None, exc.run_record))
+    summary = [c.summary() for c in candidates]
+    finished = [c for c in candidates if c.fitted is not None]
+    if not finished:
+        rec = RunRecord(status=DIVERGED, config=config, config_dict=config.to_dict(), best_of={"K": config.best_of,
+                        "chosen": None, "candidates": summary}, wall_time=time.perf_counter() - start,
+                        seed=config.seed)
+        raise TrainingDiverged(f"all {config.best_of} candidates diverged", rec)
+    best = min(finished, key=lambda c: c.fitted.result.curves["loss"][-1])
+    chosen = best.fitted.result
+    metrics = dataclasses.replace(chosen.metrics, best_of={"K": config.best_of, "chosen": best.k,
+                                                           "candidates": summary})
     result = dataclasses.replace(chosen, config=config, metrics=metrics, wall_time=time.perf_counter() - start)
-    if out is not None:
-        src = out / "candidates" / str(best)
-        for f in src.iterdir():
-            if f.is_file() and f.name != RECORD_NAME:
-                atomic_write_bytes(out / f.name, f.read_bytes())
-        atomic_write_json(out / RECORD_NAME, result.to_dict())
-    return result
+    return dataclasses.replace(best.fitted, result=result), candidates

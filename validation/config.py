@@ -1,5 +1,14 @@
 """One frozen config object per training run (docs/theory.md §1 and §7).
 
+A ``TrainConfig`` holds what every run has, as flat fields (the world, the learner's names,
+the λ schedule, the optimiser, the evaluation, the machine), and the options of the registered
+members it names (the encoder's width, the objective's slices, the pair source's lag ...).
+Every setting is *declared* once, as data (:class:`~lejepa_verify.theory.options.Option`):
+the flat fields in :data:`CORE_OPTIONS` here, each member's options in its own module
+(``options = (...)``). One validator reads the declarations; the command line, ``--help``,
+sweep files and ``report --set`` read the same declarations. A config is validated once, when
+it is built; what the trainer hands on is already valid.
+
 Every default gives the recommended fast recipe for the 2D Gaussian world (spiral mixing,
 OU channel with ρ = 0.95). The recipe differs from the authors' on purpose: their λ = 1e−3
 does not hold the Gaussian constraint, so their embeddings settle near 0.8 times a rotation.
@@ -14,39 +23,30 @@ The recipe, found by measurement on the spiral and banana worlds: a weak constra
 a strong SIGReg term injects. A constant strong λ (0.5) is worse: the SIGReg gradient noise
 then drowns the alignment signal and ``R²`` falls (0.94 → 0.85 in a 2000-step test).
 
-All checks happen in ``__post_init__``, so a bad config is a ``ValueError`` before any
-training starts.
+**Run ids.** A stored run is found again by the hash of :meth:`TrainConfig.identity_dict`,
+which writes the config in the form version 0.1.0 stored: the 35 settings it always hashed
+(:data:`ALWAYS_HASHED`), and every other setting only where it differs from its default (so a
+setting added later leaves the ids of earlier stores alone). The retired ``views`` field is read
+as the pair source (``views="anchor"`` is ``pairs="anchor"``) and hashed as 0.1.0 hashed it.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import MISSING, asdict, dataclass, field, fields
-from typing import Any, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping
 
-from lejepa_verify.theory.validate import check_choice, check_int, check_positive, check_rho
-from lejepa_verify.validation.registries import ENCODERS, OBJECTIVES, OBSERVATIONS
+from lejepa_verify.theory.options import Option
+from lejepa_verify.validation.registries import ENCODERS, OBJECTIVES, OBSERVATIONS, PAIR_SOURCES
 
-#: Fields added after run records were first stored. A run id hashes the config without the
-#: ones that hold their default, so that a store written before a field existed keeps its ids
-#: (and a resumed sweep finds its runs). A new field goes here, with its default.
-ADDED_FIELDS: tuple[str, ...] = ("views", "best_of", "cnn_channels", "cnn_hidden", "cnn_batch_norm", "pairs",
-                                  "trajectory_lag")
-
-MATCHED_INITS = ("identity", "random")
 SCHEDULES = ("constant", "cosine", "constant-cosine")
 DEVICES = ("cpu", "cuda")
-#: how a training pair is drawn (``validation.channels``): ``pair`` = (z, z') one step apart;
-#: ``anchor`` = the authors' two views, each one step from a hidden anchor (correlation ρ²)
-VIEWS = ("pair", "anchor")
-#: transitions that are one step rho z + sqrt(1 - rho^2) eta, so that two views of one anchor exist
-ANCHOR_TRANSITIONS = ("ou", "authors")
-#: where training pairs come from: the latent law's ``transition`` (default), or recorded
-#: trajectories of the simulated two-link arm (``numerics.arm_dynamics``) at ``trajectory_lag``
-PAIR_SOURCES = ("transition", "arm_trajectory")
 #: largest seed: the trainer seeds torch generators with ``seed`` and ``seed + 1_000_003``, and
 #: numpy with ``seed``; 2**32 − 1 fits every one of them (torch takes at most 2**64 − 1)
 MAX_SEED = 2**32 - 1
+
+#: the registries whose member a config names, by the field that names it
+ROLES = {"mixing": OBSERVATIONS, "encoder": ENCODERS, "objective": OBJECTIVES, "pairs": PAIR_SOURCES}
 
 
 def latent_names() -> tuple[str, ...]:
@@ -63,7 +63,132 @@ def transition_names() -> tuple[str, ...]:
     return tuple(TRANSITIONS)
 
 
-@dataclass(frozen=True)
+#: What every run has, in the order ``--help`` and error messages list it.
+CORE_OPTIONS: tuple[Option, ...] = (
+    Option("mixing", "str", "spiral", "the observation map g of the world", choices=OBSERVATIONS.names),
+    Option("encoder", "str", "mlp", "the learner f", choices=ENCODERS.names),
+    Option("objective", "str", "lejepa", "the training objective", choices=OBJECTIVES.names),
+    Option("latent", "str", "gaussian", "the latent law of each coordinate", choices=latent_names),
+    Option("latent_params", "mapping", {}, "the latent law's parameters, e.g. alpha=0.5"),
+    Option("transition", "str", None, "the transition z -> z' (default: the latent law's natural one)",
+           choices=transition_names, nullable=True),
+    Option("n", "int", 2, "latent dimension", low=1),
+    Option("m", "int", None, "embedding dimension (default: n)", low=1, nullable=True),
+    Option("rho", "float", 0.95, "correlation of a pair", low=0.0, high=1.0, low_open=True, high_open=True),
+    Option("lam", "float", 0.08, "the weight λ of the regulariser (its final value under a ramp)", low=0.0, high=1.0),
+    Option("lam_start", "float", 0.01, "λ before the ramp (none: a constant lam)", low=0.0, high=1.0,
+           low_open=True, nullable=True),
+    Option("lam_ramp_start", "float", 0.3, "start of the geometric λ ramp, as a fraction of the steps",
+           low=0.0, high=1.0),
+    Option("lam_ramp_end", "float", 0.9, "end of the λ ramp, as a fraction of the steps", low=0.0, high=1.0),
+    Option("steps", "int", 6000, "optimiser steps", low=1),
+    Option("batch_size", "int", 256, "pairs per step", low=2),
+    Option("lr", "float", 1e-2, "AdamW learning rate", low=0.0, low_open=True),
+    Option("weight_decay", "float", 0.0, "AdamW weight decay", low=0.0, high=1e6),
+    Option("schedule", "str", "cosine", "learning-rate schedule", choices=SCHEDULES),
+    Option("seed", "int", 0, "the run's seed (data, initialisation, slices)", low=0, high=MAX_SEED),
+    Option("device", "str", "cpu", "torch device", choices=DEVICES),
+    Option("mixing_seed", "int", 1337, "seed of the mixing's random parts", low=0, high=MAX_SEED),
+    Option("eval_size", "int", 4096, "held-out pairs", low=16),
+    Option("eval_every", "int", 500, "steps between evaluations", low=1),
+    Option("n_bootstrap", "int", 200, "bootstrap resamples for the uncertainty of ε, δ", low=0),
+    Option("spectrum_degree", "int", 3, "top degree of the learned map's Hermite spectrum (0: off)", low=0, high=8),
+    Option("threads", "int", 1, "torch threads (none: torch's default)", low=1, nullable=True),
+    Option("best_of", "int", 1, "train K encoders and keep the one with the lowest final loss", low=1, high=100),
+    Option("pairs", "str", "transition", "where training pairs come from", choices=PAIR_SOURCES.names),
+)
+CORE = {o.name: o for o in CORE_OPTIONS}
+
+#: The settings version 0.1.0 always hashed into a run id (its fields less those it added later).
+ALWAYS_HASHED: tuple[str, ...] = (
+    "mixing", "encoder", "objective", "latent", "latent_params", "transition", "n", "m", "rho", "lam",
+    "lam_start", "lam_ramp_start", "lam_ramp_end", "steps", "batch_size", "lr", "weight_decay", "schedule",
+    "seed", "device", "width", "depth", "encoder_layers", "matched_init", "mixing_layers", "mixing_seed",
+    "n_slices", "n_knots", "t_max", "sigma", "eval_size", "eval_every", "n_bootstrap", "spectrum_degree",
+    "threads",
+)
+#: member options that were flat fields of 0.1.0: every config carries them (with their declared
+#: default where no member of the config reads them), so stored configs and ids stay as they were
+LEGACY_OPTIONS: tuple[str, ...] = ("width", "depth", "encoder_layers", "matched_init", "mixing_layers", "n_slices",
+                                   "n_knots", "t_max", "sigma", "cnn_channels", "cnn_hidden", "cnn_batch_norm",
+                                   "trajectory_lag")
+#: kept for code that imported it: the fields hashed only away from their defaults in 0.1.0
+ADDED_FIELDS: tuple[str, ...] = ("views", "best_of", "cnn_channels", "cnn_hidden", "cnn_batch_norm", "pairs",
+                                 "trajectory_lag")
+
+
+# ----------------------------------------------------------------------------------------
+# the members' declarations
+
+
+def member(role: str, name: str) -> Any:
+    """The registry entry ``name`` of ``role`` (``"encoder"``, ``"objective"``, ``"mixing"``, ``"pairs"``)."""
+    return ROLES[role].get(name)
+
+
+def member_declarations(role: str, name: str) -> tuple[Option, ...]:
+    """The options the member ``name`` of ``role`` declares."""
+    return tuple(getattr(member(role, name), "options", ()))
+
+
+def declared_options() -> dict[str, Option]:
+    """Every setting a config may hold: the core fields, then every member's options (by name).
+
+    Imports every member module (torch with them). Two members may declare the same option
+    only alike (``n_slices`` of both SIGReg objectives); a clash is an error naming it.
+    """
+    out = dict(CORE)
+    for role in ROLES:
+        for name in ROLES[role].names():
+            for opt in member_declarations(role, name):
+                old = out.get(opt.name)
+                if old is not None and old != opt:
+                    raise ValueError(f"option {opt.name!r} of {role} {name!r} is declared differently elsewhere; "
+                                     "give it another name")
+                out[opt.name] = opt
+    return out
+
+
+def option_owners() -> dict[str, list[str]]:
+    """Option name -> the members that read it, as ``"encoder mlp"`` (for help and messages)."""
+    owners: dict[str, list[str]] = {}
+    for role in ROLES:
+        for name in ROLES[role].names():
+            for opt in member_declarations(role, name):
+                owners.setdefault(opt.name, []).append(f"{role} {name}")
+    return owners
+
+
+class Options(Mapping):
+    """A member's options: read-only, by key or attribute (``opts.width``)."""
+
+    def __init__(self, values: Mapping[str, Any]):
+        self._values = dict(values)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self.__dict__["_values"][key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Options({self._values!r})"
+
+
+# ----------------------------------------------------------------------------------------
+# the config
+
+
+@dataclass(frozen=True, init=False)
 class TrainConfig:
     """Everything that defines one training run; ``m=None`` means ``m = n``.
 
@@ -71,160 +196,88 @@ class TrainConfig:
     ``transition`` with correlation ``rho`` (``None``, the default, takes the law's natural
     transition, ``law.default_transition``: ``ou`` for the Gaussian, the authors' channel
     ``authors`` for every other law, so their ablations compare directly; the resolved name is
-    what the config holds), observed through ``mixing`` (its random parts
-    drawn from ``mixing_seed``; ``mixing_layers`` coupling or MLP layers).
-    Learner: ``encoder`` (``width`` × ``depth`` for the MLP, ``encoder_layers`` for the matched
-    inverse coupling, default ``mixing_layers``, started as the identity map unless
-    ``matched_init="random"``, see ``validation.encoders``) with output dimension ``m``; objective
-    ``λ·SIGReg + (1 − λ)·alignment`` (``lejepa``), ``λ·||Cov − I||_F² + (1 − λ)·alignment``
-    (``whitening``) or Gaussian-kernel InfoNCE with bandwidth ``sigma`` (``infonce``).
-    SIGReg uses ``n_slices`` directions and ``n_knots`` trapezoid knots on ``[0, t_max]``.
-    Optimiser: AdamW with ``lr``, ``weight_decay``, ``schedule`` over ``steps`` steps of
-    ``batch_size`` pairs. Metrics on ``eval_size`` held-out pairs every ``eval_every`` steps,
-    with ``n_bootstrap`` resamples for the uncertainty of ε, δ; the Hermite spectrum of the
-    learned map up to ``spectrum_degree`` (Gaussian worlds, 0 switches it off).
+    what the config holds), observed through ``mixing`` (its random parts drawn from
+    ``mixing_seed``), training pairs from the pair source ``pairs`` (``transition``: one step
+    apart; ``anchor``: the authors' two views of a hidden anchor, correlated at ρ² while the
+    held-out pairs and δ stay at ρ; ``arm_trajectory``: recorded arm trajectories).
+    Learner: ``encoder`` with output dimension ``m``; objective ``λ·SIGReg + (1 − λ)·alignment``
+    (``lejepa``), whitening, InfoNCE, VICReg or the authors' normalisations (``authors_lejepa``,
+    ``authors_whitening``: ``lam`` in their units). Optimiser: AdamW with ``lr``,
+    ``weight_decay``, ``schedule`` over ``steps`` steps of ``batch_size`` pairs; ``best_of=K``
+    trains K encoders (seeds ``seed + 1000·k``, the same world) and keeps the one with the lowest
+    final training loss. Metrics on ``eval_size`` held-out pairs every ``eval_every`` steps, with
+    ``n_bootstrap`` resamples for the uncertainty of ε, δ; the Hermite spectrum of the learned
+    map up to ``spectrum_degree`` (Gaussian worlds, 0 switches it off).
 
-    The authors' settings: ``views="anchor"`` trains on their two views of a hidden anchor
-    (each one transition step from it, so the views correlate at ρ² while the held-out pairs
-    and δ stay at ρ; ``validation.channels``); ``best_of=K`` trains K encoders (seeds
-    ``seed + 1000·k``, the same world) and keeps the one with the lowest final training loss;
-    the objectives ``authors_lejepa`` and ``authors_whitening`` take ``lam`` in the authors'
-    units (alignment divided by 4m, whitening averaged over the m² entries); our λ giving a
-    proportional loss is ``λ = (λ_a/r) / (λ_a/r + (1 − λ_a)/(4m))`` with ``r = 1`` for SIGReg
-    and ``r = m²`` for whitening (``validation.objectives._authors``; their 2D λ_a = 1e−3 is
-    λ = 0.00794 here at m = 2).
+    Members' options (``width``, ``n_slices``, ``cnn_channels``, ``trajectory_lag`` ...) are given
+    as keywords like the fields and read as attributes (``config.width``) or per member
+    (:meth:`member_options`); :func:`declared_options` lists them all with their limits. The
+    retired ``views`` is accepted as an alias: ``views="anchor"`` is ``pairs="anchor"``.
     """
 
-    mixing: str = "spiral"
-    encoder: str = "mlp"
-    objective: str = "lejepa"
-    latent: str = "gaussian"
-    latent_params: Mapping[str, Any] = field(default_factory=dict)
-    transition: str | None = None
-    n: int = 2
-    m: int | None = None
-    rho: float = 0.95
-    lam: float = 0.08
-    lam_start: float | None = 0.01
-    lam_ramp_start: float = 0.3
-    lam_ramp_end: float = 0.9
-    steps: int = 6000
-    batch_size: int = 256
-    lr: float = 1e-2
-    weight_decay: float = 0.0
-    schedule: str = "cosine"
-    seed: int = 0
-    device: str = "cpu"
-    width: int = 128
-    depth: int = 3
-    encoder_layers: int | None = None
-    matched_init: str = "identity"
-    mixing_layers: int = 4
-    mixing_seed: int = 1337
-    n_slices: int = 16
-    n_knots: int = 17
-    t_max: float = 3.0
-    sigma: float = 1.0
-    eval_size: int = 4096
-    eval_every: int = 500
-    n_bootstrap: int = 200
-    spectrum_degree: int = 3
-    threads: int | None = 1
-    views: str = "pair"
-    best_of: int = 1
-    cnn_channels: tuple[int, ...] = (8, 16, 32, 32)
-    cnn_hidden: int = 64
-    cnn_batch_norm: bool = True
-    pairs: str = "transition"
-    trajectory_lag: int = 1
+    mixing: str
+    encoder: str
+    objective: str
+    latent: str
+    latent_params: Mapping[str, Any]
+    transition: str | None
+    n: int
+    m: int | None
+    rho: float
+    lam: float
+    lam_start: float | None
+    lam_ramp_start: float
+    lam_ramp_end: float
+    steps: int
+    batch_size: int
+    lr: float
+    weight_decay: float
+    schedule: str
+    seed: int
+    device: str
+    mixing_seed: int
+    eval_size: int
+    eval_every: int
+    n_bootstrap: int
+    spectrum_degree: int
+    threads: int | None
+    best_of: int
+    pairs: str
+    #: the members' options (and the 0.1.0 options every config carries), validated
+    options: Mapping[str, Any] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        check_choice(self.mixing, "mixing", OBSERVATIONS.names())
-        check_choice(self.encoder, "encoder", ENCODERS.names())
-        check_choice(self.objective, "objective", OBJECTIVES.names())
-        check_choice(self.latent, "latent", latent_names())
-        if self.transition is not None:
-            check_choice(self.transition, "transition", transition_names())
-        if not isinstance(self.latent_params, Mapping):
-            raise ValueError(f"latent_params must be a mapping such as {{'alpha': 0.5}}, got {self.latent_params!r}")
-        object.__setattr__(self, "latent_params", {str(k): v for k, v in sorted(self.latent_params.items())})
-        self._check_world()
-        check_choice(self.schedule, "schedule", SCHEDULES)
-        check_choice(self.device, "device", DEVICES)
-        check_choice(self.matched_init, "matched_init", MATCHED_INITS)
-        check_choice(self.views, "views", VIEWS)
-        if self.views == "anchor" and self.transition not in ANCHOR_TRANSITIONS:
-            raise ValueError(f"views 'anchor' needs transition in {ANCHOR_TRANSITIONS}, got {self.transition!r}")
-        check_int(self.best_of, "best_of", 1, 100)
-        n = check_int(self.n, "n", 1)
-        if self.m is not None:
-            m = check_int(self.m, "m", 1)
-            if m < n:
-                raise ValueError(f"m must be >= n = {n} (overcomplete or square embeddings), got {m}")
-        # the observation and the encoder say which dimensions and shapes they take
-        obs_shape = OBSERVATIONS.get(self.mixing).obs_shape(n)
-        ENCODERS.get(self.encoder).check(obs_shape, n, self.out_dim)
-        check_rho(self.rho, "rho")
-        if isinstance(self.lam, bool) or not isinstance(self.lam, (int, float)) or not math.isfinite(self.lam) \
-                or not 0.0 <= float(self.lam) <= 1.0:
-            raise ValueError(f"lam must lie in [0, 1], got {self.lam!r}")
-        if self.lam_start is not None:
-            if isinstance(self.lam_start, bool) or not isinstance(self.lam_start, (int, float)) \
-                    or not 0.0 < float(self.lam_start) <= 1.0:
-                raise ValueError(f"lam_start must lie in (0, 1] (or be None for a constant lam), got {self.lam_start!r}")
-            if float(self.lam) <= 0.0:
-                raise ValueError(f"lam must be > 0 when lam_start is given (geometric ramp), got {self.lam!r}")
-        for name in ("lam_ramp_start", "lam_ramp_end"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= float(v) <= 1.0:
-                raise ValueError(f"{name} must lie in [0, 1] (a fraction of the steps), got {v!r}")
-        if self.lam_ramp_end < self.lam_ramp_start:
-            raise ValueError(f"lam_ramp_end must be >= lam_ramp_start = {self.lam_ramp_start}, got {self.lam_ramp_end}")
-        check_int(self.steps, "steps", 1)
-        check_int(self.batch_size, "batch_size", 2)
-        check_positive(self.lr, "lr")
-        check_positive(self.weight_decay, "weight_decay", strict=False)
-        check_int(self.seed, "seed", 0, MAX_SEED)
-        check_int(self.width, "width", 1)
-        check_int(self.depth, "depth", 1)
-        if self.encoder_layers is not None:
-            check_int(self.encoder_layers, "encoder_layers", 1)
-        check_int(self.mixing_layers, "mixing_layers", 1)
-        check_int(self.mixing_seed, "mixing_seed", 0, MAX_SEED)
-        check_int(self.n_slices, "n_slices", 1)
-        check_int(self.n_knots, "n_knots", 2)
-        check_positive(self.t_max, "t_max")
-        check_positive(self.sigma, "sigma")
-        check_int(self.eval_size, "eval_size", 16)
-        check_int(self.eval_every, "eval_every", 1)
-        check_int(self.n_bootstrap, "n_bootstrap", 0)
-        check_int(self.spectrum_degree, "spectrum_degree", 0, 8)
-        if self.threads is not None:
-            check_int(self.threads, "threads", 1)
-        self._check_pixels(obs_shape)
+    def __init__(self, **given: Any):
+        values, options = _resolve(given)
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "options", options)
+        self._check_members()
 
-    def _check_pixels(self, obs_shape: tuple[int, ...]) -> None:
-        """The CNN's fields and the pair source (``validation.encoders.cnn``, ``numerics.arm_dynamics``)."""
-        ch = self.cnn_channels
-        if isinstance(ch, (str, bytes)) or not isinstance(ch, (tuple, list)) or not 1 <= len(ch) <= 8:
-            raise ValueError(f"cnn_channels must be a list of 1 to 8 positive integers, got {ch!r}")
-        object.__setattr__(self, "cnn_channels", tuple(check_int(c, "cnn_channels", 1) for c in ch))
-        check_int(self.cnn_hidden, "cnn_hidden", 1)
-        if not isinstance(self.cnn_batch_norm, bool):
-            raise ValueError(f"cnn_batch_norm must be true or false, got {self.cnn_batch_norm!r}")
-        check_choice(self.pairs, "pairs", PAIR_SOURCES)
-        if self.pairs != "transition" and self.views != "pair":
-            raise ValueError(f"views {self.views!r} draws two views of one anchor through the transition; "
-                             f"it cannot be combined with pairs {self.pairs!r}")
-        if isinstance(self.trajectory_lag, bool) or not isinstance(self.trajectory_lag, int) or self.trajectory_lag < 1:
-            raise ValueError(f"trajectory_lag must be a positive integer (control steps), got {self.trajectory_lag!r}")
-        if self.pairs == "arm_trajectory" and self.n != 2:
-            raise ValueError(f"pairs 'arm_trajectory' records a two-link arm and needs n = 2, got n = {self.n}")
-        if len(obs_shape) == 3 and self.encoder == "cnn":
-            # the stage count is a field of this config, so the image size is checked here too
-            from lejepa_verify.validation.encoders.cnn import check_image
+    def __getattr__(self, name: str) -> Any:
+        # only reached when ``name`` is not a field: a member's option
+        options = self.__dict__.get("options")
+        if options is not None and name in options:
+            return options[name]
+        raise AttributeError(f"TrainConfig has no setting {name!r}")
 
-            check_image(obs_shape, self.cnn_channels)
+    # ------------------------------------------------------------------------------------
+
+    def _check_members(self) -> None:
+        """The joint constraints the members put on the config, checked once."""
+        obs = member("mixing", self.mixing)
+        obs.check_n(self.n)
+        obs_shape = obs.obs_shape(self.n)
+        enc = member("encoder", self.encoder)
+        enc.check(obs_shape, self.n, self.out_dim, self.member_options("encoder"))
+        member("pairs", self.pairs).check(self)
+
+    def member_options(self, role: str) -> Options:
+        """The options of the member this config names for ``role`` (``"encoder"``, ``"objective"``,
+        ``"mixing"`` or ``"pairs"``), e.g. ``config.member_options("encoder").width``."""
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}; valid roles: {', '.join(ROLES)}")
+        decl = member_declarations(role, getattr(self, role))
+        return Options({o.name: self.options[o.name] for o in decl})
 
     def lam_at(self, step: int) -> float:
         """λ at ``step`` (0-based): ``lam_start`` until ``lam_ramp_start·steps``, then a geometric
@@ -235,27 +288,6 @@ class TrainConfig:
         frac = 1.0 if step >= b else 0.0 if step < a or b <= a else (step - a) / (b - a)
         return float(self.lam_start) * (float(self.lam) / float(self.lam_start)) ** frac
 
-    def _check_world(self) -> None:
-        """The latent law must accept ``latent_params`` and have the transition (numerics layer)."""
-        from lejepa_verify.numerics.latents import latent_law
-        from lejepa_verify.numerics.transitions import available_transitions
-
-        law = latent_law(self.latent, **self.latent_params)
-        if self.transition is None:
-            object.__setattr__(self, "transition", law.default_transition)
-        have = available_transitions(law)
-        if self.transition not in have:
-            raise ValueError(f"transition {self.transition!r} does not exist for the latent law {law.label}; "
-                             f"valid transitions for it: {', '.join(have)}")
-        if self.transition != "langevin":
-            from lejepa_verify.numerics.transitions import sample_pairs
-
-            # one pair runs every check the run's sampler makes (rho = 1/k for the uniform AR(1)
-            # chain ...), so a config that would fail at its first step fails here; the MALA
-            # kernel is left out, its calibration costs a pilot run and checks only rho
-            check_rho(self.rho, "rho")
-            sample_pairs(law, self.transition, self.rho, 1, dim=1, seed=0)
-
     @property
     def out_dim(self) -> int:
         """The embedding dimension ``m`` (``n`` when ``m`` is not given)."""
@@ -264,23 +296,35 @@ class TrainConfig:
     @property
     def n_encoder_layers(self) -> int:
         """Layers of the matched encoder: ``encoder_layers``, or the mixing's own number of layers."""
-        return self.mixing_layers if self.encoder_layers is None else int(self.encoder_layers)
+        layers = self.options.get("encoder_layers")
+        return int(self.options.get("mixing_layers", 4)) if layers is None else int(layers)
+
+    @property
+    def views(self) -> str:
+        """The retired ``views`` field, read from the pair source: ``"anchor"`` or ``"pair"``."""
+        return "anchor" if self.pairs == "anchor" else "pair"
+
+    # ------------------------------------------------------------------------------------
+    # plain data
 
     def to_dict(self) -> dict:
-        """JSON-safe plain dict; ``TrainConfig.from_dict(c.to_dict()) == c``."""
-        d = asdict(self)
+        """JSON-safe plain dict: the fields and the options; ``TrainConfig.from_dict(c.to_dict()) == c``."""
+        d = {name: getattr(self, name) for name in CORE}
         d["latent_params"] = dict(self.latent_params)
-        # a list, as JSON reads it back, so that a stored config compares equal to this one
-        d["cnn_channels"] = list(self.cnn_channels)
+        for name, value in self.options.items():
+            d[name] = list(value) if isinstance(value, tuple) else value
         return d
 
     def identity_dict(self) -> dict:
-        """What a run id hashes: :meth:`to_dict` without the ``ADDED_FIELDS`` at their defaults."""
+        """What a run id hashes: the config as version 0.1.0 stored it (module docstring)."""
         d = self.to_dict()
-        defaults = {f.name: (f.default if f.default is not MISSING else f.default_factory()) for f in fields(self)}
-        for name in ADDED_FIELDS:
-            default = list(defaults[name]) if isinstance(defaults[name], tuple) else defaults[name]
-            if d.get(name) == default:
+        pairs = d.pop("pairs")
+        d["views"] = "anchor" if pairs == "anchor" else "pair"
+        d["pairs"] = "transition" if pairs == "anchor" else pairs
+        decl = declared_options()
+        defaults = {"views": "pair", **{name: opt.json_default() for name, opt in decl.items()}}
+        for name in list(d):
+            if name not in ALWAYS_HASHED and d[name] == defaults.get(name, object()):
                 d.pop(name)
         return d
 
@@ -289,12 +333,116 @@ class TrainConfig:
         """Build a config from a mapping; an unknown key is a ValueError naming it and the valid keys."""
         if not isinstance(d, Mapping):
             raise ValueError(f"config must be a mapping, got {type(d).__name__}")
-        valid = [f.name for f in fields(cls)]
-        for key in d:
-            if key not in valid:
-                raise ValueError(f"unknown config key {key!r}; valid keys: {', '.join(valid)}")
-        return cls(**dict(d))
+        return cls(**{str(k): v for k, v in d.items()})
 
     def replace(self, **changes: Any) -> "TrainConfig":
-        """A copy with some fields changed (validated again)."""
-        return TrainConfig.from_dict({**self.to_dict(), **changes})
+        """A copy with some settings changed (the changes validated); options that no member of
+        the new config reads are dropped unless they were flat fields of 0.1.0."""
+        base = self.to_dict()
+        if "views" in changes and "pairs" not in changes:
+            base.pop("pairs")
+        return TrainConfig(**{**base, **changes}, _drop_unread=True)
+
+
+# ----------------------------------------------------------------------------------------
+# the one validator
+
+
+def _resolve(given: Mapping[str, Any]) -> tuple[dict, dict]:
+    """Validate ``given`` against the declarations: the core fields and the options (module docstring)."""
+    given = dict(given)
+    drop_unread = bool(given.pop("_drop_unread", False))
+    if "options" in given:
+        # dataclasses.replace passes the options back as one mapping
+        opts = given.pop("options")
+        if not isinstance(opts, Mapping):
+            raise ValueError(f"options must be a mapping of option names to values, got {opts!r}")
+        given = {**dict(opts), **given}
+    _read_views(given)
+    decl = declared_options()
+    unknown = [k for k in given if k not in decl]
+    if unknown:
+        valid = list(decl) + ["views"]
+        raise ValueError(f"unknown config key {unknown[0]!r}; valid keys: {', '.join(valid)}")
+
+    values = {}
+    for name, opt in CORE.items():
+        if name == "latent_params" and name in given and not isinstance(given[name], Mapping):
+            raise ValueError(f"latent_params must be a mapping such as {{'alpha': 0.5}}, got {given[name]!r}")
+        values[name] = opt.check(given[name]) if name in given else _copy(opt.default)
+    _check_joint(values)
+
+    # the members' options: those of the named members, and the 0.1.0 ones every config carries
+    read_by = {}
+    for role in ROLES:
+        for opt in member_declarations(role, values[role]):
+            read_by[opt.name] = f"{role} {values[role]}"
+    options = {}
+    for name, opt in decl.items():
+        if name in CORE:
+            continue
+        if name in read_by or name in LEGACY_OPTIONS:
+            options[name] = opt.check(given[name]) if name in given else _copy(opt.default)
+        elif name in given and opt.check(given[name]) != opt.default and not drop_unread:
+            owners = ", ".join(option_owners().get(name, [])) or "no member"
+            raise ValueError(f"{name} is an option of {owners}; this config's members "
+                             f"({', '.join(f'{r} {values[r]}' for r in ROLES)}) do not read it")
+    _check_unread_latent(values, given)
+    return values, options
+
+
+def _copy(value: Any) -> Any:
+    return dict(value) if isinstance(value, Mapping) else value
+
+
+def _read_views(given: dict) -> None:
+    """The retired ``views`` field: ``"anchor"`` is the pair source ``anchor``, ``"pair"`` the default."""
+    if "views" not in given:
+        return
+    views = given.pop("views")
+    if views not in ("pair", "anchor"):
+        raise ValueError(f"unknown views {views!r}; valid choices: pair, anchor (views is read as pairs: "
+                         "'anchor' is pairs='anchor')")
+    if views == "anchor":
+        if given.get("pairs", "transition") not in ("transition", "anchor"):
+            raise ValueError(f"views 'anchor' draws two views of one anchor through the transition; "
+                             f"it cannot be combined with pairs {given['pairs']!r}")
+        given["pairs"] = "anchor"
+
+
+def _check_joint(v: dict) -> None:
+    """Constraints between core fields, and the world: the law takes its parameters and has the transition."""
+    if v["m"] is not None and v["m"] < v["n"]:
+        raise ValueError(f"m must be >= n = {v['n']} (overcomplete or square embeddings), got {v['m']}")
+    if v["lam_start"] is not None and v["lam"] <= 0.0:
+        raise ValueError(f"lam must be > 0 when lam_start is given (geometric ramp), got {v['lam']!r}")
+    if v["lam_ramp_end"] < v["lam_ramp_start"]:
+        raise ValueError(f"lam_ramp_end must be >= lam_ramp_start = {v['lam_ramp_start']}, got {v['lam_ramp_end']}")
+    from lejepa_verify.numerics.transitions import _check_transition, available_transitions
+    from lejepa_verify.validation.worlds import cached_law
+
+    law = cached_law(v["latent"], v["latent_params"])
+    if v["transition"] is None:
+        v["transition"] = law.default_transition
+    have = available_transitions(law)
+    if v["transition"] not in have:
+        raise ValueError(f"transition {v['transition']!r} does not exist for the latent law {law.label}; "
+                         f"valid transitions for it: {', '.join(have)}")
+    _check_transition(law, v["transition"], v["rho"])
+
+
+def _check_unread_latent(values: dict, given: Mapping[str, Any]) -> None:
+    """A pair source that does not read the world's latent law refuses settings of it."""
+    source = member("pairs", values["pairs"])
+    if source.uses_latent:
+        return
+    unread = [k for k in ("latent", "latent_params", "transition")
+              if k in given and given[k] not in (None, {}, "gaussian", "ou")]
+    if unread:
+        raise ValueError(f"pairs {values['pairs']!r} does not read the world's latent law; "
+                         f"{unread[0]} = {given[unread[0]]!r} would change nothing but the run id")
+
+
+def is_finite_number(value: Any) -> bool:
+    """A real, finite number (``bool`` excluded)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

@@ -1,6 +1,7 @@
 """The registries of the validation layer, importable without torch.
 
-``OBSERVATIONS`` (the ``mixing`` config field), ``ENCODERS`` and ``OBJECTIVES``: each member is
+``OBSERVATIONS`` (the ``mixing`` config field), ``ENCODERS``, ``OBJECTIVES`` and ``PAIR_SOURCES``
+(the ``pairs`` field): each member is
 one module of the named package, and its file name is its name (see
 :mod:`lejepa_verify.theory.registry`). Listing names imports nothing, so ``--help`` and config
 checks of a name stay fast; building a member imports its module (and torch).
@@ -13,3 +14,4 @@ from lejepa_verify.theory.registry import Registry
 OBSERVATIONS = Registry("lejepa_verify.validation.observations", "mixing")
 ENCODERS = Registry("lejepa_verify.validation.encoders", "encoder")
 OBJECTIVES = Registry("lejepa_verify.validation.objectives", "objective", private=("base", "terms"))
+PAIR_SOURCES = Registry("lejepa_verify.validation.pairs", "pairs")

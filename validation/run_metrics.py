@@ -114,7 +114,11 @@ class SpectrumMetrics:
         if not d or "alignment_predicted" not in d:
             return None
         known = {f.name for f in fields(cls)}
-        return cls(**{k: d.get(k) for k in known})
+        values = {k: d.get(k) for k in known}
+        lo_hi = values.get("alignment_predicted_interval")
+        if lo_hi is not None:
+            values["alignment_predicted_interval"] = (_float(lo_hi[0]), _float(lo_hi[1]))
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,8 @@ class RunMetrics:
     best_of : dict or None
         Best-of-K selection (``validation.best_of``): ``K``, the ``chosen`` index and each
         candidate's seed, status, final loss, ``R²(h→z)`` and wall time.
+    notes : tuple[str, ...]
+        What a reader must know to read the numbers (e.g. a run too short to have trained).
     """
 
     r2_hz: float
@@ -185,6 +191,7 @@ class RunMetrics:
     uncertainty: Uncertainty = field(default_factory=Uncertainty)
     spectrum: SpectrumMetrics | None = None
     best_of: Mapping[str, Any] | None = None
+    notes: tuple = ()
 
     #: quantities whose bootstrap error and interval ``table_row`` spells out as columns
     UNCERTAIN = ("epsilon", "delta", "D", "bound", "error")
@@ -194,6 +201,7 @@ class RunMetrics:
         d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["uncertainty"] = self.uncertainty.to_dict()
         d["spectrum"] = None if self.spectrum is None else self.spectrum.to_dict()
+        d["notes"] = list(self.notes) or None
         return {k: v for k, v in d.items() if v is not None}
 
     @classmethod
@@ -212,6 +220,8 @@ class RunMetrics:
                 v = SpectrumMetrics.from_dict(v)
             elif f.name == "best_of":
                 v = None if v is None else dict(v)
+            elif f.name == "notes":
+                v = tuple(str(x) for x in (v or ()))
             elif f.name in ("bound_holds", "gaussian_world"):
                 v = None if v is None else bool(v)
             else:
@@ -224,7 +234,8 @@ class RunMetrics:
     def table_row(self) -> dict:
         """Flat scalars for the sweep table: every scalar field, ``<q>_se``, ``<q>_ci_low`` and
         ``<q>_ci_high`` for each of ``UNCERTAIN``, and the spectrum's scalar summaries."""
-        row = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("uncertainty", "spectrum", "best_of")}
+        row = {f.name: getattr(self, f.name) for f in fields(self)
+               if f.name not in ("uncertainty", "spectrum", "best_of", "notes")}
         for q in self.UNCERTAIN:
             row[f"{q}_se"] = self.uncertainty.stderr.get(q)
             lo, hi = self.uncertainty.interval_of(q)

@@ -1,89 +1,120 @@
-"""Synthetic worlds: pairs ``(z, z')`` from a latent law and a transition (docs/theory.md §1, §3).
+"""Synthetic worlds: a latent law, a transition, ``ρ`` and ``n``, and where pairs come from
+(docs/theory.md §1, §3).
 
-The latent laws and transitions are those of the numerics layer (``numerics.latent_law``,
-``numerics.transitions.sample_pairs``). The Gaussian OU world, the default and the one the
-trainer spends most steps in, is sampled directly in torch,
-``z ~ N(0, I)``, ``z' = ρ z + sqrt(1 − ρ²) η``: the same law, without a round trip through
-numpy each step. Every draw comes from an explicit ``torch.Generator``.
+The latent laws and transitions are those of the numerics layer (``numerics.latents``,
+``numerics.transitions``). The Gaussian OU world, the default and the one the trainer spends
+most steps in, is sampled directly in torch, ``z ~ N(0, I)``, ``z' = ρ z + sqrt(1 − ρ²) η``
+(:func:`~lejepa_verify.validation.pairs.base.ou_step`, the one place that formula is written
+in torch): the same law, without a round trip through numpy each step. Every draw comes from
+an explicit ``torch.Generator``.
 
-With ``pairs="arm_trajectory"`` the pairs come instead from recorded trajectories of the
-simulated two-link arm (``numerics.arm_dynamics``, the paper's Reacher trajectory case): one
-bank of trajectories per world, simulated from ``trajectory_seed``, pairs ``(z_t, z_{t+lag})``
-at ``trajectory_lag`` control steps with ``z = 2·tan(θ/2)`` the pixel world's latent; the
-latent law and transition are then not used.
+How training pairs are drawn is the world's pair source (``validation.pairs``): the world's
+own one-step pairs (``transition``), the authors' two views of an anchor (``anchor``), or
+recorded arm trajectories (``arm_trajectory``).
 """
 
 from __future__ import annotations
 
-import math
+import functools
 from typing import Any, Mapping
 
 import numpy as np
 import torch
 
-from lejepa_verify.theory.validate import check_choice, check_int, check_rho
-
-from lejepa_verify.validation.config import PAIR_SOURCES, latent_names, transition_names
+from lejepa_verify.validation.pairs.base import numpy_rng, ou_step
 
 # transitions that, for a Gaussian latent, are the OU (Mehler) channel of docs/theory.md §1
 _GAUSSIAN_OU_TRANSITIONS = ("ou", "authors", "ar1")
 
 
+@functools.lru_cache(maxsize=64)
+def _law(name: str, params: tuple) -> Any:
+    from lejepa_verify.numerics.latents import latent_law
+
+    return latent_law(name, **dict(params))
+
+
+def cached_law(name: str, params: Mapping[str, Any]):
+    """The latent law ``name`` with ``params``, built once per process (the config check and the
+    world share it)."""
+    return _law(name, tuple(sorted(params.items())))
+
+
 class World:
     """Latent law ``latent`` (with ``latent_params``) in ``n`` i.i.d. coordinates, pairs from
-    ``transition`` with correlation ``rho``."""
+    ``transition`` with correlation ``rho``; training pairs as the pair source ``pairs`` draws them.
+
+    The constructor is a public boundary and validates its arguments as a config would;
+    :meth:`from_config` builds the world of an already validated ``TrainConfig`` without
+    checking it again.
+    """
 
     def __init__(self, latent: str = "gaussian", latent_params: Mapping[str, Any] | None = None,
-                 transition: str = "ou", n: int = 2, rho: float = 0.95, *, pairs: str = "transition",
+                 transition: str | None = "ou", n: int = 2, rho: float = 0.95, *, pairs: str = "transition",
                  trajectory_lag: int = 1, trajectory_seed: int = 0):
-        self.latent = check_choice(latent, "latent", latent_names())
-        self.transition = check_choice(transition, "transition", transition_names())
-        self.n = check_int(n, "n", 1)
-        self.rho = float(check_rho(rho))
-        self.latent_params = dict(latent_params or {})
-        from lejepa_verify.numerics.latents import latent_law
+        from lejepa_verify.validation.config import TrainConfig
 
-        self.law = latent_law(self.latent, **self.latent_params)
+        options = {"trajectory_lag": trajectory_lag} if pairs == "arm_trajectory" else {}
+        config = TrainConfig(latent=latent, latent_params=dict(latent_params or {}), transition=transition,
+                             n=n, rho=rho, pairs=pairs, seed=trajectory_seed, mixing="identity",
+                             **options)
+        self._setup(config)
+
+    @classmethod
+    def from_config(cls, config) -> "World":
+        """The world of a validated ``TrainConfig`` (no second validation)."""
+        world = cls.__new__(cls)
+        world._setup(config)
+        return world
+
+    def _setup(self, config) -> None:
+        from lejepa_verify.validation.pairs import pair_source
+
+        self.latent = config.latent
+        self.latent_params = dict(config.latent_params)
+        self.transition = config.transition
+        self.n = int(config.n)
+        self.rho = float(config.rho)
+        self.law = cached_law(self.latent, self.latent_params)
         self._gaussian = bool(self.law.is_gaussian)
-        self.pairs = check_choice(pairs, "pairs", PAIR_SOURCES)
-        self._bank = None
-        if self.pairs == "arm_trajectory":
-            from lejepa_verify.numerics.arm_dynamics import TrajectoryBank, _check_lag
-
-            if self.n != 2:
-                raise ValueError(f"pairs 'arm_trajectory' records a two-link arm and needs n = 2, got n = {self.n}")
-            self.trajectory_lag = _check_lag(trajectory_lag)
-            self._bank = TrajectoryBank.simulate(seed=check_int(trajectory_seed, "trajectory_seed", 0))
+        source = pair_source(config.pairs)
+        opts = config.member_options("pairs")
+        self.pairs = (source(self, opts, seed=config.seed) if source.name == "arm_trajectory"
+                      else source(self, opts))
 
     @property
     def is_gaussian(self) -> bool:
-        """The Gaussian OU world, where the Hermite theory (§2, §4) applies."""
-        return self._gaussian and self.transition in _GAUSSIAN_OU_TRANSITIONS and self._bank is None
+        """The law is Gaussian and its transition the OU channel, where the Hermite theory (§2, §4) applies."""
+        return self._gaussian and self.transition in _GAUSSIAN_OU_TRANSITIONS
+
+    @property
+    def gaussian_world(self) -> bool:
+        """Whether the held-out pairs are the Gaussian OU pairs of the theory (the pair source decides)."""
+        return self.pairs.gaussian_world
 
     @property
     def label(self) -> str:
         """A short description, e.g. ``gaussian, ou, rho=0.95, n=2``."""
-        if self._bank is not None:
-            return f"arm trajectories, lag={self.trajectory_lag}, n=2"
         return f"{self.law.label}, {self.transition}, rho={self.rho:g}, n={self.n}"
 
     def sample(self, size: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        """``size`` pairs ``(z, z')``, each of shape ``(size, n)``, float32."""
-        if self._bank is not None:
-            from lejepa_verify.numerics.arm_dynamics import trajectory_latent_pairs
-
-            rng = np.random.default_rng(int(torch.randint(0, 2 ** 62, (1,), generator=gen)))
-            z, z_next = trajectory_latent_pairs(self._bank, size, self.trajectory_lag, rng)
-            return torch.from_numpy(z.astype(np.float32)), torch.from_numpy(z_next.astype(np.float32))
+        """``size`` one-step pairs ``(z, z')`` of the world, each ``(size, n)`` float32."""
         if self.is_gaussian and self.transition == "ou":
             z = torch.randn(size, self.n, generator=gen)
-            eta = torch.randn(size, self.n, generator=gen)
-            return z, self.rho * z + math.sqrt(1.0 - self.rho ** 2) * eta
+            return z, ou_step(z, self.rho, torch.randn(size, self.n, generator=gen))
         from lejepa_verify.numerics.transitions import sample_pairs
 
         # the numpy draw gets its seed from the torch generator, so one seed fixes the run
-        seed = int(torch.randint(0, 2 ** 62, (1,), generator=gen))
+        seed = numpy_rng(gen)
         z, z_next = sample_pairs(self.law, self.transition, self.rho, size, dim=self.n, seed=seed)
         z = np.asarray(z, dtype=np.float32).reshape(size, self.n)
         z_next = np.asarray(z_next, dtype=np.float32).reshape(size, self.n)
         return torch.from_numpy(z), torch.from_numpy(z_next)
+
+    def train_pairs(self, size: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        """``size`` training pairs, drawn by the pair source."""
+        return self.pairs.train_pairs(size, gen)
+
+    def eval_pairs(self, size: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        """``size`` held-out pairs, drawn by the pair source (the world's one-step pairs unless it says otherwise)."""
+        return self.pairs.eval_pairs(size, gen)

@@ -113,7 +113,7 @@ def test_channel_table_measures_the_pair_correlation_and_compares_finished_runs(
     by = {(r.config.mixing, r.config.views): r.config.to_dict() for r in runs}
     for w in {r.config.mixing for r in runs}:
         a, b = by[(w, "pair")], by[(w, "anchor")]
-        assert {k for k in a if a[k] != b[k]} == {"views"}
+        assert {k for k in a if a[k] != b[k]} == {"pairs"}
     where = store_dir(tmp_path, "paper_channel", "quick")
     for r, r2 in zip(runs[:2], (0.9, 0.8)):   # the spiral's pair and anchor runs
         store.write_record(where, {"run_id": r.run_id, "status": "ok", "config": r.config.to_dict(), "wall_time": 1.0,

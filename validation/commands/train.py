@@ -1,72 +1,32 @@
 """`lejepa-verify train`: one training run from the command line, its JSON record in ``--out``.
 
-Every field of :class:`validation.config.TrainConfig` is an option (``--mixing banana``,
-``--lam 0.05``, ``--latent-params alpha=0.5``); ``--config FILE`` reads a JSON config first
-and the options given override it. The config is validated before any training starts.
+Every declared setting (the config's fields and each member's options,
+``validation.config.declared_options``) is an option: ``--mixing banana``, ``--lam 0.05``,
+``--latent-params alpha=0.5``, ``--cnn-channels 8,16``, ``--cnn-batch-norm false`` (booleans take
+true/false, 1/0, yes/no), ``--m none``. ``--help`` shows each with its limits, its default and
+the members that read it. ``--config FILE`` reads a JSON config first and the options given
+override it. The config is validated before any training starts.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import MISSING, fields
 
 NAME = "train"
 HELP = "train one LeJEPA encoder on a synthetic world and write its JSON record (config, metrics, curves)"
 
-# fields whose default is None: the option takes a value or the word "none"
-_OPTIONAL = {"m": int, "encoder_layers": int, "lam_start": float, "threads": int}
+def _argparse_type(opt):
+    """``opt.parse`` for argparse: a refused value is an ``ArgumentTypeError``, whose message argparse shows."""
 
-
-def _optional(kind):
     def parse(text: str):
-        if text.lower() == "none":
-            return None
         try:
-            return kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {kind.__name__} or 'none', got {text!r}") from None
+            return opt.parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
 
-    parse.__name__ = kind.__name__
+    parse.__name__ = opt.kind
     return parse
-
-
-def _params(text: str) -> dict:
-    """``alpha=0.5,beta=2`` or a JSON object.
-
-    Raises ``argparse.ArgumentTypeError``: argparse shows its message, whereas for a
-    ``ValueError`` it would print only "invalid value".
-    """
-    text = text.strip()
-    if text.startswith("{"):
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise argparse.ArgumentTypeError(f"not a valid JSON object ({exc}): {text!r}") from None
-        if not isinstance(value, dict):
-            raise argparse.ArgumentTypeError(f"must be a JSON object, got {text!r}")
-        return value
-    out = {}
-    for part in filter(None, text.split(",")):
-        key, sep, val = part.partition("=")
-        if not sep or not key.strip():
-            raise argparse.ArgumentTypeError(f"must look like alpha=0.5 (comma separated) or a JSON object, "
-                                             f"got {part!r}")
-        try:
-            out[key.strip()] = float(val)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"the value of {key.strip()!r} must be a number, got {val!r}") from None
-    return out
-
-
-def _choices() -> dict[str, tuple[str, ...]]:
-    """The fields whose values come from a registry or a fixed list: argparse offers them."""
-    from lejepa_verify.validation.config import DEVICES, MATCHED_INITS, SCHEDULES, latent_names, transition_names
-    from lejepa_verify.validation.registries import ENCODERS, OBJECTIVES, OBSERVATIONS
-
-    return {"mixing": OBSERVATIONS.names(), "encoder": ENCODERS.names(), "objective": OBJECTIVES.names(),
-            "latent": latent_names(), "transition": transition_names(), "schedule": SCHEDULES,
-            "device": DEVICES, "matched_init": MATCHED_INITS}
 
 
 def read_config_file(path: str) -> dict:
@@ -89,30 +49,24 @@ def read_config_file(path: str) -> dict:
 
 
 def add_arguments(p) -> None:
-    from lejepa_verify.validation.config import TrainConfig
-
-    choices = _choices()
+    from lejepa_verify.validation.config import declared_options, option_owners
 
     p.add_argument("--out", default="train-run", help="folder for record.json (default: ./train-run)")
     p.add_argument("--config", dest="config_file", help="JSON file with config fields (options override it)")
     p.add_argument("--save-arrays", action="store_true", help="also write arrays.npz (held-out z, x, h)")
     p.add_argument("--save-weights", action="store_true", help="also write weights.pt (the encoder)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    for f in fields(TrainConfig):
-        default = f.default if f.default is not MISSING else f.default_factory()
-        opt = "--" + f.name.replace("_", "-")
-        if f.name == "latent_params":
-            kind = _params
-        elif f.name in _OPTIONAL:
-            kind = _optional(_OPTIONAL[f.name])
+    owners = option_owners()
+    # every declared setting is an option: the config's fields, then each member's (its owners named)
+    for name, opt in declared_options().items():
+        owner = ", ".join(owners.get(name, []))
+        if opt.kind == "str" and opt.valid_choices():
+            p.add_argument(opt.flag, dest=name, choices=opt.valid_choices(), default=None, help=opt.help_text(owner))
         else:
-            kind = type(default)
-        if f.name in choices:
-            shown = "the latent law's natural transition" if f.name == "transition" else repr(default)
-            p.add_argument(opt, dest=f.name, choices=choices[f.name], default=None,
-                           help=f"one of {', '.join(choices[f.name])} (default: {shown})")
-        else:
-            p.add_argument(opt, dest=f.name, type=kind, default=None, help=f"(default: {default!r})")
+            p.add_argument(opt.flag, dest=name, type=_argparse_type(opt), default=None, metavar=opt.kind.upper(),
+                           help=opt.help_text(owner))
+    p.add_argument("--views", dest="views", choices=("pair", "anchor"), default=None,
+                   help="retired: --views anchor is --pairs anchor")
 
 
 def resume_hint(args) -> str:
@@ -125,13 +79,15 @@ def run(args) -> int:
     from lejepa_verify.validation.config import TrainConfig
     from lejepa_verify.validation.trainer import TrainingDiverged, train
 
+    from lejepa_verify.validation.config import declared_options
+
     values = {}
     if args.config_file:
         values.update(read_config_file(args.config_file))
-    for f in fields(TrainConfig):
-        given = getattr(args, f.name)
+    for name in [*declared_options(), "views"]:
+        given = getattr(args, name)
         if given is not None:
-            values[f.name] = given
+            values[name] = given
     config = TrainConfig.from_dict(values)
     try:
         result = train(config, progress=not args.no_progress, out=args.out,
@@ -143,10 +99,11 @@ def run(args) -> int:
                                     "reason": metrics.get("divergence")}), allow_nan=False))
         return 1
     m = result.metrics
+    notes = list(m.notes)
     shown = {"r2_hz": m.r2_hz, "r2_zh": m.r2_zh, "mcc": m.mcc, "orth_err": m.orth_err,
              "procrustes_mse": m.procrustes_mse, "epsilon": m.epsilon, "delta": m.delta, "D": m.D,
              "bound": m.bound, "bound_holds": m.bound_holds, "steps_per_s": m.steps_per_s}
     # standard JSON on stdout: a non-finite number is written as the string "nan", "inf" or "-inf"
     print(json.dumps(json_safe({"status": result.status, "out": args.out, "wall_time": round(result.wall_time, 2),
-                                **shown}), indent=2, allow_nan=False))
+                                **shown, **({"notes": notes} if notes else {})}), indent=2, allow_nan=False))
     return 0

@@ -18,9 +18,16 @@ from __future__ import annotations
 
 from torch import nn
 
-from lejepa_verify.validation.encoders.base import EncoderOptions, register
+from lejepa_verify.theory.options import Option
+from lejepa_verify.validation.encoders.base import register
 
 AUTHORS_CHANNELS = (32, 64, 128, 256)
+OPTIONS = (
+    Option("cnn_channels", "ints", (8, 16, 32, 32), "stage widths of the CNN encoder (one stride-2 stage each)",
+           low=1, high=4096, length=(1, 8)),
+    Option("cnn_hidden", "int", 64, "units of the CNN's MLP read-out", low=1, high=65536),
+    Option("cnn_batch_norm", "bool", True, "batch norm after each convolution of the CNN"),
+)
 
 
 def check_image(obs_shape, channels) -> tuple[int, int, int]:
@@ -50,13 +57,18 @@ def cnn(obs_shape, m: int, channels=(8, 16, 32, 32), hidden: int = 64, batch_nor
     return nn.Sequential(*layers)
 
 
-def _check(obs_shape, n, m):
-    # the stage count is a config field; here the smallest stack (one stage) must fit, and
-    # the config and the builder check the configured one
-    check_image(obs_shape, (1,))
+def _check(obs_shape, n, m, options=None):
+    check_image(obs_shape, options["cnn_channels"] if options is not None else (1,))
 
 
-@register("cnn", "strided conv stack (batch norm optional), average pool, MLP read-out; for images", _check)
-def build(obs_shape, m: int, options: EncoderOptions) -> nn.Module:
+def _size(obs_shape, m, options):
+    pixels, chans = int(obs_shape[0]), tuple(options["cnn_channels"])
+    params = sum(a * b * 16 for a, b in zip((4,) + chans, chans)) + chans[-1] * options["cnn_hidden"] + options["cnn_hidden"] * m
+    return params, 3 * pixels * max(chans) // 4
+
+
+@register("cnn", "strided conv stack (batch norm optional), average pool, MLP read-out; for images", _check,
+          options=OPTIONS, size=_size)
+def build(obs_shape, m: int, options) -> nn.Module:
     """A strided convolutional encoder (optional batch norm), average pool and MLP read-out to ``m`` outputs."""
     return cnn(obs_shape, m, options.cnn_channels, options.cnn_hidden, options.cnn_batch_norm)

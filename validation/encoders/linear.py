@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from torch import nn
 
-from lejepa_verify.validation.encoders.base import EncoderOptions, register, vector_dim
+from lejepa_verify.validation.encoders.base import register, vector_dim
 
 
-def _check(obs_shape, n, m):
+def _check(obs_shape, n, m, options=None):
     vector_dim(obs_shape, "linear")
 
 
 @register("linear", "h = A x + b", _check)
-def build(obs_shape, m: int, options: EncoderOptions) -> nn.Module:
+def build(obs_shape, m: int, options) -> nn.Module:
     """A linear encoder ``h = Wx + b`` from the flattened observation to ``m`` outputs."""
     return nn.Linear(vector_dim(obs_shape, "linear"), m)

@@ -17,10 +17,18 @@ import math
 import torch
 from torch import nn
 
-from lejepa_verify.theory.validate import check_choice
-from lejepa_verify.validation.config import MATCHED_INITS
-from lejepa_verify.validation.encoders.base import EncoderOptions, register, vector_dim
+from lejepa_verify.theory.options import Option
+from lejepa_verify.theory.validate import check_choice, check_int
+from lejepa_verify.validation.encoders.base import register, vector_dim
 from lejepa_verify.validation.observations.coupling import even_n, inverse_coupling
+
+MATCHED_INITS = ("identity", "random")
+OPTIONS = (
+    Option("encoder_layers", "int", None, "layers of the matched encoder (none: the mixing's mixing_layers)",
+           low=1, high=1024, nullable=True),
+    Option("matched_init", "str", "identity", "start of the matched encoder: the identity map or random matrices",
+           choices=MATCHED_INITS),
+)
 
 
 class MatchedCoupling(nn.Module):
@@ -30,6 +38,7 @@ class MatchedCoupling(nn.Module):
     def __init__(self, n: int, n_layers: int = 4, init: str = "identity"):
         super().__init__()
         even_n(n, "matched encoder")
+        check_int(n_layers, "n_layers", 1)
         check_choice(init, "matched_init", MATCHED_INITS)
         self.half = n // 2
         if init == "identity":
@@ -43,14 +52,14 @@ class MatchedCoupling(nn.Module):
         return inverse_coupling(x, self.W)
 
 
-def _check(obs_shape, n, m):
+def _check(obs_shape, n, m, options=None):
     d = vector_dim(obs_shape, "matched")
     even_n(d, "matched (inverse coupling) encoder")
     if m != d:
         raise ValueError(f"m must equal n = {d} for the matched encoder, got {m}")
 
 
-@register("matched", "inverse additive coupling with trainable W_l (any even n, m = n)", _check)
-def build(obs_shape, m: int, options: EncoderOptions) -> nn.Module:
-    """The matched inverse-coupling encoder for a coupling world (``options.n_layers``, ``options.matched_init``)."""
-    return MatchedCoupling(vector_dim(obs_shape, "matched"), options.n_layers, options.matched_init)
+@register("matched", "inverse additive coupling with trainable W_l (any even n, m = n)", _check, options=OPTIONS)
+def build(obs_shape, m: int, options) -> nn.Module:
+    """The matched inverse-coupling encoder for a coupling world (``options.encoder_layers``, ``options.matched_init``)."""
+    return MatchedCoupling(vector_dim(obs_shape, "matched"), options.encoder_layers, options.matched_init)

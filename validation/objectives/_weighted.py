@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import torch
 
-from lejepa_verify.theory.validate import check_int
 from lejepa_verify.validation.objectives.base import Objective
 from lejepa_verify.validation.objectives.terms import alignment
 
 
-def check_lam(lam) -> float:
-    if isinstance(lam, bool) or not isinstance(lam, (int, float)) or not 0.0 <= float(lam) <= 1.0:
-        raise ValueError(f"lam must lie in [0, 1], got {lam!r}")
-    return float(lam)
-
-
 class WeightedObjective(Objective):
     """Subclasses implement ``penalty(both, gen)`` on the stacked views ``h1 ∪ h2``."""
-
-    def __init__(self, *, lam: float = 0.5, m: int = 2, device="cpu"):
-        self.lam = check_lam(lam)
-        self.m = check_int(m, "m", 1)
-        self.device = device
 
     def penalty(self, both: torch.Tensor, gen: torch.Generator | None) -> torch.Tensor:
         raise ValueError(f"objective {self.name!r} does not define its penalty")

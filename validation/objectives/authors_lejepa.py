@@ -30,7 +30,7 @@ class AuthorsLeJEPA(LeJEPA):
 
     def __init__(self, *, lam: float = 1e-3, n_slices: int = 256, n_knots: int = 17, t_max: float = 3.0,
                  m: int = 2, device="cpu"):
-        # the quadrature, checks and from_config are LeJEPA's; their defaults are the authors' recipe
+        # the quadrature, options and builder are LeJEPA's; these keyword defaults are the authors' recipe
         super().__init__(lam=lam, n_slices=n_slices, n_knots=n_knots, t_max=t_max, m=m, device=device)
 
     def penalty(self, both: torch.Tensor, gen: torch.Generator | None) -> torch.Tensor:

@@ -1,21 +1,28 @@
 """The objective interface and its registry (docs: theory, the world and the learner).
 
-An objective is a class registered with :func:`register`: built from a run's config by
-``from_config(config, m, device)``, called as ``objective(h1, h2, gen) -> (loss, parts)`` on a
-batch of paired embeddings, where ``parts`` holds the detached terms for the curves: always
-``"alignment"``, and the regulariser under the class's ``regulariser`` key. ``uses_lam`` says
-whether the trainer's λ schedule applies (the trainer sets ``objective.lam`` every step).
+An objective is a class registered with :func:`register`. It declares the options it reads
+(``options``, as :class:`~lejepa_verify.theory.options.Option`: SIGReg's slices and knots,
+InfoNCE's bandwidth, VICReg's weights), is built from a validated config's options by
+``from_options(options, m=..., device=..., lam=...)`` and called as
+``objective(h1, h2, gen) -> (loss, parts)`` on a batch of paired embeddings, where ``parts``
+holds the detached terms for the curves: always ``"alignment"``, and the regulariser under the
+class's ``regulariser`` key. ``uses_lam`` says whether the trainer's λ schedule applies (the
+trainer sets ``objective.lam`` every step).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar, Mapping
 
 import torch
 
+from lejepa_verify.theory.options import Option
 from lejepa_verify.validation.registries import OBJECTIVES
 
 REGISTRY = OBJECTIVES
+#: the weight of the regulariser, and the embedding dimension, as every objective checks them
+LAM = Option("lam", "float", 0.0, "weight of the regulariser", low=0.0, high=1.0)
+LAM_M = Option("m", "int", 2, "embedding dimension", low=1)
 
 
 class Objective:
@@ -25,13 +32,43 @@ class Objective:
     description: ClassVar[str] = ""
     regulariser: ClassVar[str] = ""
     uses_lam: ClassVar[bool] = True
+    options: ClassVar[tuple[Option, ...]] = ()
 
     lam: float = 0.0
 
+    def __init__(self, *, m: int = 2, device="cpu", lam: float = 0.0, **options: Any):
+        """A public boundary: ``m``, ``lam`` and the options are checked against the declarations."""
+        from lejepa_verify.theory.options import check_options
+
+        where = f"objective {self.name}: " if self.name else ""
+        m = LAM_M.check(m, where)
+        lam = LAM.check(lam, where)
+        self._setup(m=m, device=device, lam=lam, **check_options(self.options, options, where))
+
+    def _setup(self, *, m: int, device, lam: float, **options: Any) -> None:
+        """Set the fields from values already checked; subclasses precompute here (e.g. a quadrature)."""
+        self.m = int(m)
+        self.device = device
+        self.lam = float(lam)
+        for key, value in options.items():
+            setattr(self, key, value)
+
+    @classmethod
+    def workspace(cls, rows: int, m: int, options) -> int:
+        """Floats the loss needs for a batch of ``rows`` embeddings (for the memory check)."""
+        return 8 * rows * m + 4 * m * m
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any], *, m: int, device, lam: float = 0.0) -> "Objective":
+        """Build from already validated options (a config's ``member_options("objective")``), checking nothing again."""
+        obj = cls.__new__(cls)
+        obj._setup(m=m, device=device, lam=lam, **dict(options))
+        return obj
+
     @classmethod
     def from_config(cls, config, m: int, device) -> "Objective":
-        """Build the objective from a ``TrainConfig`` for ``m`` outputs on ``device``."""
-        raise ValueError(f"objective {cls.name!r} does not say how to build itself from a config")
+        """Build the objective of a ``TrainConfig`` for ``m`` outputs on ``device``."""
+        return cls.from_options(config.member_options("objective"), m=m, device=device, lam=config.lam)
 
     def __call__(self, h1: torch.Tensor, h2: torch.Tensor, gen: torch.Generator | None = None):
         raise ValueError(f"objective {self.name!r} does not define a loss")

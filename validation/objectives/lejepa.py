@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import torch
 
-from lejepa_verify.theory.validate import check_int
+from lejepa_verify.theory.options import Option
 from lejepa_verify.validation.objectives._weighted import WeightedObjective
 from lejepa_verify.validation.objectives.base import register
 from lejepa_verify.validation.objectives.terms import directions, quadrature, sigreg
+
+#: SIGReg's settings, shared by every objective built on it
+SIGREG_OPTIONS = (
+    Option("n_slices", "int", 16, "SIGReg: random directions per step", low=1, high=65536),
+    Option("n_knots", "int", 17, "SIGReg: trapezoid knots on [0, t_max]", low=2, high=1025),
+    Option("t_max", "float", 3.0, "SIGReg: upper end of the integration range", low=0.0, high=100.0, low_open=True),
+)
 
 
 @register
@@ -16,18 +23,21 @@ class LeJEPA(WeightedObjective):
     name = "lejepa"
     description = "λ·SIGReg + (1 − λ)·alignment (sliced Epps–Pulley statistic)"
     regulariser = "sigreg"
+    options = SIGREG_OPTIONS
 
     def __init__(self, *, lam: float = 0.5, n_slices: int = 16, n_knots: int = 17, t_max: float = 3.0,
                  m: int = 2, device="cpu"):
-        super().__init__(lam=lam, m=m, device=device)
-        self.n_slices = check_int(n_slices, "n_slices", 1)
+        super().__init__(lam=lam, m=m, device=device, n_slices=n_slices, n_knots=n_knots, t_max=t_max)
+
+    def _setup(self, *, m, device, lam, n_slices, n_knots, t_max) -> None:
+        super()._setup(m=m, device=device, lam=lam, n_slices=int(n_slices))
         t, w = quadrature(n_knots, t_max)
         self.t, self.w = t.to(device), w.to(device)
 
     @classmethod
-    def from_config(cls, config, m: int, device) -> "LeJEPA":
-        return cls(lam=config.lam, n_slices=config.n_slices, n_knots=config.n_knots, t_max=config.t_max,
-                   m=m, device=device)
+    def workspace(cls, rows: int, m: int, options) -> int:
+        """SIGReg's ``(rows, slices, knots)`` cosines, sines and their gradients, and the projections."""
+        return 6 * rows * options["n_slices"] * options["n_knots"] + 2 * rows * options["n_slices"] + 8 * rows * m
 
     def penalty(self, both: torch.Tensor, gen: torch.Generator | None) -> torch.Tensor:
         """SIGReg: the sliced Epps–Pulley statistic of both views on fresh random directions."""

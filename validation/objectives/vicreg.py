@@ -8,7 +8,8 @@ For the two views ``Z = h1``, ``Z' = h2`` (B × m each), with ``ε = 1e−4`` an
     loss     = 25 · s + 25 · [v(Z) + v(Z')] + 1 · [c(Z) + c(Z')]
 
 with ``C(Z)`` the sample covariance (divisor B − 1) and the weights λ = μ = 25, ν = 1 of the
-paper (its eq. 6 and §4.1). The paper's formula sums the two views' variance terms; its
+paper (its eq. 6 and §4.1), declared as the options ``invariance_weight``, ``variance_weight``
+and ``covariance_weight``. The paper's formula sums the two views' variance terms; its
 reference implementation averages them (``/ 2``), which halves μ in effect: this module
 follows the formula. λ of the trainer is not used (``uses_lam = False``).
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import torch
 
+from lejepa_verify.theory.options import Option
 from lejepa_verify.validation.objectives.base import Objective, register
 
 #: the standard weights (Bardes et al. 2022, §4.1): invariance, variance, covariance
@@ -59,17 +61,23 @@ class VICReg(Objective):
     description = "VICReg: 25·MSE + 25·(std hinges, γ = 1) + 1·(off-diagonal covariance² / m), Bardes et al. 2022"
     regulariser = "vicreg_var_cov"
     uses_lam = False
+    options = (
+        Option("invariance_weight", "float", INVARIANCE_WEIGHT, "VICReg: weight of the invariance (MSE) term", low=0.0),
+        Option("variance_weight", "float", VARIANCE_WEIGHT, "VICReg: weight of the variance hinges", low=0.0),
+        Option("covariance_weight", "float", COVARIANCE_WEIGHT, "VICReg: weight of the covariance term", low=0.0),
+    )
 
-    @classmethod
-    def from_config(cls, config, m: int, device) -> "VICReg":
-        return cls()
+    def __init__(self, *, invariance_weight: float = INVARIANCE_WEIGHT, variance_weight: float = VARIANCE_WEIGHT,
+                 covariance_weight: float = COVARIANCE_WEIGHT, m: int = 2, device="cpu", lam: float = 0.0):
+        super().__init__(m=m, device=device, lam=lam, invariance_weight=invariance_weight,
+                         variance_weight=variance_weight, covariance_weight=covariance_weight)
 
     def __call__(self, h1: torch.Tensor, h2: torch.Tensor, gen: torch.Generator | None = None):
         inv = invariance_term(h1, h2)
         var = variance_term(h1) + variance_term(h2)
         cov = covariance_term(h1) + covariance_term(h2)
-        reg = VARIANCE_WEIGHT * var + COVARIANCE_WEIGHT * cov
-        loss = INVARIANCE_WEIGHT * inv + reg
+        reg = self.variance_weight * var + self.covariance_weight * cov
+        loss = self.invariance_weight * inv + reg
         # "alignment" is the trainer's common curve: E||h1 − h2||² in every objective
         align = (h1 - h2).square().sum(-1).mean()
         return loss, {"alignment": align.detach(), self.regulariser: reg.detach(),

@@ -16,10 +16,6 @@ class Whitening(WeightedObjective):
     description = "λ·||Cov − I||_F² + (1 − λ)·alignment"
     regulariser = "whitening"
 
-    @classmethod
-    def from_config(cls, config, m: int, device) -> "Whitening":
-        return cls(lam=config.lam, m=m, device=device)
-
     def penalty(self, both: torch.Tensor, gen: torch.Generator | None) -> torch.Tensor:
         """``||Cov − I||_F²`` of both views."""
         return whitening_penalty(both)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from lejepa_verify.validation.observations.base import (
     REGISTRY,
     Observation,
+    build_observation,
     ObservationSpec,
     make_observation,
     observation_names,
@@ -20,4 +21,4 @@ from lejepa_verify.validation.observations.base import (
     register,
 )
 
-__all__ = ["REGISTRY", "Observation", "ObservationSpec", "make_observation", "observation_names", "observation_spec", "register"]
+__all__ = ["REGISTRY", "Observation", "build_observation", "ObservationSpec", "make_observation", "observation_names", "observation_spec", "register"]

@@ -9,24 +9,31 @@ batch of latents ``(B, n)`` to observations ``(B, *obs_shape)``. It has
 - ``obs_shape``: the shape of one observation, from which encoders are built;
 - ``inverse(x)`` where ``has_inverse`` (the matched encoder and the tests use it).
 
-Registered classes declare ``name``, a one-line ``description`` and a ``check_n(n)`` class
-method that raises ``ValueError`` for a latent dimension the map is not defined for.
+Registered classes declare ``name``, a one-line ``description``, the options they read
+(``options``, as :class:`~lejepa_verify.theory.options.Option`; the seeded maps read
+``mixing_layers``, :data:`LAYERS`) and a ``check_n(n)`` class method that raises ``ValueError``
+for a latent dimension the map is not defined for. A ``TrainConfig`` runs the checks once; the
+trainer then builds the map with :func:`build_observation`, which checks nothing again.
 """
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Callable, ClassVar
+from typing import Any, Callable, ClassVar, Mapping
 
 import numpy as np
 import torch
 from torch import nn
 
-from lejepa_verify.validation.registries import OBSERVATIONS
+from lejepa_verify.theory.options import Option, check_options
 from lejepa_verify.theory.validate import check_int
+from lejepa_verify.validation.registries import OBSERVATIONS
 
 REGISTRY = OBSERVATIONS
+
+#: the layer count of the seeded maps (coupling, authors_coupling, mlp)
+LAYERS = Option("mixing_layers", "int", 4, "layers of a seeded mixing (coupling, mlp)", low=1, high=1024)
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,11 @@ class ObservationSpec:
     name: str
     cls: type
     description: str
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        """The options the map reads."""
+        return tuple(self.cls.options)
 
     def check_n(self, n: int) -> int:
         """Validate the latent dimension ``n`` for this observation."""
@@ -53,6 +65,7 @@ class Observation(nn.Module):
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     has_inverse: ClassVar[bool] = True
+    options: ClassVar[tuple[Option, ...]] = ()
 
     def __init__(self, n: int):
         super().__init__()
@@ -64,9 +77,9 @@ class Observation(nn.Module):
         return check_int(n, "n", 1)
 
     @classmethod
-    def build(cls, n: int, *, n_layers: int, seed: int) -> "Observation":
-        """Construct from the config's latent dimension, layer count and seed (fixed maps ignore
-        the last two)."""
+    def build(cls, n: int, options: Mapping[str, Any], *, seed: int) -> "Observation":
+        """Construct from the latent dimension, the map's options and the mixing seed (fixed maps
+        ignore the last two)."""
         return cls(n)
 
     @classmethod
@@ -136,15 +149,24 @@ def observation_spec(name: str) -> ObservationSpec:
     return REGISTRY.get(name)
 
 
-def make_observation(name: str, n: int, *, n_layers: int = 4, seed: int = 1337) -> Observation:
-    """The observation ``name`` in ``n`` latent dimensions, frozen (no gradients), in eval mode.
-
-    ``n_layers`` and ``seed`` are passed to maps that have layers or random parts and ignored by
-    fixed maps (each class's ``build`` says which it takes).
-    """
-    spec = observation_spec(name)
-    spec.check_n(n)
-    mod = spec.cls.build(n, n_layers=check_int(n_layers, "n_layers", 1), seed=check_int(seed, "seed", 0))
+def build_observation(name: str, n: int, options: Mapping[str, Any], *, seed: int) -> Observation:
+    """The observation ``name`` of an already validated config, frozen (no gradients), in eval mode."""
+    mod = observation_spec(name).cls.build(n, options, seed=seed)
     for p in mod.parameters():
         p.requires_grad_(False)
     return mod.eval()
+
+
+def make_observation(name: str, n: int, *, n_layers: int = 4, seed: int = 1337) -> Observation:
+    """The observation ``name`` in ``n`` latent dimensions, frozen (no gradients), in eval mode.
+
+    ``n_layers`` (the ``mixing_layers`` option) and ``seed`` are passed to maps that have layers
+    or random parts and ignored by fixed maps.
+    """
+    spec = observation_spec(name)
+    spec.check_n(n)
+    given = {"mixing_layers": n_layers} if any(o.name == "mixing_layers" for o in spec.options) else {}
+    if not given:
+        LAYERS.check(n_layers)
+    options = check_options(spec.options, given, f"mixing {name}: ")
+    return build_observation(name, n, options, seed=check_int(seed, "seed", 0))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 
 from lejepa_verify.theory.validate import check_int
-from lejepa_verify.validation.observations.base import Observation, haar_orthogonal, register
+from lejepa_verify.validation.observations.base import LAYERS, Observation, haar_orthogonal, register
 
 
 def inverse_coupling(x: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
@@ -39,6 +39,7 @@ class Coupling(Observation):
     """RealNVP-style additive tanh coupling layers for even ``n``, Haar matrices with the sign fix
     (the authors' own draw of the matrices is ``authors_coupling``)."""
     name = "coupling"
+    options = (LAYERS,)
     description = "additive tanh coupling layers, W_l = 2 × Haar orthogonal from mixing_seed (any even n)"
 
     def __init__(self, n: int, n_layers: int = 4, seed: int = 1337, scale: float = 2.0):
@@ -53,8 +54,8 @@ class Coupling(Observation):
         return even_n(n, "coupling mixing")
 
     @classmethod
-    def build(cls, n: int, *, n_layers: int, seed: int) -> "Coupling":
-        return cls(n, n_layers, seed)
+    def build(cls, n: int, options, *, seed: int) -> "Coupling":
+        return cls(n, options["mixing_layers"], seed)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         """The layers in order: even layers add ``tanh(z1 W)`` to ``z2``, odd layers ``tanh(z2 W)`` to ``z1``."""

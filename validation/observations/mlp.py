@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 
 from lejepa_verify.theory.validate import check_int
-from lejepa_verify.validation.observations.base import Observation, haar_orthogonal, register
+from lejepa_verify.validation.observations.base import LAYERS, Observation, haar_orthogonal, register
 
 LEAKY_SLOPE = 0.2
 
@@ -18,6 +18,7 @@ LEAKY_SLOPE = 0.2
 class LeakyMLP(Observation):
     """``x = Q_L σ(Q_{L−1} … σ(Q_1 z))`` with Haar orthogonal ``Q_l`` and leaky ReLU σ."""
     name = "mlp"
+    options = (LAYERS,)
     description = "Q_L σ(… σ(Q_1 z)), Haar orthogonal Q_l from mixing_seed, leaky ReLU 0.2 (any n)"
 
     def __init__(self, n: int, n_layers: int = 4, seed: int = 1337, slope: float = LEAKY_SLOPE):
@@ -28,8 +29,8 @@ class LeakyMLP(Observation):
         self.register_buffer("Q", torch.stack([haar_orthogonal(n, gen) for _ in range(n_layers)]))
 
     @classmethod
-    def build(cls, n: int, *, n_layers: int, seed: int) -> "LeakyMLP":
-        return cls(n, n_layers, seed)
+    def build(cls, n: int, options, *, seed: int) -> "LeakyMLP":
+        return cls(n, options["mixing_layers"], seed)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         """``x = Q_L σ(Q_{L−1} … σ(Q_1 z))``."""

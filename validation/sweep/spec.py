@@ -29,7 +29,8 @@ The expansion order is cases (outer), then the axes in the order written, the la
 fastest. TOML has no null: write ``"none"`` for ``None`` in a field that allows it (``m``,
 ``lam_start`` ...). Every run's :class:`validation.config.TrainConfig` is built, and so validated, when
 the sweep is expanded: an unknown key or value fails before any run starts, naming the key
-and the valid choices. In YAML, ``1e-6`` (no dot) is read as a float, not as a string.
+and the valid choices. A setting's value is read by its declaration (``validation.config.declared_options``): in
+YAML, ``1e-6`` (no dot, a string to YAML 1.1) is read as the float the setting needs.
 """
 
 from __future__ import annotations
@@ -58,62 +59,31 @@ _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 def _train_config_cls():
-    # imported lazily: the config module is light, but keeping the CLI start fast costs nothing
     from lejepa_verify.validation.config import TrainConfig
 
     return TrainConfig
 
 
+def declarations() -> dict:
+    """Every setting a sweep may set, as declared (``validation.config.declared_options``)."""
+    from lejepa_verify.validation.config import declared_options
+
+    return declared_options()
+
+
 def config_fields() -> dict[str, Any]:
-    """TrainConfig's field names mapped to their default values (``None`` when no default)."""
-    cls = _train_config_cls()
-    out = {}
-    for f in dataclasses.fields(cls):
-        if f.default is not dataclasses.MISSING:
-            out[f.name] = f.default
-        elif f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
-            out[f.name] = f.default_factory()  # type: ignore[misc]
-        else:
-            out[f.name] = None
+    """Every setting's name mapped to its default (the declared options, and the retired ``views``)."""
+    out = {name: opt.default for name, opt in declarations().items()}
+    out["views"] = "pair"
     return out
 
 
-def _mapping_fields(fields: Mapping[str, Any]) -> set[str]:
-    cls = _train_config_cls()
-    names = set()
-    for f in dataclasses.fields(cls):
-        default = fields[f.name]
-        annotation = str(f.type)
-        if isinstance(default, Mapping) or "Mapping" in annotation or "dict" in annotation:
-            names.add(f.name)
-    return names
+def _mapping_fields(fields: Mapping[str, Any] | None = None) -> set[str]:
+    return {name for name, opt in declarations().items() if opt.kind == "mapping"}
 
 
 # ----------------------------------------------------------------------------------------
 # reading files
-
-
-def _yaml_loader():
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        """PyYAML's safe loader, reading ``1e-6`` as a float (YAML 1.1 asks for ``1.0e-6``)."""
-
-    float_re = re.compile(
-        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
-            |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
-            |\.[0-9_]+(?:[eE][-+]?[0-9]+)?
-            |[-+]?\.(?:inf|Inf|INF)
-            |\.(?:nan|NaN|NAN))$""",
-        re.X,
-    )
-    Loader.yaml_implicit_resolvers = {k: list(v) for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-    for ch in list("-+0123456789."):
-        Loader.yaml_implicit_resolvers[ch] = [
-            (tag, rx) for tag, rx in Loader.yaml_implicit_resolvers.get(ch, []) if tag != "tag:yaml.org,2002:float"
-        ]
-    Loader.add_implicit_resolver("tag:yaml.org,2002:float", float_re, list("-+0123456789."))
-    return Loader
 
 
 def read_config_file(path: str | Path) -> dict:
@@ -138,7 +108,7 @@ def read_config_file(path: str | Path) -> dict:
         import yaml
 
         try:
-            data = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+            data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             raise ValueError(f"sweep config {str(p)!r} is not valid YAML: {exc}") from None
     if not isinstance(data, dict):
@@ -262,6 +232,9 @@ def _check_axis(key: str, values: Any, where: str) -> tuple:
         raise ValueError(f"{where}.{key} must be a non-empty list of values, got {values!r}")
     if len(values) == 0:
         raise ValueError(f"{where}.{key} must be a non-empty list of values, got []")
+    from lejepa_verify.theory.options import _plain
+
+    values = [_plain(v) for v in values]
     seen = []
     for v in values:
         # 0 and 0.0 are one value (a float field turns both into 0.0)
@@ -291,7 +264,7 @@ def parse_spec(data: Mapping[str, Any], *, profile: str = "quick", name: str | N
         raise ValueError(f"description must be a string, got {description!r}")
 
     def section(table: Mapping[str, Any], where: str) -> tuple[dict, dict, list | None]:
-        fixed = _check_keys(table.get("fixed", {}), f"{where}fixed", list(fields))
+        fixed = _plain_tree(_check_keys(table.get("fixed", {}), f"{where}fixed", list(fields)))
         for key in mapping_fields & set(fixed):
             if not isinstance(fixed[key], Mapping):
                 raise ValueError(f"{where}fixed.{key} must be a table/mapping such as {{ alpha = 0.5 }}, "
@@ -309,7 +282,7 @@ def parse_spec(data: Mapping[str, Any], *, profile: str = "quick", name: str | N
                 case = _check_keys(case, f"{where}cases[{i}]", _AnyKey())
                 for key in case:
                     _check_config_key(key, f"{where}cases[{i}]", fields, mapping_fields)
-            cases = [dict(c) for c in cases]
+            cases = [_plain_tree(dict(c)) for c in cases]
         for key in axes:
             if _fixed_has(fixed, key):
                 raise ValueError(f"key {key!r} is both in {where}fixed and in {where}axes; keep one")
@@ -344,6 +317,17 @@ def parse_spec(data: Mapping[str, Any], *, profile: str = "quick", name: str | N
         cases=tuple(cases or ()),
         source=source,
     )
+
+
+def _plain_tree(value: Any) -> Any:
+    """``value`` with every numpy scalar (also inside mappings and lists) as a Python number."""
+    from lejepa_verify.theory.options import _plain
+
+    if isinstance(value, Mapping):
+        return {k: _plain_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain_tree(v) for v in value)
+    return _plain(value)
 
 
 def _fixed_has(fixed: Mapping[str, Any], key: str) -> bool:
@@ -403,22 +387,22 @@ def _set_dotted(target: dict, key: str, value: Any) -> None:
 
 
 def _optional_fields() -> set[str]:
-    return {f.name for f in dataclasses.fields(_train_config_cls()) if "None" in str(f.type)}
+    return {name for name, opt in declarations().items() if opt.nullable}
 
 
-def _coerce_numbers(d: dict, fields: Mapping[str, Any]) -> dict:
-    """``t_max = 3`` in a file means the float 3.0: an int given for a float field becomes a float.
-
-    Without this, ``3`` and ``3.0`` would hash to two different run ids for one and the same run.
-    TOML has no null, so the string ``"none"`` stands for ``None`` in a field that allows it.
-    """
+def _coerce_numbers(d: dict, fields: Mapping[str, Any] | None = None) -> dict:
+    """Values as their declarations read them: a string for a number, a boolean or a list is
+    parsed (TOML has no null, so ``"none"`` is ``None`` where allowed; YAML 1.1 reads ``1e-6``
+    as a string), and numpy scalars become Python numbers. ``3`` for a float setting becomes
+    ``3.0`` when the config is built, so both give one run id."""
+    decl = declarations()
     out = dict(d)
-    optional = _optional_fields()
     for key, value in d.items():
-        default = fields.get(key)
-        if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
-            out[key] = float(value)
-        elif key in optional and isinstance(value, str) and value.lower() == "none":
+        opt = decl.get(key)
+        if opt is not None and isinstance(value, str) and opt.kind not in ("str", "mapping"):
+            out[key] = opt.parse(value)
+        elif opt is not None and opt.kind == "str" and opt.nullable and isinstance(value, str) \
+                and value.lower() == "none":
             out[key] = None
     return out
 
