@@ -419,7 +419,7 @@ def _check_joint(v: dict) -> None:
     if v["lam_ramp_end"] < v["lam_ramp_start"]:
         raise ValueError(f"lam_ramp_end must be >= lam_ramp_start = {v['lam_ramp_start']}, got {v['lam_ramp_end']}")
     from lejepa_verify.numerics.transitions import _check_transition, available_transitions
-    from lejepa_verify.validation.worlds import cached_law
+    from lejepa_verify.validation.laws import cached_law
 
     law = cached_law(v["latent"], v["latent_params"])
     if v["transition"] is None:

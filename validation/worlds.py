@@ -15,29 +15,16 @@ recorded arm trajectories (``arm_trajectory``).
 
 from __future__ import annotations
 
-import functools
 from typing import Any, Mapping
 
 import numpy as np
 import torch
 
+from lejepa_verify.validation.laws import cached_law
 from lejepa_verify.validation.pairs.base import numpy_rng, ou_step
 
 # transitions that, for a Gaussian latent, are the OU (Mehler) channel of docs/theory.md §1
 _GAUSSIAN_OU_TRANSITIONS = ("ou", "authors", "ar1")
-
-
-@functools.lru_cache(maxsize=64)
-def _law(name: str, params: tuple) -> Any:
-    from lejepa_verify.numerics.latents import latent_law
-
-    return latent_law(name, **dict(params))
-
-
-def cached_law(name: str, params: Mapping[str, Any]):
-    """The latent law ``name`` with ``params``, built once per process (the config check and the
-    world share it)."""
-    return _law(name, tuple(sorted(params.items())))
 
 
 class World:

@@ -18,16 +18,13 @@ must not change the run id). Every draw comes from an explicit ``torch.Generator
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
 
 from lejepa_verify.theory.options import Option
 from lejepa_verify.validation.registries import PAIR_SOURCES
-
-if TYPE_CHECKING:  # pragma: no cover
-    from lejepa_verify.validation.worlds import World
 
 REGISTRY = PAIR_SOURCES
 
