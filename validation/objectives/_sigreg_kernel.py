@@ -112,8 +112,9 @@ def _power_sums(C, Sn, c0, s0, unit_start, n_knots, out_c, out_s, cc, ss, zero):
             k += 1
 
 
-def _horner(C, Sn, c0, s0, unit_start, gre, gim, G, pr, pi):
-    """``G[r, j] += Re(z0 Σ_k (gre + i gim)[r, k] z^k)`` by Horner's rule, four knots per pass."""
+def _horner(C, Sn, c0, s0, unit_start, gre, gim, G, pr, pi, add):
+    """``G[r, j] (+)= Re(z0 Σ_k (gre + i gim)[r, k] z^k)`` by Horner's rule, four knots per pass
+    (``add``: accumulate into ``G``, else overwrite it)."""
     R, B = C.shape
     K = gre.shape[1]
     for r in range(R):
@@ -154,9 +155,15 @@ def _horner(C, Sn, c0, s0, unit_start, gre, gim, G, pr, pi):
                 pr[j] = p * x - q * y + a0
                 pi[j] = p * y + q * x + b0
             k -= 1
-        if unit_start:
+        if unit_start and not add:
+            for j in range(B):
+                G[r, j] = pr[j]
+        elif unit_start:
             for j in range(B):
                 G[r, j] += pr[j]
+        elif not add:
+            for j in range(B):
+                G[r, j] = pr[j] * c0[r, j] - pi[j] * s0[r, j]
         else:
             for j in range(B):
                 G[r, j] += pr[j] * c0[r, j] - pi[j] * s0[r, j]
@@ -215,15 +222,20 @@ def _forward(h, A, t, w, t0, dt, keep=False):
     C, Sn = torch.cos(x).numpy(), torch.sin(x).numpy()
     np_dtype = C.dtype.type
     cc, ss = np.empty(B, np_dtype), np.empty(B, np_dtype)
-    sums_c, sums_s, starts = np.empty((x.shape[0], K)), np.empty((x.shape[0], K)), []
-    for k0, k1 in _chunks(K):
+    chunks = _chunks(K)
+    sums_c, sums_s, starts = np.zeros((x.shape[0], K)), np.zeros((x.shape[0], K)), []
+    for k0, k1 in chunks:
         a = t0 + k0 * dt                                 # the run's first knot
         st = None if a == 0.0 else (torch.cos((a / dt) * x).numpy(), torch.sin((a / dt) * x).numpy())
         starts.append(st)
         c0, s0 = st if st is not None else (C, Sn)       # not read when the run starts at 1
-        oc, os_ = np.zeros((x.shape[0], k1 - k0)), np.zeros((x.shape[0], k1 - k0))
+        if len(chunks) == 1:
+            oc, os_ = sums_c, sums_s
+        else:
+            oc, os_ = np.zeros((x.shape[0], k1 - k0)), np.zeros((x.shape[0], k1 - k0))
         power_sums(C, Sn, c0, s0, st is None, k1 - k0, oc, os_, cc, ss, np_dtype(0))
-        sums_c[:, k0:k1], sums_s[:, k0:k1] = oc, os_
+        if len(chunks) > 1:
+            sums_c[:, k0:k1], sums_s[:, k0:k1] = oc, os_
     tk = t.detach().double().numpy()
     wk = w.detach().double().numpy()
     resid = sums_c / B - np.exp(-tk ** 2 / 2)            # (rows, K) in float64
@@ -246,12 +258,12 @@ def _backward(h, A, grad_value, saved, need_h, need_A):
     g = np.broadcast_to(grad_value.detach().double().numpy()[..., None], saved.shape[:-2] + (S,)).reshape(rows, 1)
     scale = (2.0 / S) * g * saved.wt                     # (rows, K)
     gre, gim = scale * saved.sbar, scale * saved.resid   # γ_k = (2/S) w_k t_k (s̄_k + i (c̄_k − φ_k))
-    G = np.zeros((rows, B), np_dtype)
+    G = np.empty((rows, B), np_dtype)
     pr, pi = np.empty(B, np_dtype), np.empty(B, np_dtype)
-    for (k0, k1), st in zip(_chunks(K), saved.starts):
+    for i, ((k0, k1), st) in enumerate(zip(_chunks(K), saved.starts)):
         c0, s0 = st if st is not None else (C, Sn)
         horner(C, Sn, c0, s0, st is None, np.ascontiguousarray(gre[:, k0:k1], np_dtype),
-               np.ascontiguousarray(gim[:, k0:k1], np_dtype), G, pr, pi)
+               np.ascontiguousarray(gim[:, k0:k1], np_dtype), G, pr, pi, i > 0)
     GT = torch.from_numpy(G).reshape(saved.shape)       # (..., S, B) = (∂T/∂u)ᵀ
     gh = torch.matmul(GT.mT, A.mT).sum_to_size(h.shape) if need_h else None
     gA = torch.matmul(h.mT, GT.mT).sum_to_size(A.shape) if need_A else None

@@ -1,0 +1,246 @@
+"""The engine against this machine's limits: GEMM roof, SIGReg, training steps, many runs (issue 21).
+
+    python benchmarks/bench_engine.py                    # every section written so far
+    python benchmarks/bench_engine.py roof sigreg       # the named sections
+    python benchmarks/bench_engine.py sigreg --cuda     # and the same on the GPU, where there is one
+    python benchmarks/bench_engine.py sigreg --out DIR  # also write the numbers as JSON
+
+``roof``: fp32 and bf16 GEMM throughput on one thread (1024 × 1024 matrices, best of several),
+the ceiling every step is measured against. ``sigreg``: the fused kernel of
+``terms.sigreg`` against the plain formula (``terms.sigreg_reference``), forward + backward,
+B = 512, 256 slices, 17 knots, float32, one thread, per m; both are timed in one run,
+alternating, best of N, with the time of the two GEMMs every version needs (the floor at large
+m), where the fused version's time goes, and what a fresh process pays on its first call.
+``step`` and ``many`` are placeholders for the sections still to be written (see their
+docstrings). With ``--cuda`` each section also runs on the GPU when ``torch.cuda.is_available()``
+(a line says so otherwise).
+
+Nothing here is pass/fail; every number is printed and, with ``--out``, written as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+from _machine import load_average, machine  # benchmarks run as scripts from this folder
+import torch
+
+from lejepa_verify.validation.objectives import _sigreg_kernel as kernel
+from lejepa_verify.validation.objectives.terms import quadrature, sigreg, sigreg_reference
+
+SIGREG_M = (2, 8, 32, 128, 512, 1024)
+B, SLICES, KNOTS = 512, 256, 17
+
+
+def _sync(device: str) -> None:
+    if device == "cuda":
+        torch.cuda.synchronize()
+
+
+def _best(fns: dict, reps: int, device: str = "cpu") -> dict:
+    """Best wall time in ms of each callable, the callables alternating within each repetition
+    so that a change of load affects all of them alike."""
+    best = {k: float("inf") for k in fns}
+    for fn in fns.values():          # warm-up: compile, allocate, fill caches
+        fn()
+    _sync(device)
+    for _ in range(reps):
+        for k, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            _sync(device)
+            best[k] = min(best[k], time.perf_counter() - start)
+    return {k: v * 1e3 for k, v in best.items()}
+
+
+def roof(device: str = "cpu", reps: int = 10) -> dict:
+    """fp32 and bf16 GEMM GFLOP/s, 1024 × 1024 × 1024, best of ``reps`` (one thread on the CPU)."""
+    n = 1024
+    gen = torch.Generator().manual_seed(0)
+    res = {}
+    print(f"### GEMM roof ({device}, {torch.get_num_threads()} thread(s) on the CPU), {n}×{n}×{n}, best of {reps}\n")
+    print("| dtype | ms | GFLOP/s |")
+    print("|---|---|---|")
+    for dtype in (torch.float32, torch.bfloat16):
+        a = torch.randn(n, n, generator=gen).to(device=device, dtype=dtype)
+        b = torch.randn(n, n, generator=gen).to(device=device, dtype=dtype)
+        ms = _best({"mm": lambda: torch.mm(a, b)}, reps, device)["mm"]
+        gflops = 2 * n ** 3 / (ms * 1e-3) / 1e9
+        name = str(dtype).removeprefix("torch.")
+        res[name] = {"ms": ms, "gflops": gflops}
+        print(f"| {name} | {ms:.2f} | {gflops:.1f} |")
+    print()
+    return res
+
+
+def _sigreg_inputs(m: int, device: str):
+    gen = torch.Generator().manual_seed(m)
+    h = torch.randn(B, m, generator=gen).to(device).requires_grad_(True)
+    A = torch.randn(m, SLICES, generator=gen)
+    A = (A / A.norm(dim=0)).to(device)
+    t, w = quadrature(KNOTS, 3.0)
+    return h, A, t.to(device), w.to(device)
+
+
+def _profile_fused(h, A, t, w, reps: int) -> dict:
+    """Where the fused forward + backward spends its time: the pieces of ``_sigreg_kernel`` timed
+    one by one on the same data (``other``: the total minus the pieces: small float64 arithmetic
+    on (slices, knots), allocations, autograd)."""
+    power_sums, horner = kernel._kernels()
+    dt = float(t[1] - t[0])
+    hd = h.detach()
+    x = torch.matmul((dt * A).mT, hd.mT)
+    C, Sn = torch.cos(x).numpy(), torch.sin(x).numpy()
+    cc, ss = C[0].copy(), C[0].copy()
+    oc, os_ = torch.zeros(SLICES, KNOTS, dtype=torch.float64).numpy(), torch.zeros(SLICES, KNOTS, dtype=torch.float64).numpy()
+    gre = torch.rand(SLICES, KNOTS).numpy()
+    G = torch.zeros(SLICES, B).numpy()
+    GT = torch.from_numpy(G)
+
+    def total():
+        h.grad = None
+        sigreg(h, A, t, w).backward()
+
+    return _best({
+        "total": total,
+        "GEMM u = hA": lambda: torch.matmul((dt * A).mT, hd.mT),
+        "GEMM G Aᵀ": lambda: torch.matmul(GT.mT, A.mT),
+        "cos + sin (torch)": lambda: (torch.cos(x), torch.sin(x)),
+        "forward recurrence": lambda: power_sums(C, Sn, C, Sn, True, KNOTS, oc, os_, cc, ss, C.dtype.type(0)),
+        "backward Horner": lambda: horner(C, Sn, C, Sn, True, gre, gre, G, cc, ss, False),
+    }, reps)
+
+
+def _first_call(cold: bool) -> float:
+    """Seconds from a fresh interpreter to the end of its first fused forward + backward
+    (imports included), with numba's cache emptied (``cold``) or as left by earlier runs."""
+    code = ("import time; s = time.perf_counter(); import torch\n"
+            "from lejepa_verify.validation.objectives.terms import quadrature, sigreg\n"
+            "t, w = quadrature(17, 3.0); h = torch.randn(512, 8, requires_grad=True)\n"
+            "A = torch.randn(8, 256); sigreg(h, A / A.norm(dim=0), t, w).backward()\n"
+            "i = time.perf_counter()\n"
+            "sigreg(h, A / A.norm(dim=0), t, w).backward()\n"
+            "print(i - s, time.perf_counter() - i)")
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as tmp:
+        if cold:
+            env["NUMBA_CACHE_DIR"] = tmp
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return float(out.stdout.split()[0])
+
+
+def _import_only() -> float:
+    code = ("import time; s = time.perf_counter(); import torch\n"
+            "from lejepa_verify.validation.objectives.terms import sigreg\n"
+            "print(time.perf_counter() - s)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.split()[0])
+
+
+def sigreg_section(device: str = "cpu", reps: int = 30) -> dict:
+    """Fused against plain SIGReg, forward + backward, per m (see the module docstring)."""
+    print(f"### SIGReg forward + backward ({device}), B = {B}, {SLICES} slices, {KNOTS} knots, float32, "
+          f"{torch.get_num_threads()} thread(s) on the CPU, best of {reps}\n")
+    if device == "cuda":
+        print("On CUDA `sigreg` runs the plain formula (no fused GPU kernel): the ratio measures the dispatch only.\n")
+    print("| m | plain ms | fused ms | ratio | the two GEMMs ms | plain / GEMMs |")
+    print("|---|---|---|---|---|---|")
+    rows = {}
+    for m in SIGREG_M:
+        h, A, t, w = _sigreg_inputs(m, device)
+        G = torch.randn(SLICES, B, generator=torch.Generator().manual_seed(1)).to(device)
+
+        def fused():
+            h.grad = None
+            sigreg(h, A, t, w).backward()
+
+        def plain():
+            h.grad = None
+            sigreg_reference(h, A, t, w).backward()
+
+        def gemms():
+            torch.matmul(A.mT, h.detach().mT)
+            torch.matmul(G.mT, A.mT)
+
+        r = _best({"plain": plain, "fused": fused, "gemms": gemms}, reps, device)
+        rows[m] = {**r, "ratio": r["plain"] / r["fused"], "ratio_limit": r["plain"] / r["gemms"]}
+        print(f"| {m} | {r['plain']:.2f} | {r['fused']:.3f} | {rows[m]['ratio']:.1f}× | {r['gemms']:.3f} "
+              f"| {rows[m]['ratio_limit']:.1f}× |", flush=True)
+    print("\n`plain / GEMMs`: the ratio no version can pass, since every version projects h on the slices "
+          "and multiplies the gradient back (fp32 GEMMs).\n")
+    res = {"rows": rows}
+    if device == "cpu":
+        print("Where the fused version's time goes (ms, each piece timed alone on the same data):\n")
+        print("| m | " + " | ".join(["total", "GEMM u = hA", "GEMM G Aᵀ", "cos + sin (torch)", "forward recurrence",
+                                       "backward Horner", "other"]) + " |")
+        print("|---|---|---|---|---|---|---|---|")
+        res["profile"] = {}
+        for m in (2, 128, 1024):
+            p = _profile_fused(*_sigreg_inputs(m, device), reps)
+            p["other"] = p["total"] - sum(v for k, v in p.items() if k != "total")
+            res["profile"][m] = p
+            print(f"| {m} | " + " | ".join(f"{v:.3f}" for v in p.values()) + " |", flush=True)
+        cold, warm, imp = _first_call(cold=True), _first_call(cold=False), _import_only()
+        res["first_call_s"] = {"cold_cache": cold, "warm_cache": warm, "import_only": imp}
+        print(f"\nA fresh process, from `import torch` to the end of its first forward + backward: {cold:.2f} s "
+              f"with numba's cache empty (it compiles), {warm:.2f} s with the cache on disk "
+              f"(importing torch and the package alone: {imp:.2f} s).\n")
+    return res
+
+
+def step_section(device: str = "cpu") -> dict:
+    """To be written (issue 21): steps/s under the authors' settings at n = 2 … 1024 against their
+    plain loop (written here from their description, as ``bench_trainer.py`` does) and against
+    the GEMM roof of ``roof``, with a profile table of the step."""
+    print("### Steps under the authors' settings: not written yet (issue 21)\n")
+    return {}
+
+
+def many_section(device: str = "cpu") -> dict:
+    """To be written (issue 21): ``train_many`` of 1, 5 and 15 runs against the same runs one at a
+    time (throughput and memory)."""
+    print("### Many runs as one: not written yet (issue 21)\n")
+    return {}
+
+
+SECTIONS = {"roof": roof, "sigreg": sigreg_section, "step": step_section, "many": many_section}
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("sections", nargs="*", help=f"sections to run, of {', '.join(SECTIONS)} (default: all)")
+    p.add_argument("--cuda", action="store_true", help="also run each section on the GPU, where there is one")
+    p.add_argument("--out", help="write the numbers as JSON into this folder")
+    args = p.parse_args(argv)
+    unknown = [name for name in args.sections if name not in SECTIONS]
+    if unknown:
+        p.error(f"unknown section(s) {', '.join(unknown)}; valid: {', '.join(SECTIONS)}")
+    names = list(dict.fromkeys(args.sections or SECTIONS))
+    torch.set_num_threads(1)
+    print(f"## Engine\n\nmachine: {machine()}\n")
+    res = {"machine": machine()}
+    for name in names:
+        res[name] = {"cpu": SECTIONS[name]("cpu")}
+        if args.cuda:
+            if torch.cuda.is_available():
+                res[name]["cuda"] = SECTIONS[name]("cuda")
+            else:
+                print(f"({name} on CUDA skipped: torch.cuda.is_available() is False)\n")
+    res["load_after"] = load_average()
+    print(f"load average after: {res['load_after']}")
+    if args.out:
+        from lejepa_verify.validation.io import atomic_write_json, ensure_writable_dir
+
+        folder = ensure_writable_dir(args.out, "out")
+        atomic_write_json(folder / "bench_engine.json", json.loads(json.dumps(res, default=float)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
