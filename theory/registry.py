@@ -7,6 +7,13 @@ Names are listed from the package's modules *without importing them*, so a CLI c
 ``choices`` without importing torch; :meth:`Registry.get` imports the one module it needs.
 An unknown name is a ``ValueError`` naming the parameter and listing the valid names.
 Standard library only, so every layer can use it.
+
+Two kinds of member module: one that registers its entry with :meth:`Registry.add` (encoders,
+objectives, latent laws ...), and one that simply holds it under a known attribute (report
+sections hold ``SECTION``, CLI commands are the module itself): give ``attribute`` (a name, or
+``""`` for the module itself) and :meth:`Registry.get` reads it. This is the one way members are
+discovered in the package: latent laws, transitions, mixings, observations, encoders,
+objectives, pair sources, claims, report sections and CLI commands.
 """
 
 from __future__ import annotations
@@ -22,10 +29,15 @@ from lejepa_verify.theory.validate import check_choice
 class Registry:
     """Members of ``package``; ``param`` names the config field or argument that selects one."""
 
-    def __init__(self, package: str, param: str, *, private: tuple[str, ...] = ("base",)):
+    def __init__(self, package: str, param: str, *, private: tuple[str, ...] = ("base",),
+                 attribute: str | None = None, order: tuple[str, ...] = ()):
         self.package = package
         self.param = param
         self.private = private
+        #: members hold their entry under this module attribute ("" for the module itself)
+        self.attribute = attribute
+        #: the listing order of these names (the rest follow, sorted)
+        self.order = tuple(order)
         self._entries: dict[str, Any] = {}
 
     def _module_names(self) -> list[str]:
@@ -37,9 +49,11 @@ class Registry:
                 if m.name not in self.private and not m.name.startswith("_")]
 
     def names(self) -> tuple[str, ...]:
-        """Every member: the package's modules (sorted), then members registered from elsewhere."""
-        mods = sorted(self._module_names())
-        return tuple(mods + sorted(n for n in self._entries if n not in mods))
+        """Every member: the package's modules (in ``order``, then sorted), then members registered
+        from elsewhere (in the order they were added)."""
+        found = set(self._module_names())
+        mods = [n for n in self.order if n in found] + sorted(found - set(self.order))
+        return tuple(mods + [n for n in self._entries if n not in found])
 
     def add(self, name: str, entry: Any, *, module: str | None = None) -> Any:
         """Register ``entry`` as ``name``. Inside the package, the module's file name must be
@@ -58,10 +72,22 @@ class Registry:
         """The entry ``name``, importing its module on first use."""
         check_choice(name, self.param, self.names())
         if name not in self._entries:
-            importlib.import_module(f"{self.package}.{name}")
+            module = importlib.import_module(f"{self.package}.{name}")
+            if self.attribute is not None and name not in self._entries:
+                entry = module if self.attribute == "" else getattr(module, self.attribute, None)
+                if entry is None:
+                    raise ValueError(f"module {self.package}.{name} has no {self.attribute} (a {self.param} "
+                                     "module must define it)")
+                self._entries[name] = entry
         if name not in self._entries:
             raise ValueError(f"module {self.package}.{name} does not register a {self.param} called {name!r}")
         return self._entries[name]
+
+    def remove(self, name: str) -> None:
+        """Forget a member registered from outside the package (tests register throw-away members)."""
+        if name not in self._entries:
+            raise ValueError(f"unknown {self.param} {name!r}; registered: {', '.join(self._entries)}")
+        del self._entries[name]
 
     def load_all(self) -> dict[str, Any]:
         """Every entry, importing every member module."""

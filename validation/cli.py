@@ -9,8 +9,6 @@ and Ctrl-C (exit 130). The last two add how to go on: a command module may defin
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import signal
 import sys
 
@@ -19,15 +17,15 @@ EXIT_INTERRUPTED = 130
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``lejepa-verify`` argument parser, one sub-command per module of ``validation.commands``."""
-    import lejepa_verify.validation.commands as pkg
+    from lejepa_verify.validation.registries import COMMANDS
 
     parser = argparse.ArgumentParser(
         prog="lejepa-verify",
         description="Check, by computation, when LeJEPA learns a world model.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        mod = importlib.import_module(f"lejepa_verify.validation.commands.{info.name}")
+    for name in COMMANDS.names():
+        mod = COMMANDS.get(name)
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
         mod.add_arguments(p)
         p.set_defaults(_run=mod.run, _hint=getattr(mod, "resume_hint", None))

@@ -43,11 +43,15 @@ _KNOWN = ("status", "seed", "wall_time", "steps_per_s", "threads", "config", "me
           "run_id", "error", "sweep", "arrays", "trainer_config")
 
 
-def versions() -> dict[str, str]:
-    """Versions of Python and of the packages a run depends on."""
+def versions(packages: tuple[str, ...] = ("numpy", "scipy", "torch")) -> dict[str, str]:
+    """Versions of Python, of ``packages`` (those a run depends on by default) and of this package;
+    a package that is not installed is reported as such."""
     out = {"python": platform.python_version()}
-    for name in ("numpy", "scipy", "torch"):
-        out[name] = importlib.import_module(name).__version__
+    for name in packages:
+        try:
+            out[name] = importlib.import_module(name).__version__
+        except Exception:  # noqa: BLE001 - a missing optional package is reported, not raised
+            out[name] = "not installed"
     try:
         from importlib.metadata import version
 

@@ -7,9 +7,7 @@ raises is listed in the report as failed, with its error, never silently dropped
 
 from __future__ import annotations
 
-import importlib
 import json
-import pkgutil
 import platform
 import sys
 import time
@@ -61,6 +59,32 @@ class ReportContext:
         """The folder the figures are written to, ``OUT/figures``."""
         return self.out / "figures"
 
+    @property
+    def overrides(self) -> dict:
+        """The training settings every run of the report takes: ``--set`` and the device."""
+        out = dict(self.train_overrides)
+        if self.device != "cpu":
+            out["device"] = self.device
+        return out
+
+    def config(self, **settings):
+        """A ``TrainConfig`` of ``settings`` with the report's overrides applied on top (they win)."""
+        from lejepa_verify.validation.config import TrainConfig
+
+        return TrainConfig(**{**settings, **self.overrides})
+
+    def sweep(self, name: str):
+        """The shipped sweep ``name`` resolved for this profile, with the report's overrides applied
+        to every run, and what each override replaced (``sweep.spec.apply_overrides``): an
+        override of a key the sweep varies replaces that axis or its cases' values."""
+        from lejepa_verify.validation.sweep import load_sweep
+        from lejepa_verify.validation.sweep.spec import apply_overrides
+
+        spec = load_sweep(name, profile=self.profile)
+        if not self.overrides:
+            return spec, ()
+        return apply_overrides(spec, self.overrides)
+
     def save_figure(self, fig, name: str, caption: str) -> str:
         """Save ``fig`` as ``figures/<name>.png`` and ``.pdf``; return the markdown embedding it."""
         self.figures.append(name)
@@ -90,33 +114,25 @@ class Section:
 
 def section_names() -> tuple[str, ...]:
     """The module names of ``validation.sections`` (what ``report --sections`` takes), without importing them."""
-    import lejepa_verify.validation.sections as pkg
+    from lejepa_verify.validation.registries import SECTIONS
 
-    return tuple(sorted(info.name for info in pkgutil.iter_modules(pkg.__path__)))
+    return SECTIONS.names()
 
 
 def load_sections(names: Sequence[str] | None = None) -> list[Section]:
     """Every ``SECTION`` of the modules in ``validation.sections`` (or of the modules ``names``), in report order."""
+    from lejepa_verify.validation.registries import SECTIONS
+
     available = section_names()
     # a name given twice is built once
     chosen = available if names is None else tuple(dict.fromkeys(check_choice(n, "section", available) for n in names))
-    sections = []
-    for name in chosen:
-        mod = importlib.import_module(f"lejepa_verify.validation.sections.{name}")
-        sec = getattr(mod, "SECTION", None)
-        if isinstance(sec, Section):
-            sections.append(sec)
-    return sorted(sections, key=lambda s: (s.order, s.title))
+    return sorted((SECTIONS.get(name) for name in chosen), key=lambda s: (s.order, s.title))
 
 
 def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for name in ("numpy", "scipy", "sympy", "numba", "torch", "matplotlib"):
-        try:
-            out[name] = importlib.import_module(name).__version__
-        except Exception:  # noqa: BLE001 - a missing optional package is reported as such
-            out[name] = "not installed"
-    return out
+    from lejepa_verify.validation.record import versions
+
+    return versions(("numpy", "scipy", "sympy", "numba", "torch", "matplotlib"))
 
 
 def validate_report_args(out, profile: str, device: str, backend: str) -> Path:

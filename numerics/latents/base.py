@@ -35,6 +35,7 @@ from typing import Any, ClassVar, Mapping
 
 import numpy as np
 
+from lejepa_verify.theory.registry import Registry
 from lejepa_verify.theory.validate import check_int
 
 __all__ = [
@@ -237,7 +238,10 @@ class LawFamily(abc.ABC):
         return {}
 
 
-_REGISTRY: dict[str, LawFamily] = {}
+#: the families, one module each (``theory.registry.Registry``), listed in this order
+_REGISTRY = Registry("lejepa_verify.numerics.latents", "latent law", private=("base",),
+                     order=("gaussian", "gennorm", "laplace", "uniform", "logistic", "student_t", "gaussian_mixture",
+                            "custom"))
 
 
 def register(cls: type[LawFamily]) -> type[LawFamily]:
@@ -250,32 +254,33 @@ def register(cls: type[LawFamily]) -> type[LawFamily]:
         raise ValueError(f"register takes a LawFamily subclass, got {cls!r}")
     if not isinstance(cls.name, str) or not cls.name.isidentifier():
         raise ValueError(f"a law family needs a name that is a Python identifier, got {cls.name!r}")
-    if cls.name in _REGISTRY:
+    if cls.name in _REGISTRY._entries:
         raise ValueError(f"law {cls.name!r} is already registered")
     missing = sorted(getattr(cls, "__abstractmethods__", ()))
     if missing:
         raise ValueError(f"law family {cls.name!r} must define {', '.join(missing)}")
-    _REGISTRY[cls.name] = cls()
+    _REGISTRY.add(cls.name, cls(), module=cls.__module__)
     return cls
 
 
 def unregister(name: str) -> None:
     """Remove the family ``name`` (for tests that register a throw-away law)."""
-    if name not in _REGISTRY:
-        raise ValueError(f"unknown latent law {name!r}; registered: {', '.join(_REGISTRY)}")
-    del _REGISTRY[name]
+    if name not in _REGISTRY._entries:
+        raise ValueError(f"unknown latent law {name!r}; registered: {', '.join(registered_laws())}")
+    _REGISTRY.remove(name)
 
 
 def registered_laws() -> tuple[str, ...]:
-    """Every registered family name, in registration order (the custom law included)."""
-    return tuple(_REGISTRY)
+    """Every family name: the package's modules in listing order, then families registered from
+    elsewhere (the custom law included)."""
+    return _REGISTRY.names()
 
 
 def law_family(name: str) -> LawFamily:
     """The registered family ``name``; ``ValueError`` listing the registered ones otherwise."""
-    if not isinstance(name, str) or name not in _REGISTRY:
-        raise ValueError(f"unknown latent law {name!r}; valid choices: {', '.join(_REGISTRY)}")
-    return _REGISTRY[name]
+    if not isinstance(name, str) or name not in registered_laws():
+        raise ValueError(f"unknown latent law {name!r}; valid choices: {', '.join(registered_laws())}")
+    return _REGISTRY.get(name)
 
 
 def as_rng(seed) -> np.random.Generator:

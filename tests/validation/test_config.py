@@ -84,3 +84,60 @@ def test_the_default_transition_is_the_laws_natural_one():
     # an explicit impossible choice still fails, listing the valid ones
     with pytest.raises(ValueError, match="transition 'ou' does not exist.*valid transitions for it: authors"):
         TrainConfig(latent="gennorm", latent_params={"alpha": 0.5}, transition="ou")
+
+
+# Run ids that version 0.1.0 (249526f) gave these configs: stores written then must resume.
+IDS_0_1_0 = [
+    ({}, "6a65bd5e197ac6dc"),
+    ({"views": "anchor", "objective": "authors_lejepa", "lam": 1e-6, "lam_start": None, "n_slices": 256},
+     "e480779f87258859"),
+    ({"best_of": 3}, "10128b9a2c5dcba4"),
+    ({"mixing": "arm", "encoder": "cnn", "cnn_channels": [8, 16], "pairs": "arm_trajectory", "trajectory_lag": 4},
+     "78455f9fc0230768"),
+]
+
+
+@pytest.mark.parametrize("kwargs, rid", IDS_0_1_0)
+def test_run_ids_are_those_of_version_0_1_0(kwargs, rid):
+    from lejepa_verify.validation.sweep.store import run_id
+
+    assert run_id(TrainConfig(**kwargs)) == rid
+
+
+def test_views_is_read_as_the_pair_source_with_the_same_id():
+    from lejepa_verify.validation.sweep.store import run_id
+
+    old = TrainConfig(views="anchor", objective="authors_lejepa", lam=1e-6, lam_start=None, n_slices=256)
+    new = TrainConfig(pairs="anchor", objective="authors_lejepa", lam=1e-6, lam_start=None, n_slices=256)
+    assert old == new and old.pairs == "anchor" and old.views == "anchor"
+    assert run_id(new) == "e480779f87258859"
+    # a record written by 0.1.0 (views and pairs both stored) reads back as the same config
+    stored = {**new.to_dict(), "views": "anchor", "pairs": "transition"}
+    assert TrainConfig.from_dict(stored) == new
+    with pytest.raises(ValueError, match="views 'anchor'.*cannot be combined with pairs 'arm_trajectory'"):
+        TrainConfig(views="anchor", pairs="arm_trajectory")
+
+
+def test_a_sweep_with_a_views_axis_still_expands_with_the_old_ids():
+    from lejepa_verify.validation.sweep.spec import expand, parse_spec
+
+    spec = parse_spec({"name": "v", "fixed": {"objective": "authors_lejepa", "lam": 1e-6, "lam_start": "none",
+                                              "n_slices": 256}, "axes": {"views": ["pair", "anchor"]}})
+    runs = expand(spec)
+    assert [r.config.pairs for r in runs] == ["transition", "anchor"]
+    assert runs[1].run_id == "e480779f87258859"
+
+
+def test_member_options_are_validated_by_their_declarations():
+    with pytest.raises(ValueError, match="cnn_batch_norm must be true or false"):
+        TrainConfig(mixing="arm", encoder="cnn", cnn_batch_norm="false")
+    with pytest.raises(ValueError, match="invariance_weight is an option of objective vicreg"):
+        TrainConfig(objective="lejepa", invariance_weight=5.0)
+    assert TrainConfig(objective="vicreg", invariance_weight=5.0).member_options("objective")["invariance_weight"] == 5.0
+    # a 0.1.0 flat field that no member of the config reads is carried as before (old sweeps fix
+    # one width for an encoder axis), and counts in the id as it did
+    assert TrainConfig(encoder="linear", width=64).width == 64
+    import numpy as np
+
+    c = TrainConfig(rho=np.float32(0.9), steps=np.int64(10))
+    assert type(c.rho) is float and type(c.steps) is int

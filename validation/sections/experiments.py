@@ -36,25 +36,9 @@ SWEEP_DIR = "sweeps"
 
 
 def _specs(ctx: ReportContext) -> dict:
-    """Each sweep resolved for the profile, with the report's overrides applied to every run.
-
-    An override of a key the sweep varies replaces that axis (``--set seed=0`` runs seed 0
-    only); what each override replaced is returned beside the spec, for the report to say.
-    """
-    from lejepa_verify.validation.sweep import load_sweep
-    from lejepa_verify.validation.sweep.spec import apply_overrides
-
-    overrides = dict(ctx.train_overrides)
-    if ctx.device != "cpu":
-        overrides["device"] = ctx.device
-    out = {}
-    for name in SWEEPS:
-        spec = load_sweep(name, profile=ctx.profile)
-        applied = ()
-        if overrides:
-            spec, applied = apply_overrides(spec, overrides)
-        out[name] = (spec, applied)
-    return out
+    """Each sweep resolved for the profile, with the report's overrides applied to every run, and
+    what each override replaced (``ReportContext.sweep``)."""
+    return {name: ctx.sweep(name) for name in SWEEPS}
 
 
 def check(ctx: ReportContext) -> None:

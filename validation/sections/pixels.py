@@ -6,10 +6,10 @@ arm (``numerics.arm_dynamics``); ``R²(h→z)``, the orthogonality error, the bo
 trainer reports it, ``bound_upper``, next to the paper's numbers (paper_numbers.toml
 ``[reacher]``); planning from images by nearest-neighbour retrieval
 (``numerics.retrieval_planning``) for each encoder and for the true latent, and the planning
-cost against ``R²`` across runs. The quick profile trains two runs briefly (a smoke test of the
-pipeline, not a measurement); the cpu profile three ρ and two lags at 1500 steps
-(``lejepa-verify report --profile cpu --sections pixels``, 9 minutes on one core, measured); the paper
-profile four ρ and four lags at 3000 steps.
+cost against ``R²`` across runs. The runs are the sweep ``validation/sweeps/pixels.toml`` with the
+report's ``--set`` overrides applied: the quick profile trains one OU run long enough to hold both
+joints; the cpu profile three ρ and two lags at 1500 steps (``lejepa-verify report --profile cpu
+--sections pixels``); the paper profile the paper's seven ρ and four lags at 3000 steps.
 """
 
 from __future__ import annotations
@@ -21,27 +21,26 @@ from lejepa_verify.validation.report import ReportContext, Section
 PAPER_R2_AT_0_99 = 0.95  # paper_numbers.toml [reacher] r2_at_rho_0_99
 PAPER_TRAJ_MEDIAN, PAPER_TRAJ_IQR = 1.15, (1.0, 1.4)  # [reacher] planning_cost_trajectory_encoder_*
 N_PAIRS = 30  # [reacher] planning_pairs
-#: training steps per profile (12-15 steps/s on one thread at batch 128: the cpu profile's five runs took 9 min)
-PROFILE_STEPS = {"quick": 40, "cpu": 1500, "paper": 3000}
 #: the section's numbers, under ``DIR/pixels/``
 SUMMARY_NAME = "summary.json"
+SWEEP = "pixels"
+
+
+def _run_of(config) -> tuple[str, str, float]:
+    """A run's name, kind and parameter: OU runs by ρ, trajectory runs by lag."""
+    if config.pairs == "arm_trajectory":
+        return f"traj_lag{config.trajectory_lag}", "trajectory", config.trajectory_lag
+    return f"ou_rho{config.rho:g}", "ou", config.rho
 
 
 def _runs(ctx: ReportContext):
-    from lejepa_verify.validation.config import TrainConfig
+    spec, _ = ctx.sweep(SWEEP)
+    return [(*_run_of(run.config), run.config) for run in spec.runs()]
 
-    quick = ctx.profile == "quick"
-    base = dict(mixing="arm", encoder="cnn", spectrum_degree=0, lr=5e-3, device=ctx.device,
-                batch_size=64 if quick else 128, steps=PROFILE_STEPS[ctx.profile],
-                eval_size=512 if quick else 4096, n_bootstrap=20 if quick else 200)
-    base.update(dict(ctx.train_overrides))
-    # quick: one OU run (the largest ρ) next to one trajectory run, a smoke test of the pipeline
-    rhos = {"quick": (0.99,), "cpu": (0.5, 0.9, 0.99)}.get(ctx.profile, (0.5, 0.9, 0.95, 0.99))
-    lags = {"quick": (4,), "cpu": (1, 16)}.get(ctx.profile, (1, 4, 16, 64))
-    runs = [(f"ou_rho{r:g}", "ou", r, TrainConfig(**{**base, "rho": r})) for r in rhos]
-    runs += [(f"traj_lag{k}", "trajectory", k, TrainConfig(**{**base, "rho": 0.99, "pairs": "arm_trajectory",
-                                                                  "trajectory_lag": k})) for k in lags]
-    return runs
+
+def check(ctx: ReportContext) -> None:
+    """Every run's config is valid (the report's overrides included) before any work starts."""
+    _runs(ctx)
 
 
 def _joint_sentence(ou_rows) -> str:
@@ -73,18 +72,21 @@ def build(ctx: ReportContext) -> str:
     pairs = start_goal_pairs(len(bank_z), N_PAIRS, seed=0)
     true_plans = plan_by_retrieval(bank_z, bank_z, pairs)
     rows = []
+    from lejepa_verify.validation.record import RunRecord
+
+    _, applied = ctx.sweep(SWEEP)
     for name, kind, param, config in _runs(ctx):
         h, record = train_or_load(config, ctx.out / "pixels" / name, progress=ctx.progress)
-        m = record["metrics"]
+        m = RunRecord.from_dict(record).metrics
         hb = h(bank_z)
         plans = plan_by_retrieval(hb, bank_z, pairs)
-        rows.append({"name": name, "kind": kind, "param": param, "r2_hz": m["r2_hz"], "orth_err": m["orth_err"],
-                     "bound": m.get("bound"), "bound_upper": m.get("bound_upper"),
-                     "error": m.get("procrustes_mse"), "r2_bank": r2(hb, bank_z),
+        rows.append({"name": name, "kind": kind, "param": param, "r2_hz": m.r2_hz, "orth_err": m.orth_err,
+                     "bound": m.bound, "bound_upper": m.bound_upper,
+                     "error": m.procrustes_mse, "r2_bank": r2(hb, bank_z),
                      # which joint the encoder holds: z₁ (shoulder) and z₂ (elbow) one at a time
                      "r2_z1": r2(hb, bank_z[:, :1]), "r2_z2": r2(hb, bank_z[:, 1:]),
                      "orth_bank": orthogonality_error(bank_z, hb), "plan": plans,
-                     "steps": config.steps, "steps_per_s": m.get("steps_per_s")})
+                     "steps": config.steps, "steps_per_s": m.steps_per_s})
 
     marg = TrajectoryBank.simulate(seed=0).marginals(lag=4)
     theta = TrajectoryBank.simulate(n_trajectories=16, length=2000, seed=0).theta.reshape(-1, 2)
@@ -133,7 +135,8 @@ def build(ctx: ReportContext) -> str:
         ctx.add_summary("pixels: R²(h→z), OU ρ = %g (paper 0.95 at 0.99)" % best["param"], best["r2_hz"])
     ctx.add_summary("pixels: median planning cost, true latent", true_plans.median)
     md = [__doc__.split("\n\n")[0].replace("\n", " "), "",
-          "Profile `%s`: %s." % (ctx.profile, "; ".join(f"{r['name']} {r['steps']} steps" for r in rows)), "", fig_md,
+          "Profile `%s`: %s." % (ctx.profile, "; ".join(f"{r['name']} {r['steps']} steps" for r in rows))
+          + "".join(f" {o.describe(SWEEP)}." for o in applied), "", fig_md,
           "| run | R²(h→z) | R²(h→z₁), shoulder | R²(h→z₂), elbow | orth. error | error | bound | bound_upper "
           "| median plan cost (IQR) |",
           "|---|---|---|---|---|---|---|---|---|",
@@ -162,4 +165,4 @@ def build(ctx: ReportContext) -> str:
     return "\n".join(md)
 
 
-SECTION = Section(title="The pixel world: a CPU-sized Reacher", order=65, build=build)
+SECTION = Section(title="The pixel world: a CPU-sized Reacher", order=65, build=build, check=check)

@@ -17,6 +17,8 @@ recovering the latent up to a rotation.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 from lejepa_verify.validation.report import ReportContext, Section
@@ -30,14 +32,13 @@ def learned_spiral_map(ctx: ReportContext):
     Trained once into ``DIR/planning/learned_spiral`` and reloaded by later reports whose
     training settings are the same.
     """
-    from lejepa_verify.validation.config import TrainConfig
+    from lejepa_verify.validation.record import RunRecord
     from lejepa_verify.validation.trained import train_or_load
 
-    config = TrainConfig(mixing="spiral", device=ctx.device, **dict(ctx.train_overrides))
+    # the report's overrides win (a --set mixing=... plans in that world's learned latent)
+    config = ctx.config(mixing="spiral")
     h, record = train_or_load(config, ctx.out / "planning" / "learned_spiral", progress=ctx.progress)
-    from lejepa_verify.validation.run_metrics import RunMetrics
-
-    return h, RunMetrics.from_dict(record["metrics"])
+    return h, RunRecord.from_dict(record).metrics
 
 
 def compare_planners(representations: dict, *, n_starts: int = N_STARTS, seed: int = 0):
@@ -65,7 +66,8 @@ def build(ctx: ReportContext) -> str:
     Q = random_orthogonal(2, 3)
     learned, metrics = learned_spiral_map(ctx)
     spiral = make_map("spiral")
-    reps = {"rotation Qz": lambda z: z @ Q.T, "learned f(g(z)) (LeJEPA)": learned,
+    mixing = ctx.config(mixing="spiral").mixing
+    reps = {"rotation Qz": lambda z: z @ Q.T, f"learned f(g(z)) (LeJEPA, {mixing} world)": learned,
             "observations x = spiral(z)": spiral}
     world, starts, optimal, rows = compare_planners(reps)
 
@@ -99,7 +101,9 @@ def build(ctx: ReportContext) -> str:
     for name, r in rows.items():
         md.append(f"| {name} | {r['excess'].mean():.3g} | {r['excess'].max():.3g} | {r['max_action_gap']:.3g} | "
                   f"{r['model_rmse']:.3g} |")
-    md += ["", f"The learned encoder (default recipe, spiral world) has R²(h→z) = {metrics.r2_hz:.4f} and "
+    cfg = ctx.config(mixing="spiral")
+    recipe = "default recipe" if not ctx.overrides else f"default recipe with {json.dumps(ctx.overrides)}"
+    md += ["", f"The learned encoder ({recipe}, {cfg.mixing} world, {cfg.steps} steps) has R²(h→z) = {metrics.r2_hz:.4f} and "
                f"orthogonality error {metrics.orth_err:.3f}; its residual nonlinearity is what its excess "
                "cost measures. The spiral observations satisfy LeJEPA's Gaussian constraint exactly, yet "
                "their planner pays a large excess: the Gaussian constraint alone does not make a latent "
@@ -107,4 +111,13 @@ def build(ctx: ReportContext) -> str:
     return "\n".join(md)
 
 
-SECTION = Section(title="Planning in a learned latent", order=60, build=build)
+def check(ctx: ReportContext) -> None:
+    """The planner's world is two-dimensional: overrides that change the latent's size are refused."""
+    for key in ("n", "m", "pairs", "views"):
+        if key in ctx.overrides:
+            raise ValueError(f"the planning section plans in a 2D latent world; it cannot take --set {key}=...")
+    if ctx.config(mixing="spiral").n != 2:
+        raise ValueError("the planning section needs n = 2")
+
+
+SECTION = Section(title="Planning in a learned latent", order=60, build=build, check=check)

@@ -1,6 +1,7 @@
 """Report section: what the trainer learns in each 2D world (docs/theory.md §1, §4, §7).
 
-One run per mixing (spiral, banana, sinusoid, coupling) in the Gaussian OU world with ρ = 0.95:
+One run per mixing (spiral, banana, sinusoid, coupling) in the Gaussian OU world with ρ = 0.95
+(the sweep ``validation/sweeps/training_2d.toml``, with the report's ``--set`` overrides applied):
 scatter panels of the latent ``z``, the observation ``x = g(z)`` and the learned ``h = f(x)``
 (points coloured by the angle of ``z``, so a rotation shows as a rotated colour wheel), and a
 table of the metrics with the Prop 4.3 bound and the bootstrap uncertainty of ε and δ.
@@ -14,20 +15,19 @@ import numpy as np
 
 from lejepa_verify.validation.report import ReportContext, Section
 
-MIXING_ORDER = ("spiral", "banana", "sinusoid", "coupling")
-QUICK_STEPS = 1500
+SWEEP = "training_2d"
 
 
 def _runs(ctx: ReportContext):
-    from lejepa_verify.validation.config import TrainConfig
     from lejepa_verify.validation.trainer import train
 
-    steps = QUICK_STEPS if ctx.profile == "quick" else TrainConfig().steps
-    out = []
-    for mixing in MIXING_ORDER:
-        cfg = TrainConfig.from_dict({"mixing": mixing, "steps": steps, "device": ctx.device, **ctx.train_overrides})
-        out.append(train(cfg, progress=ctx.progress))
-    return out
+    spec, _ = ctx.sweep(SWEEP)
+    return [train(run.config, progress=ctx.progress) for run in spec.runs()]
+
+
+def check(ctx: ReportContext) -> None:
+    """Every run's config is valid (the report's overrides included) before any work starts."""
+    ctx.sweep(SWEEP)[0].runs()
 
 
 def _figure(results):
@@ -55,15 +55,24 @@ def _lam_text(cfg) -> str:
     return f"λ ramped from {cfg.lam_start:g} to {cfg.lam:g}"
 
 
+def _world_text(cfg) -> str:
+    """The world and learner of ``cfg`` in words, from the config (so overrides show as they ran)."""
+    params = ", ".join(f"{k} = {v:g}" for k, v in cfg.latent_params.items())
+    law = f"{cfg.latent} latent" + (f" ({params})" if params else "")
+    return (f"{law}, {cfg.transition} transition, ρ = {cfg.rho:g}, {cfg.pairs} pairs) with the {cfg.encoder} "
+            f"encoder and the {cfg.objective} objective")
+
+
 def build(ctx: ReportContext) -> str:
+    _, applied = ctx.sweep(SWEEP)
     results = _runs(ctx)
     worst = min(results, key=lambda r: r.metrics.r2_hz)
-    ctx.add_summary(f"lowest R²(h→z) of the 2D Gaussian worlds ({worst.config.steps} steps)",
+    ctx.add_summary(f"lowest R²(h→z) of the 2D worlds ({worst.config.steps} steps)",
                     f"{worst.metrics.r2_hz:.4f} ({worst.config.mixing})")
     lines = [
-        f"LeJEPA (λ·SIGReg + (1 − λ)·alignment, {_lam_text(results[0].config)}) trained on each 2D world "
-        "(Gaussian latent, OU channel, ρ = 0.95) with a GELU MLP encoder; metrics on a held-out set of "
-        f"{results[0].config.eval_size} pairs. ε and δ are sample estimates: ± is the bootstrap standard error "
+        f"Trained ({_lam_text(results[0].config)}) on each 2D world ({_world_text(results[0].config)}; "
+        f"metrics on a held-out set of {results[0].config.eval_size} pairs."
+        + ("".join(f" {o.describe(SWEEP)}." for o in applied)) + f" ε and δ are sample estimates: ± is the bootstrap standard error "
         f"({results[0].config.n_bootstrap} resamples). The bound is D + (ε + D)² + ||E h||² (docs/theory.md §4).",
         "",
         "| mixing | steps | R²(h→z) | R²(z→h) | orth err | Procrustes MSE | ε | δ | D | bound | error ≤ bound | s |",
@@ -73,7 +82,8 @@ def build(ctx: ReportContext) -> str:
         m, se = r.metrics, r.metrics.uncertainty.stderr
         lines.append(
             f"| {r.config.mixing} | {r.config.steps} | {m.r2_hz:.4f} | {m.r2_zh:.4f} | {m.orth_err:.3f} | "
-            f"{m.procrustes_mse:.4f} | {m.epsilon:.3f} ± {se['epsilon']:.3f} | {m.delta:.4f} ± {se['delta']:.4f} | "
+            f"{m.procrustes_mse:.4f} | {m.epsilon:.3f} ± {se.get('epsilon', float('nan')):.3f} | "
+            f"{m.delta:.4f} ± {se.get('delta', float('nan')):.4f} | "
             f"{m.D:.3f} | {m.bound:.3f} | {'yes' if m.bound_holds else '**NO**'} | {r.wall_time:.0f} |"
         )
     spec_rows = [r for r in results if r.metrics.spectrum is not None]
@@ -91,4 +101,4 @@ def build(ctx: ReportContext) -> str:
     return "\n".join(lines)
 
 
-SECTION = Section(title="Training a world model (2D worlds)", order=40, build=build)
+SECTION = Section(title="Training a world model (2D worlds)", order=40, build=build, check=check)
