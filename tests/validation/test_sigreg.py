@@ -201,6 +201,22 @@ def test_torch_func_transforms_use_the_plain_formula():
     torch.testing.assert_close(grad, _reference(runs[0][0], runs[0][1], t, w)[1])
 
 
+def test_torch_compile_traces_the_plain_formula():
+    # dynamo cannot trace numba; under torch.compile the plain formula is traced instead
+    t, w = quadrature(17, 3.0)
+    h, A = _sample(64, 3, 16, torch.float32, seed=10)
+    torch._dynamo.reset()
+    compiled = torch.compile(lambda h: sigreg(torch.tanh(h), A, t, w), backend="eager", fullgraph=True)
+    hc = h.clone().requires_grad_(True)
+    value = compiled(hc)
+    (grad,) = torch.autograd.grad(value, hc)
+    hr = h.clone().requires_grad_(True)
+    ref = sigreg_reference(torch.tanh(hr), A, t, w)
+    (ref_grad,) = torch.autograd.grad(ref, hr)
+    torch.testing.assert_close(value, ref)
+    torch.testing.assert_close(grad, ref_grad)
+
+
 def test_the_result_dtype_is_that_of_h_and_t_promoted_on_both_paths():
     t, w = quadrature(17, 3.0)
     h, A = _sample(32, 2, 4, torch.float32, seed=9)

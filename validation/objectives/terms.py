@@ -98,6 +98,8 @@ def _check_sigreg_args(h, A, t, w) -> None:
 
 def _fused_knots(h, A, t, w) -> tuple[float, float] | None:
     """``(t_0, dt)`` where the fused CPU kernel applies (see :func:`sigreg`), else ``None``."""
+    if torch.compiler.is_compiling():          # torch.compile traces (and fuses) the plain formula
+        return None
     if h.dtype not in (torch.float32, torch.float64):
         return None
     if any(x.device.type != "cpu" for x in (h, A, t, w)):
@@ -132,8 +134,8 @@ def sigreg(h: torch.Tensor, A: torch.Tensor, t: torch.Tensor, w: torch.Tensor) -
     Everywhere else the plain formula (:func:`sigreg_reference`, autograd) computes it: CUDA
     and other devices (no fused GPU kernel; a GPU is never required), other dtypes, knots that
     are not equally spaced, ``t`` or ``w`` that require a gradient (the plain formula
-    differentiates them correctly), and tensors inside ``torch.func`` transforms (``vmap``,
-    ``grad``). Non-finite values propagate to the result (NaN in, NaN out), as they always did.
+    differentiates them correctly), tensors inside ``torch.func`` transforms (``vmap``,
+    ``grad``), and code traced by ``torch.compile`` (which compiles the plain formula). Non-finite values propagate to the result (NaN in, NaN out), as they always did.
     """
     _check_sigreg_args(h, A, t, w)
     knots = _fused_knots(h, A, t, w)
