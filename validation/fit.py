@@ -64,8 +64,21 @@ def diverged_record(config, divergence: Divergence, curves: Mapping[str, list], 
                      threads=torch.get_num_threads(), seed=config.seed)
 
 
-def fit_one(config, *, device, progress: bool = True, init_state: Mapping[str, Any] | None = None) -> Fitted:
-    """Train and measure one encoder of ``config`` (module docstring); raises ``TrainingDiverged``."""
+@dataclass
+class Prepared:
+    """Everything a run needs before its first step (built by :func:`prepare`)."""
+
+    config: Any
+    world: Any
+    mixing: torch.nn.Module
+    encoder: torch.nn.Module
+    objective: Any
+    held: HeldOut
+    start: float
+
+
+def prepare(config, *, device, init_state: Mapping[str, Any] | None = None) -> Prepared:
+    """The world, the models, the objective and the held-out set of a validated config."""
     from lejepa_verify.validation.worlds import World
 
     start = time.perf_counter()
@@ -89,20 +102,19 @@ def fit_one(config, *, device, progress: bool = True, init_state: Mapping[str, A
     with torch.no_grad():
         z, z_next = z.to(device), z_next.to(device)
         held = HeldOut(z, z_next, mixing(z), mixing(z_next))
+    return Prepared(config, world, mixing, encoder, objective, held, start)
 
-    try:
-        fitted = fit(config, world, mixing, encoder, objective, held, device=device, progress=progress)
-    except Diverged as exc:
-        rec = diverged_record(config, exc.divergence, exc.curves, time.perf_counter() - start)
-        raise TrainingDiverged(f"diverged at step {exc.divergence.step} of {config.steps}: "
-                               f"{exc.divergence.reason}", rec) from None
 
-    ev = final_metrics(encoder, mixing, held, config, gaussian_world=world.gaussian_world, device=device,
-                       steps_per_s=config.steps / fitted.seconds, train_seconds=fitted.seconds)
+def conclude(run: Prepared, curves: Mapping[str, list], seconds: float, *, device) -> Fitted:
+    """Measure a trained run (``validation.evaluation``); raises ``TrainingDiverged`` when a final
+    metric is not finite."""
+    config = run.config
+    ev = final_metrics(run.encoder, run.mixing, run.held, config, gaussian_world=run.world.gaussian_world,
+                       device=device, steps_per_s=config.steps / seconds, train_seconds=seconds)
     if ev.metrics is None:
         reason = "final metrics not finite: " + ", ".join(f"{k} = {ev.values[k]}" for k in ev.not_finite)
-        rec = diverged_record(config, Divergence(config.steps, reason, dict(ev.values)), fitted.curves,
-                              time.perf_counter() - start)
+        rec = diverged_record(config, Divergence(config.steps, reason, dict(ev.values)), curves,
+                              time.perf_counter() - run.start)
         raise TrainingDiverged(f"diverged at step {config.steps} of {config.steps}: {reason}", rec)
     metrics = ev.metrics
     if config.steps < MIN_TRAINED_STEPS:
@@ -110,6 +122,24 @@ def fit_one(config, *, device, progress: bool = True, init_state: Mapping[str, A
 
         metrics = replace(metrics, notes=(f"trained {config.steps} step{'s' if config.steps > 1 else ''} only: "
                                           "the metrics describe an encoder near its initialisation",))
-    result = TrainResult(config, metrics, fitted.curves, time.perf_counter() - start, OK, versions(),
+    result = TrainResult(config, metrics, dict(curves), time.perf_counter() - run.start, OK, versions(),
                          torch.get_num_threads(), ev.arrays)
-    return Fitted(result, encoder)
+    return Fitted(result, run.encoder)
+
+
+def diverged(run: Prepared, exc: Diverged) -> TrainingDiverged:
+    """The ``TrainingDiverged`` of a run whose loop stopped, with its record."""
+    rec = diverged_record(run.config, exc.divergence, exc.curves, time.perf_counter() - run.start)
+    return TrainingDiverged(f"diverged at step {exc.divergence.step} of {run.config.steps}: "
+                            f"{exc.divergence.reason}", rec)
+
+
+def fit_one(config, *, device, progress: bool = True, init_state: Mapping[str, Any] | None = None) -> Fitted:
+    """Train and measure one encoder of ``config`` (module docstring); raises ``TrainingDiverged``."""
+    run = prepare(config, device=device, init_state=init_state)
+    try:
+        fitted = fit(config, run.world, run.mixing, run.encoder, run.objective, run.held, device=device,
+                     progress=progress)
+    except Diverged as exc:
+        raise diverged(run, exc) from None
+    return conclude(run, fitted.curves, fitted.seconds, device=device)
