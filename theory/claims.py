@@ -1,11 +1,14 @@
 """The claim: the unit of verification (docs/where_to_add.md, "How a claim is verified").
 
 A claim couples one line of mathematics with a ``check`` that computes evidence for it. The
-check is a function whose keyword defaults state the *true* statement; the claim's negative
-control calls the **same** function with a deliberately false variant (``control`` keyword
-arguments: a wrong exponent, a wrong gap, a non-Gaussian law called Gaussian). A claim is
-verified when the check passes and the control is rejected: a check that cannot fail is a
-defect, and the control is how the package shows that it can.
+check is a function whose keyword defaults state the *true* statement; each of the claim's
+negative controls calls the **same** function with a deliberately false variant (a
+:class:`Control`: keyword arguments, the false statement and which mistake it makes: a wrong
+exponent, a wrong constant, a dropped term, a weakened hypothesis, a non-Gaussian law called
+Gaussian). A claim is verified when the check passes and *every* control is rejected: a check
+that cannot fail is a defect, and the controls are how the package shows that it can tell the
+statement from the mistakes a person would plausibly make. A claim also names the declarations
+of the authors' Lean files it checks (``lean``).
 
 Each layer registers its claims with the :func:`claim` decorator in modules under
 ``<layer>/checks/``; the registry here only holds them. Loading the modules of the higher
@@ -127,15 +130,80 @@ def instances(checked: str) -> Scope:
     return Scope("instances", checked)
 
 
+#: What kind of deliberate mistake a negative control makes (docs/where_to_add.md, "How a claim is
+#: verified"): each control of a claim says which one, so a reader sees what the check can tell apart.
+CONTROL_KINDS = (
+    "wrong exponent",
+    "wrong constant",
+    "dropped term",
+    "added term",
+    "dropped hypothesis",
+    "weakened hypothesis",
+    "strengthened conclusion",
+    "non-Gaussian called Gaussian",
+    "Gaussian called non-Gaussian",
+    "mislabelled case",
+    "wrong object",
+    "wrong classification",
+    "repaired statement",
+    "unspecified",
+)
+
+
+@dataclass(frozen=True)
+class Control:
+    """One negative control: a deliberately false (or, for an audit, repaired) variant of a claim.
+
+    ``kwargs`` are passed to the claim's ``check``; the variant ``statement`` says in one line
+    what it asserts, ``kind`` which mistake it makes (:data:`CONTROL_KINDS`). The check run on
+    it must come out ``passed=False``.
+    """
+
+    statement: str
+    kwargs: Mapping[str, Any]
+    kind: str = "unspecified"
+
+    def __post_init__(self) -> None:
+        if self.kind not in CONTROL_KINDS:
+            raise ValueError(f"control kind must be one of {CONTROL_KINDS}, got {self.kind!r}")
+        if not isinstance(self.statement, str) or not self.statement.strip():
+            raise ValueError(f"control statement must be a non-empty string, got {self.statement!r}")
+        if not isinstance(self.kwargs, Mapping) or not self.kwargs:
+            raise ValueError(f"control {self.statement!r} must change at least one argument of the check, "
+                             f"got {self.kwargs!r}")
+        object.__setattr__(self, "kwargs", dict(self.kwargs))
+
+    def to_dict(self) -> dict:
+        """The fields as a dict of plain values, for JSON records and the report."""
+        return {"kind": self.kind, "statement": self.statement, "kwargs": json_safe(dict(self.kwargs))}
+
+
+def control(kind: str, statement: str, **kwargs) -> Control:
+    """A negative control of ``kind`` asserting ``statement``, run as ``check(**kwargs)``.
+
+    >>> control("wrong constant", "1 = 2", value=2).kind
+    'wrong constant'
+    """
+    return Control(statement=statement, kwargs=kwargs, kind=kind)
+
+
+def _lean_names(names) -> tuple[str, ...]:
+    from lejepa_verify.theory.lean.sources import check_declaration_names
+
+    return check_declaration_names(names)
+
+
 @dataclass(frozen=True)
 class Claim:
-    """A statement of docs/theory.md with its check and negative control.
+    """A statement of docs/theory.md with its check and its negative controls.
 
-    ``check(**{})`` checks the statement; ``check(**control)`` checks the false variant
-    described by ``control_statement`` and must come out ``passed=False``.
-    ``axioms`` names the authors' Lean axioms (docs/theory.md §6) whose content the claim checks.
-    ``scope`` (required) says whether the check is a proof for every case or a check of stated
-    instances; a claim without one is refused.
+    ``check(**{})`` checks the statement; ``check(**c.kwargs)`` checks the deliberately false
+    variant of each control ``c`` in ``controls`` and must come out ``passed=False``.
+    ``lean`` names the declarations of the authors' Lean files (axioms and theorems,
+    :data:`theory.lean.sources.DECLARATIONS`) whose content the claim checks; ``axioms`` is the
+    part of ``lean`` that is an axiom on the authors' main branch. ``scope`` (required) says
+    whether the check is a proof for every case or a check of stated instances; a claim without
+    a scope or without a control is refused.
     """
 
     id: str
@@ -143,9 +211,8 @@ class Claim:
     source: str
     layer: str
     check: Callable[..., Evidence]
-    control: Mapping[str, Any]
-    control_statement: str
-    axioms: tuple[str, ...] = ()
+    controls: tuple[Control, ...]
+    lean: tuple[str, ...] = ()
     slow: bool = False
     scope: Scope | None = None
 
@@ -155,16 +222,62 @@ class Claim:
         if not isinstance(self.scope, Scope):
             raise ValueError(f"claim {self.id!r} has no scope (scope must be proof(...) or instances(...), "
                              f"got {self.scope!r})")
-        if not self.control:
-            raise ValueError(f"claim {self.id!r} has no negative control (control must be non-empty)")
-        from lejepa_verify.theory.axioms import check_axiom_names
+        controls = tuple(self.controls)
+        if not controls or not all(isinstance(c, Control) for c in controls):
+            raise ValueError(f"claim {self.id!r} has no negative control (controls must be a non-empty tuple "
+                             f"of Control, got {self.controls!r})")
+        object.__setattr__(self, "controls", controls)
+        object.__setattr__(self, "lean", _lean_names(self.lean))
 
-        check_axiom_names(self.axioms)
+    @property
+    def control(self) -> Mapping[str, Any]:
+        """The arguments of the first control (what a single-control reader runs)."""
+        return self.controls[0].kwargs
+
+    @property
+    def control_statement(self) -> str:
+        """The statements of every control, numbered when there are several."""
+        return control_statements(self.controls)
+
+    @property
+    def axioms(self) -> tuple[str, ...]:
+        """The names in ``lean`` that are axioms on the authors' main branch."""
+        from lejepa_verify.theory.lean.sources import LEAN_AXIOMS
+
+        return tuple(n for n in self.lean if n in LEAN_AXIOMS)
+
+
+def control_statements(controls) -> str:
+    """``"(1) …; (2) …"`` for several controls, the bare statement for one."""
+    controls = tuple(controls)
+    if len(controls) == 1:
+        return controls[0].statement
+    return "; ".join(f"({i}) {c.statement}" for i, c in enumerate(controls, 1))
+
+
+@dataclass(frozen=True)
+class ControlOutcome:
+    """One control run through the claim's check: ``rejected`` when the check came out failed."""
+
+    kind: str
+    statement: str
+    rejected: bool
+    evidence: Mapping[str, Any]
+
+    def to_dict(self) -> dict:
+        """The fields as a dict of plain values, for JSON records and the report."""
+        return {"kind": self.kind, "statement": self.statement, "rejected": bool(self.rejected),
+                "evidence": json_safe(dict(self.evidence))}
 
 
 @dataclass(frozen=True)
 class ClaimResult:
-    """The outcome of running a claim and its negative control."""
+    """The outcome of running a claim and its negative controls.
+
+    ``control_rejected`` is true only when every control was rejected; ``controls`` holds each
+    control's outcome; ``control_evidence`` is the evidence of the first control that was *not*
+    rejected (the one a reader must look at), else of the first control.
+    """
 
     id: str
     statement: str
@@ -179,15 +292,17 @@ class ClaimResult:
     seconds: float
     error: str | None = None
     scope: Scope | None = None
+    lean: tuple[str, ...] = ()
+    controls: tuple[ControlOutcome, ...] = ()
 
     @property
     def verified(self) -> bool:
-        """Verified: the check passed, the negative control was rejected, and nothing raised."""
+        """Verified: the check passed, every negative control was rejected, and nothing raised."""
         return self.passed and self.control_rejected and self.error is None
 
     @property
     def verdict(self) -> str:
-        """``ERROR`` if the check raised, else ``FAIL`` if it failed, else ``CONTROL ACCEPTED`` if the control passed, else ``pass``."""
+        """``ERROR`` if the check raised, else ``FAIL`` if it failed, else ``CONTROL ACCEPTED`` if a control passed, else ``pass``."""
         if self.error is not None:
             return "ERROR"
         if not self.passed:
@@ -209,6 +324,8 @@ class ClaimResult:
             "evidence": json_safe(dict(self.evidence)),
             "control_statement": self.control_statement,
             "control_evidence": json_safe(dict(self.control_evidence)),
+            "controls": [c.to_dict() for c in self.controls],
+            "lean": list(self.lean),
             "axioms": list(self.axioms),
             "scope": self.scope.to_dict() if self.scope is not None else None,
             "seconds": round(self.seconds, 4),
@@ -234,19 +351,32 @@ def claim(
     statement: str,
     source: str,
     layer: str,
-    control: Mapping[str, Any],
-    control_statement: str,
+    controls: tuple[Control, ...] = (),
+    control: Mapping[str, Any] | None = None,
+    control_statement: str | None = None,
+    lean: tuple[str, ...] = (),
     axioms: tuple[str, ...] = (),
     slow: bool = False,
     scope: Scope | None = None,
 ) -> Callable[[Callable[..., Evidence]], Callable[..., Evidence]]:
     """Decorator registering ``fn`` as the check of a claim; returns ``fn`` unchanged.
 
+    Controls are given as ``controls=(control(kind, statement, **kwargs), ...)``; the older
+    single ``control=`` (kwargs) with ``control_statement=`` is read as one more control.
+    ``lean`` names the authors' Lean declarations the claim checks; ``axioms=`` is read as part
+    of ``lean``.
+
     >>> @claim("demo/one", statement="1 = 1", source="none", layer="theory",
-    ...        control={"value": 2}, control_statement="1 = 2", scope=instances("the one case"))
+    ...        controls=(control("wrong constant", "1 = 2", value=2),), scope=instances("the one case"))
     ... def _check(value=1):
     ...     return Evidence(passed=(value == 1), numbers={"value": value})
     """
+    all_controls = tuple(controls)
+    if control is not None or control_statement is not None:
+        if control is None or control_statement is None:
+            raise ValueError(f"claim {id!r}: control and control_statement go together")
+        all_controls = (Control(statement=control_statement, kwargs=control),) + all_controls
+    names = tuple(dict.fromkeys(tuple(axioms) + tuple(lean)))
 
     def decorate(fn: Callable[..., Evidence]) -> Callable[..., Evidence]:
         register(
@@ -256,9 +386,8 @@ def claim(
                 source=source,
                 layer=layer,
                 check=fn,
-                control=dict(control),
-                control_statement=control_statement,
-                axioms=tuple(axioms),
+                controls=all_controls,
+                lean=names,
                 slow=slow,
                 scope=scope,
             )
@@ -276,31 +405,40 @@ def registered(layer: str | None = None) -> list[Claim]:
 
 
 def run_claim(c: Claim) -> ClaimResult:
-    """Run a claim's check and its negative control; an exception is an error, never a pass."""
+    """Run a claim's check and each of its negative controls; an exception is an error, never a pass."""
     start = time.perf_counter()
     evidence: Evidence | None = None
-    control: Evidence | None = None
+    outcomes: list[ControlOutcome] = []
     error = None
     try:
         evidence = c.check()
-        control = c.check(**c.control)
-        if not isinstance(evidence, Evidence) or not isinstance(control, Evidence):
+        if not isinstance(evidence, Evidence):
             raise TypeError(f"check of {c.id!r} must return Evidence")
+        for ctl in c.controls:
+            ev = c.check(**ctl.kwargs)
+            if not isinstance(ev, Evidence):
+                raise TypeError(f"check of {c.id!r} must return Evidence (control {ctl.statement!r})")
+            outcomes.append(ControlOutcome(kind=ctl.kind, statement=ctl.statement, rejected=not ev.passed,
+                                           evidence=ev.to_dict()))
     except Exception as exc:  # noqa: BLE001 - a failing check is reported, not raised
         error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
     seconds = time.perf_counter() - start
+    ran_all = error is None and len(outcomes) == len(c.controls)
+    shown = next((o for o in outcomes if not o.rejected), outcomes[0] if outcomes else None)
     return ClaimResult(
         id=c.id,
         statement=c.statement,
         source=c.source,
         layer=c.layer,
         passed=bool(evidence is not None and evidence.passed and error is None),
-        control_rejected=bool(control is not None and not control.passed and error is None),
+        control_rejected=bool(ran_all and all(o.rejected for o in outcomes)),
         evidence=evidence.to_dict() if evidence is not None else {},
-        control_evidence=control.to_dict() if control is not None else {},
+        control_evidence=dict(shown.evidence) if shown is not None else {},
         control_statement=c.control_statement,
         axioms=c.axioms,
         seconds=seconds,
         error=error,
         scope=c.scope,
+        lean=c.lean,
+        controls=tuple(outcomes),
     )

@@ -1,31 +1,49 @@
 """Load every layer's claims, run them with progress, and render the results.
 
 The registry lives in :mod:`theory.claims`; this module, in the highest layer, is the one
-that imports the claim modules of all three layers (``<layer>/checks/*.py``).
+that imports the claim modules of all three layers (``<layer>/checks/*.py``), listed by the one
+discovery mechanism of the package, :class:`theory.registry.Registry`.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
-import pkgutil
 import sys
 from typing import Iterable, Sequence
 
-from lejepa_verify.theory.axioms import AXIOMS
 from lejepa_verify.theory.claims import LAYERS, SCOPE_KINDS, Claim, ClaimResult, registered, run_claim
+from lejepa_verify.theory.lean.sources import DECLARATIONS, LEAN_AXIOMS
+from lejepa_verify.theory.registry import Registry
 from lejepa_verify.theory.validate import check_choice
+
+
+def claim_modules(layer: str) -> tuple[str, ...]:
+    """The claim modules of one layer (the modules of ``lejepa_verify.<layer>.checks``), without importing them."""
+    check_choice(layer, "layer", LAYERS)
+    return Registry(f"lejepa_verify.{layer}.checks", "claim module", private=()).names()
 
 
 def load_claims(layers: Iterable[str] | None = None) -> list[Claim]:
     """Import the claim modules of the given layers (all by default) and return their claims."""
     layers = list(LAYERS if layers is None else layers)
     for layer in layers:
-        check_choice(layer, "layer", LAYERS)
-        pkg = importlib.import_module(f"lejepa_verify.{layer}.checks")
-        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-            importlib.import_module(f"lejepa_verify.{layer}.checks.{info.name}")
+        for name in claim_modules(layer):
+            importlib.import_module(f"lejepa_verify.{layer}.checks.{name}")
     return [c for c in registered() if c.layer in layers]
+
+
+def _check_ids(ids: Sequence[str], claims: Sequence[Claim], layers: Sequence[str]) -> None:
+    """Every id must be a claim of the chosen layers; one of another layer is named with its layer."""
+    known = {c.id for c in claims}
+    for i in ids:
+        if i in known:
+            continue
+        elsewhere = {c.id: c.layer for c in load_claims()}
+        if i in elsewhere:
+            raise ValueError(f"claim id {i!r} is a claim of the {elsewhere[i]} layer, not of "
+                             f"{' or '.join(layers)}: add --layer {elsewhere[i]} or leave --layer out")
+        check_choice(i, "claim id", sorted(elsewhere))
 
 
 def run_claims(
@@ -36,11 +54,10 @@ def run_claims(
     ids: Sequence[str] | None = None,
 ) -> list[ClaimResult]:
     """Run the claims of ``layers`` (and their negative controls), showing a progress bar."""
+    layers = list(LAYERS if layers is None else layers)
     claims = load_claims(layers)
     if ids is not None:
-        known = {c.id for c in claims}
-        for i in ids:
-            check_choice(i, "claim id", sorted(known))
+        _check_ids(ids, claims, layers)
         claims = [c for c in claims if c.id in set(ids)]
     if not include_slow:
         claims = [c for c in claims if not c.slow]
@@ -105,8 +122,10 @@ def text_table(results: Sequence[ClaimResult]) -> str:
     n_ok = sum(r.verified for r in results)
     counts = scope_counts(results)
     lines.append("-" * (w + 71))
-    lines.append(f"{n_ok}/{len(results)} claims verified (check passed and negative control rejected); "
-                 f"{counts['proof']} proofs, {counts['instances']} checks of instances")
+    cc = control_counts(results)
+    lines.append(f"{n_ok}/{len(results)} claims verified (check passed and every negative control rejected); "
+                 f"{counts['proof']} proofs, {counts['instances']} checks of instances; "
+                 f"{cc['rejected']}/{cc['controls']} controls rejected")
     return "\n".join(lines)
 
 
@@ -132,10 +151,15 @@ def markdown_table(results: Sequence[ClaimResult]) -> str:
 def axiom_coverage(results: Sequence[ClaimResult]) -> list[tuple[str, str, list[str]]]:
     """For each Lean axiom: (name, what it states, ids of the verified claims that check it)."""
     out = []
-    for name, text in AXIOMS.items():
-        ids = [r.id for r in results if name in r.axioms and r.verified]
-        out.append((name, text, ids))
+    for name, d in LEAN_AXIOMS.items():
+        ids = [r.id for r in results if name in r.lean and r.verified]
+        out.append((name, d.intended, ids))
     return out
+
+
+def declaration_coverage(results: Sequence[ClaimResult]) -> dict[str, list[ClaimResult]]:
+    """For each of the authors' 43 Lean declarations, the results of the claims naming it in ``lean``."""
+    return {name: [r for r in results if name in r.lean] for name in DECLARATIONS}
 
 
 def lean_classifications(results: Sequence[ClaimResult]) -> dict[str, str]:
@@ -157,25 +181,50 @@ def lean_classification_counts(results: Sequence[ClaimResult]) -> dict[str, int]
     return counts
 
 
-def axiom_text(results: Sequence[ClaimResult]) -> str:
-    """Plain text: each Lean axiom and the verified claims that check it ('not yet checked' if none)."""
+def _checked_by(rs: Sequence[ClaimResult]) -> str:
+    return ", ".join(f"{r.id} ({r.scope.kind if r.scope else '—'}{'' if r.verified else ', ' + r.verdict})" for r in rs)
+
+
+def axiom_text(results: Sequence[ClaimResult], *, complete: bool = True) -> str:
+    """Plain text: each Lean declaration, its classification as written and the claims that check it.
+
+    ``complete=False`` (a selection of claims ran, ``--id`` or ``--layer``): only the declarations
+    the selected claims name are listed, and the rest are counted as not run, never as unchecked.
+    """
     audited = lean_classifications(results)
-    lines = ["Lean axioms (docs/theory.md §6): as written (audit claim lean/<axiom>) | intended mathematics checked by"]
-    for name, _, ids in axiom_coverage(results):
-        lines.append(f"  {name:<42} {audited.get(name, 'not audited'):<13} "
-                     f"{', '.join(ids) if ids else 'not yet checked'}")
+    coverage = declaration_coverage(results)
+    names = list(DECLARATIONS) if complete else [n for n, rs in coverage.items() if rs]
+    lines = ["Lean declarations (docs/theory.md §6): kind | as written (claim lean/<name>) | claims naming it (scope)"]
+    for name in names:
+        d = DECLARATIONS[name]
+        rs = coverage[name]
+        lines.append(f"  {name:<40} {d.kind:<7} {audited.get(name, 'not audited'):<13} "
+                     f"{_checked_by(rs) if rs else 'not checked: no claim names it'}")
+    if not complete:
+        rest = len(DECLARATIONS) - len(names)
+        lines.append(f"  ({rest} other declarations: their claims were not in this selection; run "
+                     "`lejepa-verify claims` for the coverage of all 43)")
+    else:
+        covered = sum(1 for rs in coverage.values() if any(r.verified for r in rs))
+        lines.append(f"  {covered} of {len(DECLARATIONS)} declarations named by a verified claim")
     return "\n".join(lines)
 
 
 def axiom_markdown(results: Sequence[ClaimResult]) -> str:
     """A markdown table: each Lean axiom, what it assumes, and the verified claims that check it."""
     audited = lean_classifications(results)
-    rows = ["| Lean axiom | what it is meant to say | as written | intended mathematics checked by |",
+    rows = ["| Lean axiom | what it is meant to say | as written | checked by |",
             "|---|---|---|---|"]
     for name, text, ids in axiom_coverage(results):
-        checked = ", ".join(f"`{i}`" for i in ids) if ids else "**not yet checked**"
+        checked = ", ".join(f"`{i}`" for i in ids) if ids else "**not checked**"
         rows.append(f"| `{name}` | {_md(text)} | **{audited.get(name, 'not audited')}** | {checked} |")
     return "\n".join(rows)
+
+
+def control_counts(results: Sequence[ClaimResult]) -> dict[str, int]:
+    """Claims, controls run and controls rejected over a run (for the summary lines)."""
+    return {"claims": len(results), "controls": sum(len(r.controls) for r in results),
+            "rejected": sum(sum(o.rejected for o in r.controls) for r in results)}
 
 
 def results_json(results: Sequence[ClaimResult]) -> str:

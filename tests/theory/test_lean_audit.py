@@ -101,3 +101,89 @@ def test_dependency_reading():
     for t in LEAN_THEOREMS:
         for used, line in t.uses:
             assert line > t.line and (used in LEAN_AXIOMS or used in names)
+
+
+# ----------------------------------------------------------------------------- the 43 declarations
+
+def test_one_table_holds_43_declarations_and_every_reader_reads_it():
+    from lejepa_verify.theory.axioms import AXIOMS
+    from lejepa_verify.theory.lean.readings import audit_specs
+    from lejepa_verify.theory.lean.sources import DECLARATIONS, check_declaration_names
+
+    assert len(DECLARATIONS) == 43 and len(LEAN_AXIOMS) == 13 and len(LEAN_THEOREMS) == 30
+    assert list(AXIOMS) == list(LEAN_AXIOMS)  # theory.axioms is a view of the table
+    assert list(audit_specs()) == list(DECLARATIONS)  # every declaration has a reading, in table order
+    with pytest.raises(ValueError, match="unknown Lean declaration"):
+        check_declaration_names(("mehler_sumability",))
+    with pytest.raises(ValueError, match="tuple of declaration names"):
+        check_declaration_names("mazur_ulam")
+
+
+def test_pull_request_versions_change_exactly_the_eight_axioms_its_title_names():
+    from lejepa_verify.theory.lean.sources import DECLARATIONS
+
+    changed = {n: d.pr.kind for n, d in DECLARATIONS.items() if d.changed_in_pr}
+    removed = sorted(n for n, k in changed.items() if k == "removed")
+    discharged = sorted(n for n, k in changed.items() if k == "theorem")
+    assert removed == ["amgm_sum_ge_prod_pow", "exp_mean_ge_mean_exp"]
+    assert len(discharged) == 6 and all(DECLARATIONS[n].kind == "axiom" for n in discharged)
+    assert all(d.pr.kind == "theorem" for d in LEAN_THEOREMS)  # no theorem changes its statement
+    assert DECLARATIONS["mazur_ulam"].pr_cite() == "lean/LeJEPA/Dirichlet.lean:64 @ b3a85f7"
+
+
+def test_every_refutable_control_of_a_true_declaration_is_refuted_by_a_counter_model():
+    # a false variant must be *refuted*, not merely left unproved: a counter-model satisfies its
+    # hypotheses and falsifies its conclusion
+    from lejepa_verify.theory.lean.readings import audit_specs
+
+    for name, spec in audit_specs().items():
+        if spec.expected != "true":
+            continue
+        assert audit(reading(name)).classification == "true", name
+        for v in spec.controls:
+            out = audit(reading(name, v.name))
+            assert out.counter_model is not None, (name, v.name, out.reason)
+
+
+def test_hermite_identifiability_is_false_as_written_by_hand():
+    # toFun z = |z| in n = 1 with spectrum δ₁ and correlation ρ: every hypothesis holds
+    out = audit(reading("hermite_identifiability"))
+    assert out.classification == "inconsistent"
+    cm = out.counter_model
+    assert cm["toFun"] == "Abs(z)" and cm["spectrum"] == [{"1": "1"}] and cm["correlation"] == [cm["rho"]]
+    rho = F(1, 2)
+    assert 2 * 1 - 2 * rho == 2 * (1 - rho) * 1  # hopt with corr = Σ w_d ρ^d = ρ
+    for v in (F(-3), F(0), F(5, 2)):
+        assert abs(abs(v) - abs(0)) == abs(v)  # hnorm
+    assert abs(F(-1)) != -1 * abs(F(1))  # not z ↦ u·z for any u: it is even
+    # repaired (spectrum tied to toFun, or hnorm an isometry fixing 0) it has no counter-model
+    for variant in ("tied", "isometry"):
+        r = audit(reading("hermite_identifiability", variant))
+        assert r.counter_model is None and r.classification == "true"
+
+
+def test_planning_theorems_are_false_as_written_and_true_once_tied():
+    for name in ("stage_cost_equiv", "terminal_cost_equiv", "planning_equivalence", "minimizer_equivalence",
+                 "value_equivalence"):
+        out = audit(reading(name))
+        assert out.classification == "inconsistent" and out.counter_model["E_hat"][0] == "constant", name
+        assert audit(reading(name, "repaired")).classification == "true", name
+
+
+def test_dirichlet_identifiability_is_true_and_its_gaussian_variant_is_not():
+    out = audit(reading("dirichlet_identifiability"))
+    assert out.classification == "true" and "horth_inv adds nothing" in out.argument[1]
+    gauss = audit(reading("dirichlet_identifiability", "gaussian_preserving"))
+    assert gauss.counter_model == {"h": "radial rotation R(|z|²) z"}
+
+
+def test_mazur_ulam_reading_computes_and_can_fail():
+    from lejepa_verify.theory.lean.readers import dirichlet
+
+    holds, text = dirichlet.euclidean_mazur_ulam()
+    assert holds and "[ok]" in text and "polarisation" in text
+    r = audit(reading("mazur_ulam"))
+    assert "searched:" in r.reason and "the fold" in r.reason
+    broken = Reading("mazur_ulam", "test", (("h", lambda m: True),), ("c", lambda m: True), lambda: [{"x": 1}],
+                     argument=lambda: (False, "a step failed"))
+    assert audit(broken).classification == "undecided"

@@ -1,4 +1,4 @@
-"""Report section on the Lean axioms as written: tables from the audit claims, honest counts."""
+"""Report section on the Lean axioms and theorems as written: tables from the audit claims, honest counts."""
 
 import json
 
@@ -24,14 +24,18 @@ def test_section_is_first_after_the_summary():
 def test_audit_claims_expose_axiom_classification_and_counter_model(lean_results):
     data = json.loads(results_json(lean_results))
     audits = [d for d in data if d["id"].startswith("lean/")]
-    assert len(audits) == 13 and all(d["verdict"] == "pass" for d in audits)
+    assert len(audits) == 43 and all(d["verdict"] == "pass" for d in audits)
     for d in audits:
         ev = d["evidence"]
-        assert ev["axiom"] == d["id"].removeprefix("lean/")
+        assert ev["axiom"] == d["id"].removeprefix("lean/") == d["lean"][0]
         assert ev["classification"] in ("inconsistent", "tautology", "true")
         assert (ev["counter_model"] is not None) == (ev["classification"] == "inconsistent")
         assert d["scope"]["kind"] in ("proof", "instances")
-    assert lean_classification_counts(lean_results) == {"inconsistent": 7, "tautology": 4, "true": 2, "undecided": 0}
+    axioms = [r for r in lean_results if r.id.startswith("lean/") and r.evidence["kind"] == "axiom"]
+    theorems = [r for r in lean_results if r.id.startswith("lean/") and r.evidence["kind"] == "theorem"]
+    assert lean_classification_counts(axioms) == {"inconsistent": 7, "tautology": 4, "true": 2, "undecided": 0}
+    # seven theorems are false as written: the headline Theorem 1, Theorem 2 and the five of Planning.lean
+    assert lean_classification_counts(theorems) == {"inconsistent": 7, "tautology": 0, "true": 23, "undecided": 0}
 
 
 def test_section_tables_and_summary(tmp_path, lean_results):
@@ -40,14 +44,15 @@ def test_section_tables_and_summary(tmp_path, lean_results):
     ctx = ReportContext(out=tmp_path, claim_results=lean_results)
     md = lean_axioms.SECTION.build(ctx)
     assert "**7 of 13 axioms are inconsistent as written, 4 are tautologies and 2 are true**" in md
-    assert "| `amgm_sum_ge_prod_pow` | lean/LeJEPA/Dirichlet.lean:68 @ 619289b |" in md
+    assert "| `amgm_sum_ge_prod_pow` | lean/LeJEPA/Dirichlet.lean:68 @ de7503f |" in md
     assert '`{"m": 0, "a": []}`' in md
     # the intended-mathematics column reads the verified claims that name the axiom
     assert "`axiom/mazur-ulam`" in md
     row = next(line for line in md.splitlines() if line.startswith("| **`hermite_identifiability`**"))
-    assert "**yes**: linear_of_degree_one" in row
+    assert "**yes**: linear_of_degree_one" in row and "**false as written**" in row and "Abs(z)" in row
     row = next(line for line in md.splitlines() if line.startswith("| **`approximate_identifiability`**"))
-    assert "| no |" in row
+    assert "| no |" in row and "| true |" in row
+    assert dict(ctx.summary)["Lean theorems false as written (a counter-model meets their hypotheses)"] == "7 of 30"
     assert dict(ctx.summary)["Lean axioms as written: inconsistent / tautology / true / undecided"] == "7 / 4 / 2 / 0"
     assert ("Axioms no theorem's proof uses (the theorems take their content as hypotheses, or nothing needs it): "
             "`mehler_summability`, `correlation_eq_spectral_sum`, `polar_bound_axiom`, `pythagorean_axiom`, "

@@ -11,10 +11,14 @@ family of candidate models to search, and optionally
   arguments, is literally a hypothesis or reduces to ``True``);
 - ``argument``: a symbolic argument that no counter-model exists for any arguments.
 
+The same transcription serves the 30 theorems of the files: a theorem is a statement too, and
+what Lean proves about it says nothing of its truth when an axiom it rests on is inconsistent.
+
 :func:`audit` returns the classification:
 
 - ``inconsistent``: a candidate satisfies every hypothesis and falsifies the conclusion. From
-  the axiom applied to it Lean derives ``False``.
+  an axiom applied to it Lean derives ``False``; a *theorem* with a counter-model is false as
+  written, and Lean proves it only through an inconsistent axiom.
 - ``tautology``: no counter-model, and the conclusion restates the hypotheses.
 - ``true``: no counter-model, and the argument covers every choice of the arguments.
 - ``undecided``: none of these is established (the reason says which step is missing, e.g. a
@@ -43,6 +47,7 @@ class Reading:
     forms: Callable[[], tuple[tuple, tuple]] | None = None
     argument: Callable[[], tuple["bool | None", str]] | None = None
     note: str = ""
+    searched: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,8 +154,9 @@ def audit(reading: Reading) -> AxiomAudit:
 
     if counter is not None:
         cls = "inconsistent"
-        reason = ("a counter-model satisfies every hypothesis and falsifies the conclusion, so Lean "
-                  "derives False from the axiom applied to it")
+        reason = ("a counter-model satisfies every hypothesis and falsifies the conclusion, so the "
+                  "statement is false: Lean derives False from it (an axiom), or proves it only through "
+                  "an inconsistent axiom (a theorem)")
     elif satisfying == 0:
         cls = "undecided"
         reason = f"no candidate of {searched} satisfied every hypothesis: the search decided nothing"
@@ -168,6 +174,74 @@ def audit(reading: Reading) -> AxiomAudit:
         reason = f"no counter-model among {searched} candidates, but {missing}"
     if undecided and cls != "inconsistent":
         reason += f"; {undecided} candidate evaluations could not be decided"
+    if reading.searched:
+        reason += f" (searched: {reading.searched})"
     return AxiomAudit(axiom=reading.axiom, variant=reading.variant, classification=cls, reason=reason,
                       counter_model=counter, candidates_searched=searched, satisfying_hypotheses=satisfying,
                       undecided_evaluations=undecided, restates=restates, argument=argument)
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit specifications: what each declaration's claim states, and its negative controls
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A named variant of a declaration's reading: a negative control of its audit claim.
+
+    ``kind`` is one of :data:`theory.claims.CONTROL_KINDS` (a wrong exponent, a dropped
+    hypothesis, the repaired statement, …); ``statement`` says in one line what the variant
+    asserts. For a declaration found inconsistent the controls are repaired statements, whose
+    search must come back empty; otherwise they are false variants a counter-model refutes.
+    """
+
+    name: str
+    kind: str
+    statement: str
+
+
+@dataclass(frozen=True)
+class AuditSpec:
+    """The audit of one Lean declaration: its classification as written and how it is read.
+
+    ``expected``: the classification the audit claim states (``inconsistent``, ``tautology`` or
+    ``true``); ``statement``: the claim's one line; ``scope``: what the check covers;
+    ``build(variant)`` returns the :class:`Reading` of ``"as_written"`` or of a control's variant.
+    """
+
+    declaration: str
+    expected: str
+    statement: str
+    scope: Any
+    build: Callable[[str], Reading]
+    controls: tuple[Variant, ...]
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        """``"as_written"`` and the name of every control variant."""
+        return ("as_written",) + tuple(v.name for v in self.controls)
+
+
+def audit_spec(declaration: str, *, expected: str, statement: str, scope, controls) -> Callable:
+    """Decorator: ``build(variant) -> Reading`` becomes the :class:`AuditSpec` of ``declaration``.
+
+    The decorated name is bound to the spec; a reader module lists its specs in ``SPECS``.
+    """
+    from lejepa_verify.theory.claims import Control
+    from lejepa_verify.theory.lean.sources import declaration as lookup
+
+    lookup(declaration)
+    if expected not in CLASSIFICATIONS[:3]:
+        raise ValueError(f"expected must be one of {CLASSIFICATIONS[:3]}, got {expected!r}")
+    controls = tuple(controls)
+    if not controls:
+        raise ValueError(f"the audit of {declaration!r} needs at least one control variant")
+    for v in controls:  # the kind vocabulary is the claims'
+        Control(statement=v.statement, kwargs={"variant": v.name}, kind=v.kind)
+
+    def decorate(build: Callable[[str], Reading]) -> AuditSpec:
+        return AuditSpec(declaration=declaration, expected=expected, statement=statement, scope=scope,
+                         build=build, controls=controls)
+
+    return decorate
