@@ -66,15 +66,31 @@ _MAX_ABS = 1e100
 def spectral_gap(rho: float) -> float:
     """``2ρ(1 − ρ)``: the least extra alignment cost of a unit of energy above degree 1 (§2)."""
     check_rho(rho)
-    return 2.0 * float(rho) * (1.0 - float(rho))
+    return _gap(float(rho))
+
+
+def _gap(rho: float) -> float:
+    return 2.0 * rho * (1.0 - rho)
 
 
 def bound_value(epsilon: float, delta: float, rho: float) -> tuple[float, float]:
-    """``(D, D + (ε + D)²)`` with ``D = δ / (2ρ(1 − ρ))`` (Prop 4.3); δ and ε must be ``>= 0``."""
+    """``(D, D + (ε + D)²)`` with ``D = δ / (2ρ(1 − ρ))`` (Prop 4.3); δ and ε must be ``>= 0``.
+
+    The package's one statement of the bound: the plug-in values and the confidence limit of
+    :func:`approximate_identifiability` and the analytic families (:mod:`numerics.bound_families`)
+    evaluate it through here.
+    """
     check_positive(epsilon, "epsilon", strict=False)
     check_positive(delta, "delta", strict=False)
-    D = float(delta) / spectral_gap(rho)
-    return D, D + (float(epsilon) + D) ** 2
+    check_rho(rho)
+    return _bound(float(epsilon), float(delta), float(rho))
+
+
+def _bound(epsilon: float, delta: float, rho: float) -> tuple[float, float]:
+    """:func:`bound_value` on values already checked (a path that validated them at its boundary);
+    non-finite inputs pass through, for the caller's own overflow message."""
+    D = delta / _gap(rho)
+    return D, D + (epsilon + D) ** 2
 
 
 def polar_factor(M: np.ndarray) -> np.ndarray:
@@ -209,9 +225,9 @@ def _estimates(rho: float, mean, cov, cross, align, hh, raw_cross, zz, *, cov_sc
     delta = align - 2.0 * (1.0 - rho) * trace
     if authors:
         delta = max(delta, 0.0)
-    D = max(delta, 0.0) / (2.0 * rho * (1.0 - rho))
+    D, bound = _bound(epsilon, max(delta, 0.0), rho)
     mean_sq = float(mean @ mean)
-    bound = D + (epsilon + D) ** 2 + (0.0 if authors else mean_sq)
+    bound = bound + (0.0 if authors else mean_sq)
     Q = polar_factor(cross)
     error = hh - 2.0 * float(np.sum(Q * raw_cross)) + float(np.sum((Q @ zz) * Q))
     return {"epsilon": epsilon, "delta": delta, "D": D, "bound": bound, "error": error,
@@ -280,8 +296,7 @@ def _confidence(rho: float, z, hz, hz_next, level: float, seed) -> dict:
                                       + np.sum((hz_next - hz_next.mean(axis=0)) ** 2, axis=1)))
     t_hi = stats.t.ppf(1.0 - alpha, N - 1)
     delta_up = float(t_rows.mean() + t_hi * t_rows.std(ddof=1) / math.sqrt(N))
-    D_up = max(delta_up, 0.0) / spectral_gap(rho)
-    bound_upper = D_up + (eps_up + D_up) ** 2 + mean_sq_up
+    bound_upper = _bound(eps_up, max(delta_up, 0.0), rho)[1] + mean_sq_up
     # measured error: the in-sample fit is optimistic (its Q minimises the sample error), a
     # cross-fitted Q (fitted on one half, evaluated on the other) pessimistic in expectation
     two = stats.t.ppf(0.5 + level / 2.0, N - 1)

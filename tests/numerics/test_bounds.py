@@ -104,6 +104,32 @@ def test_bound_value_and_gap_closed_forms():
     assert b == pytest.approx(0.2 + 0.3 ** 2)
 
 
+def test_bound_value_against_the_exact_bound_of_the_theory_layer():
+    # theory.approx_bound assembles Prop 4.3 in exact arithmetic on polynomial maps (ε², δ, D and
+    # ||E h||² + D + (ε + D)² as sympy rationals and surds): an independent statement of the formula
+    from lejepa_verify.theory.approx_bound import approximate_bound, example_maps, pythagorean_rho
+
+    rho = pythagorean_rho(3)
+    for name, h, variables, Q in example_maps():
+        exact = approximate_bound(h, variables, rho, Q)
+        D, b = bound_value(math.sqrt(float(exact.epsilon_sq)), float(exact.delta), float(rho))
+        assert D == pytest.approx(float(exact.D), rel=1e-14, abs=1e-15), name
+        assert b + float(exact.mean_sq) == pytest.approx(float(exact.bound), rel=1e-14, abs=1e-15), name
+
+
+@pytest.mark.parametrize("definitions", ["ours", "authors"])
+def test_the_estimate_and_its_upper_limit_evaluate_bound_value(definitions):
+    # one formula: the plug-in bound and bound_upper are bound_value of their own ε and δ
+    rho, Q = 0.8, rotation(0.6)
+    z, zn = ou_pairs(2000, rho, 9)
+    h = he2_map(Q, 0.4)
+    est = approximate_identifiability(z, h(z) + 0.05, h(zn) + 0.05, rho, n_bootstrap=0, definitions=definitions)
+    D, b = bound_value(est.epsilon, max(est.delta, 0.0), rho)
+    assert est.D == D
+    assert est.bound == b + (est.mean_sq_norm if definitions == "ours" else 0.0)
+    assert est.bound_upper == bound_value(est.epsilon_upper, max(est.delta_upper, 0.0), rho)[1] + est.mean_sq_upper
+
+
 @settings(max_examples=40)
 @given(st.integers(2, 5), st.integers(0, 10_000))
 def test_polar_factor_is_orthogonal_and_closest(n, seed):
