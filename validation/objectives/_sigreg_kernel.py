@@ -189,14 +189,13 @@ def _kernels():
 
 def arithmetic_knots(t: torch.Tensor) -> tuple[float, float] | None:
     """``(t_0, dt)`` when the knots are ``t_0 + k·dt`` to the precision of their dtype, else ``None``."""
-    vals = t.detach().double().cpu().tolist()
-    K = len(vals)
-    if K < 2:
+    if not t.is_floating_point() or t.shape[0] < 2:
         return None
-    t0, dt = vals[0], (vals[-1] - vals[0]) / (K - 1)
-    scale = max(abs(v) for v in vals)
-    tol = 8 * torch.finfo(t.dtype).eps * scale
-    if not math.isfinite(dt) or any(abs(v - (t0 + k * dt)) > tol for k, v in enumerate(vals)):
+    vals = t.detach().cpu().numpy().astype(np.float64)
+    K = len(vals)
+    t0, dt = float(vals[0]), float(vals[-1] - vals[0]) / (K - 1)
+    tol = 8 * torch.finfo(t.dtype).eps * float(np.abs(vals).max())
+    if not math.isfinite(dt) or not np.abs(vals - (t0 + dt * np.arange(K))).max() <= tol:
         return None
     return t0, dt
 
@@ -216,7 +215,10 @@ def _forward(h, A, t, w, t0, dt, keep=False):
     with ``keep``, what the backward pass needs."""
     power_sums, _ = _kernels()
     B, S, K = h.shape[-2], A.shape[-1], t.shape[0]
-    x = torch.matmul((dt * A).mT, h.mT)                 # (..., S, B) = dt·u, samples contiguous
+    if h.dim() == 2 and A.dim() == 2:                   # (S, B) = dt·u, samples contiguous
+        x = torch.addmm(torch.zeros((), dtype=h.dtype), A.mT, h.mT, beta=0, alpha=dt)
+    else:
+        x = torch.matmul((dt * A).mT, h.mT)
     shape = x.shape
     x = x.reshape(-1, B)
     C, Sn = torch.cos(x).numpy(), torch.sin(x).numpy()
