@@ -51,28 +51,35 @@ def candidate_configs(config) -> list:
     return [config.replace(best_of=1, seed=config.seed + SEED_OFFSET * k) for k in range(config.best_of)]
 
 
-def fit_best_of(config, *, device, progress: bool = True):
-    """Fit the K candidates and return ``(chosen Fitted, candidates)``; raises ``TrainingDiverged``
+def choose(config, outcomes: list):
+    """The best of the fitted candidates of ``config`` (``outcomes``: each a ``Fitted`` or a
+    ``TrainingDiverged``, in candidate order) and the candidates; raises ``TrainingDiverged``
     (with every candidate's summary in its record) when all of them diverged."""
-    from lejepa_verify.validation.fit import fit_one
-
     start = time.perf_counter()
-    candidates = []
-    for k, cand in enumerate(candidate_configs(config)):
-        try:
-            candidates.append(Candidate(k, cand, fit_one(cand, device=device, progress=progress), None))
-        except TrainingDiverged as exc:
-            candidates.append(Candidate(k, cand, None, exc.run_record))
+    candidates = [Candidate(k, cand, None if isinstance(res, TrainingDiverged) else res,
+                            res.run_record if isinstance(res, TrainingDiverged) else None)
+                  for k, (cand, res) in enumerate(zip(candidate_configs(config), outcomes))]
     summary = [c.summary() for c in candidates]
     finished = [c for c in candidates if c.fitted is not None]
+    wall = sum(c.fitted.result.wall_time if c.fitted else (c.record.wall_time or 0.0) for c in candidates)
     if not finished:
         rec = RunRecord(status=DIVERGED, config=config, config_dict=config.to_dict(), best_of={"K": config.best_of,
-                        "chosen": None, "candidates": summary}, wall_time=time.perf_counter() - start,
+                        "chosen": None, "candidates": summary}, wall_time=wall + time.perf_counter() - start,
                         seed=config.seed)
         raise TrainingDiverged(f"all {config.best_of} candidates diverged", rec)
     best = min(finished, key=lambda c: c.fitted.result.curves["loss"][-1])
     chosen = best.fitted.result
     metrics = dataclasses.replace(chosen.metrics, best_of={"K": config.best_of, "chosen": best.k,
                                                            "candidates": summary})
-    result = dataclasses.replace(chosen, config=config, metrics=metrics, wall_time=time.perf_counter() - start)
+    result = dataclasses.replace(chosen, config=config, metrics=metrics, wall_time=wall)
     return dataclasses.replace(best.fitted, result=result), candidates
+
+
+def fit_best_of(config, *, device, progress: bool = True):
+    """Fit the K candidates (as one batched model where their encoder allows, ``validation.many``)
+    and return ``(chosen Fitted, candidates)``; see :func:`choose`."""
+    from lejepa_verify.validation.many import fit_many
+
+    outcomes = fit_many(candidate_configs(config), device=device, progress=progress,
+                        say=lambda line: None)
+    return choose(config, outcomes)

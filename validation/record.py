@@ -274,21 +274,32 @@ class TrainResult:
     """
 
     config: Any
-    metrics: RunMetrics
+    metrics: RunMetrics | None
     curves: Mapping[str, list]
     wall_time: float
     status: str
     versions: Mapping[str, str]
     threads: int
     arrays: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
+    #: how a diverged run stopped (``train_many`` returns diverged runs; ``train`` raises them)
+    divergence: Divergence | None = None
+    best_of: Mapping[str, Any] | None = None
 
     @property
     def record(self) -> RunRecord:
         """This result as the record written to disk."""
         return RunRecord(status=self.status, config=self.config, config_dict=self.config.to_dict(),
-                         metrics=self.metrics, curves=dict(self.curves), versions=dict(self.versions),
-                         wall_time=self.wall_time, steps_per_s=self.metrics.steps_per_s, threads=self.threads,
-                         seed=self.config.seed)
+                         metrics=self.metrics, divergence=self.divergence, curves=dict(self.curves),
+                         versions=dict(self.versions), wall_time=self.wall_time,
+                         steps_per_s=None if self.metrics is None else self.metrics.steps_per_s,
+                         threads=self.threads, seed=self.config.seed, best_of=self.best_of)
+
+    @classmethod
+    def from_diverged(cls, exc: "TrainingDiverged") -> "TrainResult":
+        """The result of a run that diverged, from its ``TrainingDiverged``."""
+        rec = exc.run_record
+        return cls(rec.config, None, dict(rec.curves), rec.wall_time, DIVERGED, dict(rec.versions), rec.threads,
+                   divergence=rec.divergence, best_of=rec.best_of)
 
     def to_dict(self) -> dict:
         """The JSON record: config, final metrics, curves, versions, seed, wall time, status."""

@@ -23,3 +23,18 @@ class WeightedObjective(Objective):
         reg = self.penalty(torch.cat((h1, h2)), gen)
         loss = self.lam * reg + (1.0 - self.lam) * align / self.alignment_divisor()
         return loss, {"alignment": align.detach(), self.regulariser: reg.detach()}
+
+    @classmethod
+    def penalty_batched(cls, objectives: list, both: torch.Tensor, gens: list) -> torch.Tensor:
+        """The penalty of each run on its stacked views ``(R, 2B, m)``: ``(R,)`` (one call per run by default)."""
+        return torch.stack([obj.penalty(both[r], g) for r, (obj, g) in enumerate(zip(objectives, gens))])
+
+    @classmethod
+    def batched(cls, objectives: list, h1: torch.Tensor, h2: torch.Tensor, gens: list):
+        """Every run's ``λ·penalty + (1 − λ)·alignment / divisor`` at once (``Objective.batched``)."""
+        align = (h1 - h2).square().sum(-1).mean(-1)
+        reg = cls.penalty_batched(objectives, torch.cat((h1, h2), dim=1), gens)
+        lam = torch.tensor([obj.lam for obj in objectives], dtype=h1.dtype, device=h1.device)
+        divisor = torch.tensor([obj.alignment_divisor() for obj in objectives], dtype=h1.dtype, device=h1.device)
+        loss = lam * reg + (1.0 - lam) * align / divisor
+        return loss, {"alignment": align.detach(), objectives[0].regulariser: reg.detach()}

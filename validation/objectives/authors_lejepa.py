@@ -12,7 +12,6 @@ import torch
 
 from lejepa_verify.validation.objectives.base import register
 from lejepa_verify.validation.objectives.lejepa import LeJEPA
-from lejepa_verify.validation.objectives.terms import sigreg
 
 
 def random_directions(m: int, n_slices: int, gen: torch.Generator | None, device) -> torch.Tensor:
@@ -33,9 +32,9 @@ class AuthorsLeJEPA(LeJEPA):
         # the quadrature, options and builder are LeJEPA's; these keyword defaults are the authors' recipe
         super().__init__(lam=lam, n_slices=n_slices, n_knots=n_knots, t_max=t_max, m=m, device=device)
 
-    def penalty(self, both: torch.Tensor, gen: torch.Generator | None) -> torch.Tensor:
-        """SIGReg of both views on freshly drawn random unit directions, as the authors draw them."""
-        return sigreg(both, random_directions(self.m, self.n_slices, gen, self.device), self.t, self.w)
+    def slice_directions(self, gen: torch.Generator | None) -> torch.Tensor:
+        """Freshly drawn random unit directions, as the authors draw them (in 2D too)."""
+        return random_directions(self.m, self.n_slices, gen, self.device)
 
     def alignment_divisor(self) -> float:
         """``4m``: their alignment is the mean over (2 views, B, m) of the deviation from the views' mean."""

@@ -26,6 +26,10 @@ class AuthorsWhitening(Whitening):
         """``||Cov − I||_F² / m²``: the mean over the ``m²`` entries, as the authors write it."""
         return whitening_penalty(both) / float(self.m) ** 2
 
+    def penalty_divisor(self) -> float:
+        """``m²``: the authors average over the entries."""
+        return float(self.m) ** 2
+
     def alignment_divisor(self) -> float:
         """``4m``, as in ``authors_lejepa``."""
         return 4.0 * self.m

@@ -54,6 +54,17 @@ class Objective:
             setattr(self, key, value)
 
     @classmethod
+    def batched(cls, objectives: list, h1: torch.Tensor, h2: torch.Tensor, gens: list):
+        """The losses of several runs at once (``validation.many``): ``h1``, ``h2`` are ``(R, B, m)``,
+        ``objectives`` and ``gens`` each run's own. Returns ``(losses (R,), parts)`` with every
+        part an ``(R,)`` tensor. By default each run's objective is called on its own slice;
+        objectives that can evaluate all runs in one call override this."""
+        results = [obj(h1[r], h2[r], g) for r, (obj, g) in enumerate(zip(objectives, gens))]
+        losses = torch.stack([loss for loss, _ in results])
+        parts = {k: torch.stack([torch.as_tensor(p[k]) for _, p in results]) for k in results[0][1]}
+        return losses, parts
+
+    @classmethod
     def workspace(cls, rows: int, m: int, options) -> int:
         """Floats the loss needs for a batch of ``rows`` embeddings (for the memory check)."""
         return 8 * rows * m + 4 * m * m

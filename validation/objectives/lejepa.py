@@ -39,6 +39,16 @@ class LeJEPA(WeightedObjective):
         """SIGReg's ``(rows, slices, knots)`` cosines, sines and their gradients, and the projections."""
         return 6 * rows * options["n_slices"] * options["n_knots"] + 2 * rows * options["n_slices"] + 8 * rows * m
 
+    def slice_directions(self, gen: torch.Generator | None) -> torch.Tensor:
+        """This step's ``(m, n_slices)`` directions (evenly spaced angles with a random offset in 2D)."""
+        return directions(self.m, self.n_slices, gen, self.device)
+
     def penalty(self, both: torch.Tensor, gen: torch.Generator | None) -> torch.Tensor:
         """SIGReg: the sliced Epps–Pulley statistic of both views on fresh random directions."""
-        return sigreg(both, directions(self.m, self.n_slices, gen, self.device), self.t, self.w)
+        return sigreg(both, self.slice_directions(gen), self.t, self.w)
+
+    @classmethod
+    def penalty_batched(cls, objectives: list, both: torch.Tensor, gens: list) -> torch.Tensor:
+        """SIGReg of every run in one call: each run's directions from its own generator, stacked."""
+        A = torch.stack([obj.slice_directions(g) for obj, g in zip(objectives, gens)])
+        return sigreg(both, A, objectives[0].t, objectives[0].w)

@@ -150,10 +150,11 @@ def alignment(h1: torch.Tensor, h2: torch.Tensor) -> torch.Tensor:
 
 
 def whitening_penalty(h: torch.Tensor) -> torch.Tensor:
-    """``||Cov h − I||_F²`` with the sample covariance of the rows of ``h``."""
-    c = h - h.mean(0)
-    cov = c.T @ c / (h.shape[0] - 1)
-    return (cov - torch.eye(h.shape[1], device=h.device, dtype=h.dtype)).square().sum()
+    """``||Cov h − I||_F²`` with the sample covariance of the rows of ``h`` (…, N, m): one value per
+    leading index (several runs' embeddings at once)."""
+    c = h - h.mean(-2, keepdim=True)
+    cov = c.mT @ c / (h.shape[-2] - 1)
+    return (cov - torch.eye(h.shape[-1], device=h.device, dtype=h.dtype)).square().sum((-2, -1))
 
 
 def infonce(h1: torch.Tensor, h2: torch.Tensor, sigma: float = 1.0) -> torch.Tensor:

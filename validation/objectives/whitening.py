@@ -19,3 +19,13 @@ class Whitening(WeightedObjective):
     def penalty(self, both: torch.Tensor, gen: torch.Generator | None) -> torch.Tensor:
         """``||Cov − I||_F²`` of both views."""
         return whitening_penalty(both)
+
+    @classmethod
+    def penalty_batched(cls, objectives: list, both: torch.Tensor, gens: list) -> torch.Tensor:
+        """Each run's penalty from one batched covariance ``(R, m, m)``."""
+        return whitening_penalty(both) / torch.tensor([obj.penalty_divisor() for obj in objectives],
+                                                       dtype=both.dtype, device=both.device)
+
+    def penalty_divisor(self) -> float:
+        """What ``||Cov − I||_F²`` is divided by: 1 here, ``m²`` in the authors' normalisation."""
+        return 1.0
