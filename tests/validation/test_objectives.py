@@ -94,9 +94,10 @@ def test_alignment_is_the_mean_squared_distance():
 def test_whitening_penalty_vanishes_on_whitened_data(seed):
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(200, 3, generator=g, dtype=torch.float64) @ torch.randn(3, 3, generator=g, dtype=torch.float64)
-    c = x - x.mean(0)
-    cov = c.T @ c / (len(x) - 1)
-    white = c @ torch.linalg.inv(torch.linalg.cholesky(cov)).T
+    # orthonormal, centred columns scaled by sqrt(N - 1): a sample covariance of exactly I (to rounding),
+    # whatever the conditioning of the draw (inverting a Cholesky factor loses digits on a bad one)
+    q, _ = torch.linalg.qr(x - x.mean(0))
+    white = q * (len(x) - 1) ** 0.5
     assert float(whitening_penalty(white)) < 1e-18 + 1e-12
     assert float(whitening_penalty(2 * white)) == pytest.approx(3 * 9, rel=1e-9)
 
