@@ -206,25 +206,31 @@ def covariance_matrix(components: Sequence, gens: Sequence[sp.Symbol]) -> sp.Mat
 # ---------------------------------------------------------------------------------------------
 
 
-def spectral_correlation(spectrum: HermiteSpectrum, exponent_shift: int = 0) -> sp.Poly:
-    """``Σ_i Σ_d rho^(d + exponent_shift) E_{i,d}``: Mehler's formula for ``E[h(z)·h(z')]``.
+def spectral_correlation(spectrum: HermiteSpectrum, exponent_shift: int = 0, exponent_factor: int = 1) -> sp.Poly:
+    """``Σ_i Σ_d rho^(f·d + exponent_shift) E_{i,d}``: Mehler's formula for ``E[h(z)·h(z')]``.
 
-    ``exponent_shift = 0`` is the true statement; other values exist for negative controls.
+    ``exponent_shift = 0``, ``exponent_factor = 1`` is the true statement; other values exist for
+    negative controls (ρ^(d+1), ρ^(2d)).
     """
     total = sp.Integer(0)
     for row in spectrum.energies:
         for d, e in enumerate(row):
-            total += e * RHO ** (d + exponent_shift)
+            total += e * RHO ** (exponent_factor * d + exponent_shift)
     return sp.Poly(total, RHO, domain=sp.QQ)
 
 
-def spectral_alignment_loss(spectrum: HermiteSpectrum, factor=2, exponent_shift: int = 0) -> sp.Poly:
-    """``factor · Σ_i Σ_{d>=1} (1 − rho^(d + exponent_shift)) E_{i,d}`` (true statement: ``factor = 2``, shift 0)."""
+def spectral_alignment_loss(spectrum: HermiteSpectrum, factor=2, exponent_shift: int = 0, exponent_factor: int = 1,
+                            lowest_degree: int = 1) -> sp.Poly:
+    """``factor · Σ_i Σ_{d>=lowest} (1 − rho^(f·d + shift)) E_{i,d}`` (true: factor 2, f = 1, shift 0, lowest 1).
+
+    The other values exist for negative controls: a missing factor 2, a wrong exponent
+    (ρ^(d+1), ρ^(2d)), the degree-1 terms dropped (``lowest_degree = 2``).
+    """
     total = sp.Integer(0)
     for row in spectrum.energies:
         for d, e in enumerate(row):
-            if d >= 1:
-                total += e * (1 - RHO ** (d + exponent_shift))
+            if d >= max(1, lowest_degree):
+                total += e * (1 - RHO ** (exponent_factor * d + exponent_shift))
     return sp.Poly(sp.Rational(factor) * total, RHO, domain=sp.QQ)
 
 

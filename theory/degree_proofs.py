@@ -85,10 +85,16 @@ def generating_function(t, z):
 
 @functools.lru_cache(maxsize=None)
 def gaussian_mgf() -> bool:
-    """``E[e^{aZ}] = e^{a²/2}`` for Z ~ N(0, 1) and a real symbol a (sympy's integral)."""
+    """``E[e^{aZ}] = e^{a²/2}`` for Z ~ N(0, 1) and a real symbol a.
+
+    Completing the square, ``az − z²/2 = a²/2 − (z − a)²/2`` (an identity of polynomials), and
+    ``∫ e^{−(z−a)²/2} dz = ∫ e^{−u²/2} du = sqrt(2π)`` (translation invariance; sympy's integral).
+    """
     a = sp.Symbol("a", real=True)
-    value = sp.integrate(sp.exp(a * Z - Z**2 / 2), (Z, -sp.oo, sp.oo), conds="none") / sp.sqrt(2 * sp.pi)
-    return _zero(value - sp.exp(a**2 / 2))
+    square = sp.expand(a * Z - Z**2 / 2 - (a**2 / 2 - (Z - a) ** 2 / 2)) == 0
+    u = sp.Symbol("u", real=True)
+    normal = _zero(sp.integrate(sp.exp(-(u**2) / 2), (u, -sp.oo, sp.oo)) - sp.sqrt(2 * sp.pi))
+    return bool(square and normal)
 
 
 def _expect_exp_linear(expr, var):
@@ -126,19 +132,27 @@ def generating_function_recurrence() -> DegreeProof:
 
 
 @functools.lru_cache(maxsize=None)
-def orthogonality_proof(norm_shift: int = 0) -> DegreeProof:
-    """``E[He_j He_k] = N(k) δ_jk`` with ``N(k) = (k + norm_shift)!``: true for ``norm_shift = 0`` only."""
+def orthogonality_proof(norm_shift: int = 0, norm_power: int = 1, diagonal: bool = True) -> DegreeProof:
+    """``E[He_j He_k] = N(k) δ_jk`` with ``N(k) = ((k + norm_shift)!)^norm_power``: true for shift 0, power 1.
+
+    ``diagonal=False`` claims ``E[He_j He_k] = N(k)`` for every j, k (the Kronecker δ dropped).
+    """
     norm_shift = check_int(norm_shift, "norm_shift", 0, 10)
+    norm_power = check_int(norm_power, "norm_power", 1, 3)
     rec = generating_function_recurrence()
     joint = generating_function(S, Z) * generating_function(T, Z)
     expectation = _expect_exp_linear(joint, Z)
     closed = _zero(expectation - sp.exp(S * T))
     diagonal_only = _zero(S * sp.diff(sp.exp(S * T), S) - T * sp.diff(sp.exp(S * T), T))
-    claimed = sp.summation(sp.factorial(K_IDX + norm_shift) * (S * T) ** K_IDX / sp.factorial(K_IDX) ** 2,
-                           (K_IDX, 0, sp.oo))
+    norm = sp.factorial(K_IDX + norm_shift) ** norm_power
+    if diagonal:
+        claimed = sp.summation(norm * (S * T) ** K_IDX / sp.factorial(K_IDX) ** 2, (K_IDX, 0, sp.oo))
+    else:  # Σ_j Σ_k N(k) s^j t^k/(j! k!) = e^s Σ_k N(k) t^k/k!²·k!
+        claimed = sp.exp(S) * sp.summation(norm * T**K_IDX / sp.factorial(K_IDX) ** 2, (K_IDX, 0, sp.oo))
     matches = _zero(claimed - sp.exp(S * T))
+    label = "k!" if (norm_shift, norm_power) == (0, 1) else f"((k + {norm_shift})!)^{norm_power}"
     return DegreeProof(
-        f"E[He_j He_k] = (k + {norm_shift})! δ_jk for all j, k" if norm_shift else "E[He_j He_k] = k! δ_jk for all j, k",
+        f"E[He_j He_k] = {label}{' δ_jk' if diagonal else ''} for all j, k",
         "all j, k >= 0",
         rec.steps + (
             ProofStep("E[e^{aZ}] = e^{a²/2} (sympy integral)", gaussian_mgf()),
@@ -150,20 +164,28 @@ def orthogonality_proof(norm_shift: int = 0) -> DegreeProof:
 
 
 @functools.lru_cache(maxsize=None)
-def mehler_proof(exponent_shift: int = 0) -> DegreeProof:
-    """``E[He_k(ρz + sqrt(1−ρ²)η) | z] = ρ^(k + shift) He_k(z)`` for every k: true for shift 0 only."""
+def mehler_proof(exponent_shift: int = 0, exponent_factor: int = 1, added: int = 0) -> DegreeProof:
+    """``E[He_k(ρz + sqrt(1−ρ²)η) | z] = ρ^(f·k + shift) He_k(z) + added·(1 − ρ^k)`` for every k.
+
+    True for ``shift = 0``, ``f = 1``, ``added = 0`` only (the other values are negative controls:
+    a wrong exponent ρ^(k+1) or ρ^(2k), or an added constant term).
+    """
     exponent_shift = check_int(exponent_shift, "exponent_shift", 0, 10)
+    exponent_factor = check_int(exponent_factor, "exponent_factor", 1, 4)
+    added = check_int(added, "added", 0, 10)
     sigma = sp.sqrt(1 - RHO_P**2)
     shifted = generating_function(T, RHO_P * Z + sigma * ETA)
     conditional = _expect_exp_linear(shifted, ETA)
     contracted = _zero(conditional - generating_function(RHO_P * T, Z))
-    claimed = RHO_P**exponent_shift * generating_function(RHO_P * T, Z)  # Σ_k ρ^(k+shift) He_k t^k / k!
+    # Σ_k ρ^(f k + shift) He_k t^k/k! = ρ^shift G(ρ^f t, z); the added term Σ_k (1 − ρ^k) t^k/k! = e^t − e^(ρt)
+    claimed = RHO_P**exponent_shift * generating_function(RHO_P**exponent_factor * T, Z) \
+        + added * (sp.exp(T) - sp.exp(RHO_P * T))
     matches = _zero(conditional - claimed)
     k = sp.Symbol("k", integer=True, nonnegative=True)
     scaling = _zero(sp.diff((RHO_P * T) ** k, T, 0) - RHO_P**k * T**k)
+    power = ("k" if exponent_factor == 1 else f"{exponent_factor}k") + (f"+{exponent_shift}" if exponent_shift else "")
     return DegreeProof(
-        f"E[He_k(z') | z] = ρ^(k+{exponent_shift}) He_k(z) for all k" if exponent_shift
-        else "E[He_k(z') | z] = ρ^k He_k(z) for all k",
+        f"E[He_k(z') | z] = ρ^({power}) He_k(z){' + ' + str(added) + '(1 − ρ^k)' if added else ''} for all k",
         "all k >= 0",
         generating_function_recurrence().steps + (
             ProofStep("E[e^{aZ}] = e^{a²/2} (sympy integral)", gaussian_mgf()),
@@ -175,7 +197,7 @@ def mehler_proof(exponent_shift: int = 0) -> DegreeProof:
 
 
 @functools.lru_cache(maxsize=None)
-def mehler_multivariate_proof(exponent_shift: int = 0) -> DegreeProof:
+def mehler_multivariate_proof(exponent_shift: int = 0, exponent_factor: int = 1) -> DegreeProof:
     """``E[He_α(z') | z] = ρ^(|α| + shift) He_α(z)`` for every α in every dimension: shift 0 only.
 
     Induction on n: ``Π_{i<=n+1} G(t_i, z'_i) = (Π_{i<=n} G(t_i, z'_i)) · G(t_{n+1}, z'_{n+1})``
@@ -184,6 +206,7 @@ def mehler_multivariate_proof(exponent_shift: int = 0) -> DegreeProof:
     factorisation of the exponent for two coordinates (the form of every step).
     """
     exponent_shift = check_int(exponent_shift, "exponent_shift", 0, 10)
+    exponent_factor = check_int(exponent_factor, "exponent_factor", 1, 4)
     one = mehler_proof(0)
     t1, t2, z1, z2, e1, e2 = sp.symbols("t1 t2 z1 z2 eta1 eta2", real=True)
     sigma = sp.sqrt(1 - RHO_P**2)
@@ -194,11 +217,13 @@ def mehler_multivariate_proof(exponent_shift: int = 0) -> DegreeProof:
     both = _expect_exp_linear(sp.powsimp(inner), e2)
     product = generating_function(RHO_P * t1, z1) * generating_function(RHO_P * t2, z2)
     computed = _zero(both - product)
-    claimed = RHO_P**exponent_shift * product
+    claimed = RHO_P**exponent_shift * (generating_function(RHO_P**exponent_factor * t1, z1)
+                                       * generating_function(RHO_P**exponent_factor * t2, z2))
     matches = _zero(both - claimed)
     return DegreeProof(
         "E[He_α(z') | z] = ρ^|α| He_α(z) for every multi-index α in every dimension n"
-        + (f" (claimed with exponent |α| + {exponent_shift})" if exponent_shift else ""),
+        + (f" (claimed with exponent {exponent_factor}|α| + {exponent_shift})"
+           if (exponent_shift, exponent_factor) != (0, 1) else ""),
         "all n >= 1, all α ∈ N^n",
         one.steps + (
             ProofStep("the two-coordinate exponent splits into a sum over coordinates (independent η_i)", split),
@@ -217,16 +242,16 @@ def _rho_power_at_most_one() -> bool:
 
 
 @functools.lru_cache(maxsize=None)
-def penalty_proof(factor: int = 2, exponent_shift: int = 0) -> DegreeProof:
-    """``E(h(z) − h(z'))² = factor·(1 − ρ^(d + shift))`` for ``h = He_d/sqrt(d!)``, symbolic d."""
+def penalty_proof(factor: int = 2, exponent_shift: int = 0, exponent_factor: int = 1) -> DegreeProof:
+    """``E(h(z) − h(z'))² = factor·(1 − ρ^(f·d + shift))`` for ``h = He_d/sqrt(d!)``, symbolic d."""
     orth, mehler = orthogonality_proof(0), mehler_proof(0)
     second_moment = sp.factorial(D) / sp.factorial(D)  # E[He_d²]/d! with the norm d! proved above
     lagged = RHO_P**D * second_moment  # E[h(z) E[h(z') | z]] by Mehler
     loss = 2 * second_moment - 2 * lagged  # E h(z)² + E h(z')² − 2E[h h'], z' ~ N(0, 1) too
-    claimed = factor * (1 - RHO_P ** (D + exponent_shift))
+    claimed = factor * (1 - RHO_P ** (exponent_factor * D + exponent_shift))
+    power = ("d" if exponent_factor == 1 else f"{exponent_factor}d") + (f"+{exponent_shift}" if exponent_shift else "")
     return DegreeProof(
-        f"E(h(z) − h(z'))² = {factor}(1 − ρ^(d+{exponent_shift})) for every d" if exponent_shift
-        else f"E(h(z) − h(z'))² = {factor}(1 − ρ^d) for every d",
+        f"E(h(z) − h(z'))² = {factor}(1 − ρ^({power})) for every d",
         "all d >= 0",
         (ProofStep("orthogonality for all degrees (E[He_d²] = d!)", orth.holds),
          ProofStep("Mehler for all degrees (E[He_d(z') | z] = ρ^d He_d(z))", mehler.holds),
@@ -238,15 +263,21 @@ def penalty_proof(factor: int = 2, exponent_shift: int = 0) -> DegreeProof:
 
 
 @functools.lru_cache(maxsize=None)
-def excess_proof(min_degree: int = 2) -> DegreeProof:
-    """``ρ − ρ^d = ρ(1 − ρ) Σ_{j=0}^{d−2} ρ^j > 0`` on (0, 1) for every ``d >= min_degree``."""
+def excess_proof(min_degree: int = 2, terms_shift: int = 0, factor: int = 1) -> DegreeProof:
+    """``ρ − ρ^d = factor·ρ(1 − ρ) Σ_{j=0}^{d−2+shift} ρ^j > 0`` on (0, 1) for every ``d >= min_degree``.
+
+    True for ``min_degree >= 2``, ``terms_shift = 0``, ``factor = 1``; the other values are negative
+    controls (a wrong number of terms, a wrong constant, the degree d = 1 where the excess is 0).
+    """
     min_degree = check_int(min_degree, "min_degree", 1, 100)
+    terms_shift = check_int(terms_shift, "terms_shift", 0, 10)
+    factor = check_int(factor, "factor", 1, 10)
     rho = 1 / (1 + U)
     j = sp.Symbol("j", integer=True, nonnegative=True)
-    geometric = sp.Sum(rho**j, (j, 0, D - 2)).doit()
+    geometric = sp.Sum(rho**j, (j, 0, D - 2 + terms_shift)).doit()
     if isinstance(geometric, sp.Piecewise):  # the branch for ρ ≠ 1, the only one on (0, 1)
         geometric = next(e for e, c in geometric.args if c is sp.true or c == sp.true)
-    identity = _zero(rho * (1 - rho) * geometric - (rho - rho**D))
+    identity = _zero(factor * rho * (1 - rho) * geometric - (rho - rho**D))
     factors_positive = bool(rho.is_positive and (1 - rho).is_positive)
     # the geometric factor has d − 1 terms, each ρ^j > 0: positive iff it has at least one term
     terms_at_min = min_degree - 1
@@ -254,23 +285,25 @@ def excess_proof(min_degree: int = 2) -> DegreeProof:
     return DegreeProof(
         f"2(ρ − ρ^d) > 0 for every d >= {min_degree} and 0 < ρ < 1",
         f"all d >= {min_degree}",
-        (ProofStep("ρ − ρ^d = ρ(1 − ρ)(1 + ρ + … + ρ^(d−2)) for symbolic d (ρ = 1/(1+u))", identity),
+        (ProofStep(f"ρ − ρ^d = {factor if factor != 1 else ''}ρ(1 − ρ)(1 + ρ + … + ρ^(d−2{'+' + str(terms_shift) if terms_shift else ''})) "
+                   "for symbolic d (ρ = 1/(1+u))", identity),
          ProofStep("ρ > 0 and 1 − ρ > 0", factors_positive),
          ProofStep(f"the geometric factor has d − 1 >= {terms_at_min} positive terms at the smallest d", geometric_positive)),
     )
 
 
 @functools.lru_cache(maxsize=None)
-def gap_proof(claimed_rho_power: int = 1, claimed_degree: int = 2) -> DegreeProof:
-    """``min_{d>=2} 2(ρ − ρ^d) = 2ρ^p(1 − ρ)`` at ``d = claimed_degree``: true for p = 1, degree 2."""
+def gap_proof(claimed_rho_power: int = 1, claimed_degree: int = 2, claimed_factor: int = 2) -> DegreeProof:
+    """``min_{d>=2} 2(ρ − ρ^d) = c·ρ^p(1 − ρ)`` at ``d = claimed_degree``: true for c = 2, p = 1, degree 2."""
     p = check_int(claimed_rho_power, "claimed_rho_power", 0, 40)
     dmin = check_int(claimed_degree, "claimed_degree", 2, 100)
-    gap = 2 * RHO_P**p * (1 - RHO_P)
+    c = check_int(claimed_factor, "claimed_factor", 1, 10)
+    gap = c * RHO_P**p * (1 - RHO_P)
     diff = 2 * (RHO_P - RHO_P**D) - gap
     form = _zero(sp.expand(diff - 2 * RHO_P**2 * (1 - RHO_P ** (D - 2))))
     attained = _zero(diff.subs(D, dmin))
     return DegreeProof(
-        f"min over d >= 2 of 2(ρ − ρ^d) is 2ρ^{p}(1 − ρ), attained at d = {dmin}",
+        f"min over d >= 2 of 2(ρ − ρ^d) is {c}ρ^{p}(1 − ρ), attained at d = {dmin}",
         "all d >= 2",
         (ProofStep("2(ρ − ρ^d) − gap = 2ρ²(1 − ρ^(d−2)) for symbolic d", form),
          ProofStep("ρ^m <= 1 for every m >= 0 on (0, 1) (induction), so 2ρ²(1 − ρ^(d−2)) >= 0", _rho_power_at_most_one()),
@@ -279,24 +312,27 @@ def gap_proof(claimed_rho_power: int = 1, claimed_degree: int = 2) -> DegreeProo
 
 
 @functools.lru_cache(maxsize=None)
-def simplex_proof(bound_exponent: int = 1) -> DegreeProof:
-    """``Σ_{d>=1} w_d ρ^d <= ρ^b`` on the simplex, equality iff w_1 = 1: true for b = 1 only.
+def simplex_proof(bound_exponent: int = 1, bound_factor=1, signed: bool = False) -> DegreeProof:
+    """``Σ_{d>=1} w_d ρ^d <= c·ρ^b`` on the simplex, equality iff w_1 = 1: true for b = 1, c = 1 only.
 
-    ``ρ^b − Σ w_d ρ^d = Σ_d w_d (ρ^b − ρ^d)`` (Σ w_d = 1, absolutely convergent); the equality
+    ``c ρ^b − Σ w_d ρ^d = Σ_d w_d (c ρ^b − ρ^d)`` (Σ w_d = 1, absolutely convergent); the equality
     case ``w_1 = 1`` needs the d = 1 coefficient to vanish, and the bound needs every other
-    coefficient ``ρ^b − ρ^d``, d >= 2, to be positive (then equality forces w_d = 0 for d >= 2).
+    coefficient ``c ρ^b − ρ^d``, d >= 2, to be positive (then equality forces w_d = 0 for d >= 2),
+    and the weights to be non-negative (``signed=True`` drops that hypothesis).
     """
     b = check_int(bound_exponent, "bound_exponent", 0, 40)
+    c = sp.Rational(bound_factor)
     rho = 1 / (1 + U)
-    first = sp.simplify(rho**b - rho)
+    first = sp.simplify(c * rho**b - rho)
     first_zero = first == 0
-    later = excess_proof(2) if b == 1 else None
+    later = excess_proof(2) if (b, c) == (1, 1) else None
     later_positive = bool(later is not None and later.holds)
     return DegreeProof(
-        f"Σ w_d ρ^d <= ρ^{b} on the simplex over all d >= 1, equality iff w_1 = 1",
+        f"Σ w_d ρ^d <= {'' if c == 1 else str(c) + '·'}ρ^{b} on the simplex over all d >= 1, equality iff w_1 = 1",
         "every weight sequence w on the simplex over d >= 1",
-        (ProofStep(f"the d = 1 coefficient ρ^{b} − ρ vanishes (equality at w_1 = 1)", bool(first_zero)),
-         ProofStep("every coefficient ρ^b − ρ^d with d >= 2 is > 0 (the excess, all d)", later_positive)),
+        (ProofStep(f"the d = 1 coefficient {c if c != 1 else ''}ρ^{b} − ρ vanishes (equality at w_1 = 1)", bool(first_zero)),
+         ProofStep("every coefficient ρ^b − ρ^d with d >= 2 is > 0 (the excess, all d)", later_positive),
+         ProofStep("the weights are non-negative (the simplex)", not signed)),
     )
 
 
@@ -340,4 +376,132 @@ def hermite_eigen_proof(law: str = "gaussian") -> DegreeProof:
             ProofStep("L G + (K/σ²) t ∂_t G = 0 for G = exp(t(z−μ)/σ − t²/2)", residual == 0),
             ProofStep("t ∂_t t^k = k t^k: the t^k coefficient of −(K/σ²) t∂_t G is −(Kk/σ²) He_k/k!", euler),
         ),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The lagged bilinear form, the spectral form of the loss, and the Hermite basis as a basis
+# --------------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def cross_moment_proof(exponent_factor: int = 1, exponent_shift: int = 0) -> DegreeProof:
+    """``E[He_j(z) He_k(z')] = δ_jk k! ρ^(f k + shift)`` for z' = ρz + sqrt(1−ρ²)η, every j, k.
+
+    ``E_{z,η}[G(s, z) G(t, z')] = e^{ρst}`` (two Gaussian integrals), whose s^j t^k coefficient is
+    ``δ_jk ρ^k / k!``; true for ``f = 1``, ``shift = 0`` only. In n variables the generating function
+    is a product over coordinates with independent noise, so ``E[He_α(z) He_β(z')] = δ_αβ α! ρ^|α|``.
+    """
+    exponent_factor = check_int(exponent_factor, "exponent_factor", 1, 4)
+    exponent_shift = check_int(exponent_shift, "exponent_shift", 0, 10)
+    sigma = sp.sqrt(1 - RHO_P**2)
+    joint = sp.powsimp(generating_function(S, Z) * generating_function(T, RHO_P * Z + sigma * ETA))
+    over_eta = _expect_exp_linear(joint, ETA)
+    both = _expect_exp_linear(sp.powsimp(over_eta), Z)
+    computed = _zero(both - sp.exp(RHO_P * S * T))
+    claimed = RHO_P**exponent_shift * sp.exp(RHO_P**exponent_factor * S * T)  # Σ_k ρ^(fk+shift) (st)^k/k!
+    power = ("k" if exponent_factor == 1 else f"{exponent_factor}k") + (f"+{exponent_shift}" if exponent_shift else "")
+    return DegreeProof(
+        f"E[He_j(z) He_k(z')] = δ_jk k! ρ^({power}) for all j, k",
+        "all j, k >= 0; every multi-index in every dimension by the product over coordinates",
+        (ProofStep("E[e^{aZ}] = e^{a²/2} (sympy integral)", gaussian_mgf()),
+         ProofStep("E_{z,η}[G(s, z) G(t, ρz + sqrt(1−ρ²)η)] = e^{ρst} (two Gaussian integrals)", computed),
+         ProofStep("e^{ρst} has only (st)^k terms: E[He_j(z) He_k(z')] = 0 for j ≠ k",
+                   _zero(S * sp.diff(sp.exp(RHO_P * S * T), S) - T * sp.diff(sp.exp(RHO_P * S * T), T))),
+         ProofStep(f"the claimed Σ_k ρ^({power}) (st)^k/k! equals e^(ρst)", _zero(both - claimed))),
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def spectral_form_proof(factor: int = 2, exponent_factor: int = 1, exponent_shift: int = 0,
+                        lowest_degree: int = 1) -> DegreeProof:
+    """``L(h) = factor · Σ_{|α| >= lowest} (1 − ρ^(f|α| + shift)) c_α²`` for ``h = Σ_α c_α He_α/sqrt(α!)``.
+
+    From the bilinear form: ``E h(z)² = E h(z')² = Σ c_α²`` (orthogonality; z' ~ N(0, I) too) and
+    ``E[h(z) h(z')] = Σ ρ^|α| c_α²`` (cross moments), so ``L = 2 Σ (1 − ρ^|α|) c_α²``, where the
+    ``|α| = 0`` term vanishes. True for factor 2, f = 1, shift 0 and lowest degree 0 or 1 only;
+    checked term by term with a symbolic degree d and coefficient c.
+    """
+    orth, cross = orthogonality_proof(0), cross_moment_proof(1, 0)
+    c = sp.Symbol("c", real=True)
+    term_loss = 2 * c**2 - 2 * RHO_P**D * c**2  # one basis term's contribution, degree d
+    claimed = factor * (1 - RHO_P ** (exponent_factor * D + exponent_shift)) * c**2
+    # degree 0 contributes nothing (1 − ρ^0 = 0); the claim may start at 0 or 1, never above
+    first_ok = lowest_degree in (0, 1)
+    return DegreeProof(
+        f"L(h) = {factor} Σ_(|α|>={lowest_degree}) (1 − ρ^({exponent_factor}|α|+{exponent_shift})) c_α²",
+        "every polynomial map (every degree and dimension); L² maps by continuity of both sides",
+        (ProofStep("orthogonality for all degrees", orth.holds),
+         ProofStep("cross moments E[He_α(z) He_β(z')] = δ_αβ α! ρ^|α| for all α, β", cross.holds),
+         ProofStep("one term: E(h − h')² = 2c² − 2ρ^d c², and the claimed term agrees (symbolic d, c)",
+                   _zero(term_loss - claimed)),
+         ProofStep(f"the degree-1 term is part of the sum (claimed lowest degree {lowest_degree})", first_ok)),
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def leading_term_proof() -> DegreeProof:
+    """``He_k = z^k + R_k`` with ``deg R_k <= k − 2`` for every k (induction on the recurrence).
+
+    Hence ``He_α = z^α + (terms of total degree <= |α| − 2)``: the Hermite coefficient of a
+    polynomial at a top-degree multi-index equals its monomial coefficient there.
+    """
+    k = sp.Symbol("k", integer=True)
+    base = hermite_he_poly(0) == 1 and hermite_he_poly(1) == Z
+    # R_{k+1} = z R_k − k z^(k−1) − k R_(k−1): degrees <= 1 + (k − 2), k − 1, k − 3
+    bound = sp.Max(1 + (k - 2), k - 1, k - 3)
+    step = _zero(sp.Max(1 + (k - 2), k - 1) - (k - 1)) and bool(sp.simplify(bound - (k - 1)) == 0)
+    cross = all(sp.Poly(hermite_he_poly(j), Z).LC() == 1 and
+                sp.degree(sp.expand(hermite_he_poly(j) - Z**j), Z) <= j - 2 for j in range(2, 13))
+    return DegreeProof(
+        "He_k = z^k + (degree <= k − 2) for every k",
+        "all k >= 0 (induction); every multi-index by the product",
+        (ProofStep("He_0 = 1, He_1 = z", base),
+         ProofStep("step: R_(k+1) = z R_k − k z^(k−1) − k R_(k−1) has degree <= max(k − 1, k − 1, k − 3) = k − 1", step),
+         ProofStep("cross-check: monic with R_k of degree <= k − 2 for k = 2..12", cross)),
+    )
+
+
+def hermite_he_poly(k: int):
+    """``He_k(z)`` as an expression in the symbol ``z`` of this module (the package's recurrence)."""
+    from lejepa_verify.theory.hermite import hermite_he
+
+    return hermite_he(k, Z).as_expr()
+
+
+@functools.lru_cache(maxsize=None)
+def derivative_proof(weight_power: int = 1) -> DegreeProof:
+    """``He_k' = k He_(k−1)`` for every k (``∂_z G = t G``), hence ``E[(∂h)²] = Σ_α |α|^p c_α²`` with p = 1.
+
+    ``E[(He_k')²] / k! = k² (k−1)!/k! = k``: the energy of degree k is weighted by k; true for
+    ``weight_power = 1`` only (k^p with p ≠ 1 is a negative control).
+    """
+    weight_power = check_int(weight_power, "weight_power", 0, 3)
+    G = generating_function(T, Z)
+    ode = _zero(sp.diff(G, Z) - T * G)
+    k = sp.Symbol("k", integer=True, positive=True)
+    weight = sp.simplify(k**2 * sp.factorial(k - 1) / sp.factorial(k))
+    return DegreeProof(
+        f"E||∇h||² = Σ_α |α|^{weight_power} c_α² for every polynomial map",
+        "every degree and dimension (∂_i He_α = α_i He_(α − e_i), orthogonality)",
+        (ProofStep("∂_z G = t G: the t^k coefficients give He_k' = k He_(k−1) for every k", ode),
+         ProofStep("orthogonality for all degrees", orthogonality_proof(0).holds),
+         ProofStep(f"E[(He_k')²]/k! = k²(k−1)!/k! = k, the claimed weight k^{weight_power} (symbolic k)",
+                   _zero(weight - k**weight_power))),
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def inverse_expansion_proof(variance: int = 1) -> DegreeProof:
+    """``e^{tz} = e^{v t²/2} G(t, z)``: every monomial z^k is a finite Hermite combination (true for v = 1).
+
+    The t^k coefficient gives ``z^k = Σ_j k!/(2^j j! (k − 2j)!) He_(k−2j)``: the Hermite polynomials of
+    degree <= D span the polynomials of degree <= D, in every dimension by the product.
+    """
+    variance = check_int(variance, "variance", 0, 4)
+    identity = _zero(sp.exp(T * Z) - sp.exp(variance * T**2 / 2) * generating_function(T, Z))
+    return DegreeProof(
+        f"e^(tz) = e^({variance}t²/2) G(t, z)",
+        "every monomial of every degree; every dimension by the product",
+        (ProofStep("e^(tz) − e^(vt²/2) e^(tz − t²/2) = 0 (sympy)", identity),),
     )
