@@ -79,3 +79,33 @@ def test_bad_names_and_parameters():
         make_map("spiral", turns=2)
     with pytest.raises(ValueError, match=r"takes an \(N, 2\) array"):
         make_map("spiral")(np.zeros((3, 3)))
+
+
+def test_the_families_are_the_registry_modules_and_the_libraries_read_them():
+    from lejepa_verify.numerics.maps.base import REGISTRY
+
+    assert sorted(MAP_NAMES) == sorted(REGISTRY.names())
+    assert [m.name for m in mixing_library()] == ["spiral", "banana", "sinusoid"]
+    lib = gaussian_preserving_library(3, seed=2)
+    assert [m.name for m in lib] == ["identity", "orthogonal", "radial_rotation", "circle_shift",
+                                     "piecewise_reflection", "reflection_rotation"]
+    # every family a library lists as Gaussian-preserving says so, and no other one does
+    assert all(REGISTRY.get(m.name).gaussian_preserving for m in lib)
+
+
+def test_fixed_mixing_formulas_and_their_inverses():
+    # the one written formula of each fixed 2D mixing, on any leading shape, and its inverse
+    from lejepa_verify.numerics.maps.banana import banana, banana_inverse
+    from lejepa_verify.numerics.maps.sinusoid import sinusoid, sinusoid_inverse
+    from lejepa_verify.numerics.maps.spiral import spiral, spiral_inverse
+
+    z = np.random.default_rng(4).standard_normal((3, 7, 2))
+    for fwd, inv in ((banana, banana_inverse), (sinusoid, sinusoid_inverse), (spiral, spiral_inverse)):
+        x = fwd(z)
+        assert x.shape == z.shape
+        np.testing.assert_allclose(inv(x), z, atol=1e-12)
+    # the spiral keeps the radius (so its inverse is the same rotation backwards)
+    np.testing.assert_allclose(np.linalg.norm(spiral(z), axis=-1), np.linalg.norm(z, axis=-1), rtol=1e-13)
+    flat = z.reshape(-1, 2)
+    for name, fwd in (("banana", banana), ("sinusoid", sinusoid), ("spiral", spiral)):
+        np.testing.assert_array_equal(make_map(name)(flat), fwd(flat))
