@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.theory.gauss_hermite import gauss_hermite_grid
-from lejepa_verify.theory.checks.hermite import check_hermite_completeness
+from lejepa_verify.theory.checks.hermite import check_hermite_completeness, check_hermite_orthogonality
 from lejepa_verify.theory.hermite import (
     MAX_DEGREE,
     MAX_DIMENSION,
