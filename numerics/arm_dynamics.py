@@ -143,6 +143,40 @@ class TrajectoryBank:
         t = rng.integers(0, length - lag, size)
         return self.theta[traj, t], self.theta[traj, t + lag]
 
+    def decorrelation_steps(self, threshold: float = 0.05) -> int:
+        """The first lag at which the autocorrelation of the latents ``z = 2·tan(θ/2)`` (pooled over
+        trajectories, the larger of the two joints) falls below ``threshold``: states this far apart
+        are treated as independent (at most a quarter of the recorded length)."""
+        z = 2.0 * np.tan(self.theta / 2.0)
+        z = (z - z.mean((0, 1))) / z.std((0, 1))
+        k, length, _ = z.shape
+        n_fft = 1 << (2 * length - 1).bit_length()
+        spec = np.fft.rfft(z, n=n_fft, axis=1)
+        acf = np.fft.irfft(spec * np.conj(spec), n=n_fft, axis=1)[:, :length].sum(0)   # (length, 2)
+        acf = acf / (k * (length - np.arange(length)))[:, None]
+        acf = acf / acf[0]
+        below = np.flatnonzero(np.abs(acf).max(axis=1) < threshold)
+        return int(below[0]) if len(below) else length // 4
+
+    def independent_pairs(self, size: int, lag: int, rng: np.random.Generator,
+                          spacing: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """At most ``size`` pairs ``(θ_t, θ_{t+lag})`` far enough apart to be independent: on each
+        trajectory their starts are ``lag + spacing`` steps apart (``spacing`` defaults to
+        :meth:`decorrelation_steps`) from a random offset, and the pairs are drawn without
+        replacement. Fewer than ``size`` come back when the bank holds fewer independent pairs."""
+        size = check_int(size, "size", 1)
+        lag = _check_lag(lag)
+        k, length, _ = self.theta.shape
+        if lag >= length:
+            raise ValueError(f"trajectory lag must be < the recorded length {length}, got {lag}")
+        step = lag + (self.decorrelation_steps() if spacing is None else check_int(spacing, "spacing", 1))
+        per = max(1, (length - lag) // step)
+        offsets = rng.integers(0, max(1, length - lag - (per - 1) * step), k)
+        traj = np.repeat(np.arange(k), per)
+        t = (offsets[:, None] + step * np.arange(per)[None, :]).ravel()
+        pick = rng.permutation(len(t))[: min(size, len(t))]
+        return self.theta[traj[pick], t[pick]], self.theta[traj[pick], t[pick] + lag]
+
     def marginals(self, lag: int) -> ArmMarginals:
         """The marginals of the recorded angles and of the latents ``z = 2·tan(θ/2)`` (see :class:`ArmMarginals`)."""
         from scipy import stats

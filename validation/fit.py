@@ -109,8 +109,10 @@ def conclude(run: Prepared, curves: Mapping[str, list], seconds: float, *, devic
     """Measure a trained run (``validation.evaluation``); raises ``TrainingDiverged`` when a final
     metric is not finite."""
     config = run.config
+    pairs = run.world.pairs
     ev = final_metrics(run.encoder, run.mixing, run.held, config, gaussian_world=run.world.gaussian_world,
-                       device=device, steps_per_s=config.steps / seconds, train_seconds=seconds)
+                       device=device, steps_per_s=config.steps / seconds, train_seconds=seconds,
+                       rho=pairs.eval_rho(run.held.z, run.held.z_next), bound_premise=pairs.bound_premise)
     if ev.metrics is None:
         reason = "final metrics not finite: " + ", ".join(f"{k} = {ev.values[k]}" for k in ev.not_finite)
         rec = diverged_record(config, Divergence(config.steps, reason, dict(ev.values)), curves,
@@ -120,8 +122,9 @@ def conclude(run: Prepared, curves: Mapping[str, list], seconds: float, *, devic
     if config.steps < MIN_TRAINED_STEPS:
         from dataclasses import replace
 
-        metrics = replace(metrics, notes=(f"trained {config.steps} step{'s' if config.steps > 1 else ''} only: "
-                                          "the metrics describe an encoder near its initialisation",))
+        metrics = replace(metrics, notes=metrics.notes + (
+            f"trained {config.steps} step{'s' if config.steps > 1 else ''} only: the metrics describe an encoder "
+            "near its initialisation",))
     result = TrainResult(config, metrics, dict(curves), time.perf_counter() - run.start, OK, versions(),
                          torch.get_num_threads(), ev.arrays)
     return Fitted(result, run.encoder)

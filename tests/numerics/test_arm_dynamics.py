@@ -90,3 +90,25 @@ def test_simulate_refuses_bad_parameters():
     bank = TrajectoryBank.simulate(n_trajectories=2, length=50, seed=0)
     with pytest.raises(ValueError, match="must be < the recorded length"):
         bank.pairs(10, 50, np.random.default_rng(0))
+
+
+def test_independent_pairs_are_spaced_by_the_decorrelation_time_and_not_repeated():
+    import numpy as np
+
+    from lejepa_verify.numerics.arm_dynamics import TrajectoryBank
+
+    bank = TrajectoryBank.simulate(n_trajectories=8, length=1200, seed=3)
+    tau = bank.decorrelation_steps()
+    z = 2 * np.tan(bank.theta / 2)
+    z = (z - z.mean((0, 1))) / z.std((0, 1))
+    # at tau the pooled autocorrelation of both joints is below the threshold, one step earlier not
+    acf = lambda k: np.abs((z[:, :-k] * z[:, k:]).mean((0, 1))).max()  # noqa: E731
+    assert acf(tau) < 0.06 and acf(tau - 1) >= 0.04
+    a, b = bank.independent_pairs(10_000, 5, np.random.default_rng(0), spacing=100)
+    per = (1200 - 5) // 105
+    assert len(a) == 8 * per                       # every independent pair once, fewer than asked
+    assert len(np.unique(a, axis=0)) == len(a)
+    # each pair is (theta_t, theta_t+5) of one trajectory
+    hits = [np.argwhere((bank.theta == row).all(-1))[0] for row in a[:20]]
+    for (k, t), later in zip(hits, b[:20]):
+        assert np.array_equal(bank.theta[k, t + 5], later)

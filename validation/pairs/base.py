@@ -75,6 +75,14 @@ class PairSource:
         """``size`` held-out pairs: the world's one-step pairs at ``ρ``."""
         return self.world.sample(size, gen)
 
+    #: whether the held-out pairs meet the premise of Prop 4.3's bound (pairs at ρ of the world's
+    #: transition); where they do not, the bound is not reported
+    bound_premise: ClassVar[bool] = True
+
+    def eval_rho(self, z: torch.Tensor, z_next: torch.Tensor) -> float:
+        """The correlation δ and D are computed at: the world's ``ρ``."""
+        return self.world.rho
+
 
 def register(cls: type) -> type:
     """Class decorator adding a :class:`PairSource` subclass to the registry under ``cls.name``."""
