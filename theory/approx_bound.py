@@ -22,16 +22,15 @@ Everything is exact: rational matrices, rational orthogonal matrices from the Ca
 (:mod:`theory.polymaps`), polynomial maps whose Gaussian expectations come from the moments
 ``E z^(2m) = (2m − 1)!!`` and whose Hermite projections come from :mod:`theory.hermite`; the
 alignment loss is the direct one of :mod:`theory.alignment`, evaluated at a rational ``ρ``.
-An inequality between polynomials on an interval is *certified* by a substitution that maps
-``[0, ∞)`` onto the interval and leaves a polynomial with non-negative coefficients; when the
-certificate fails, a rational witness where the inequality is violated is searched for, so a
-false variant is refuted by a counterexample, not merely left unproved.
+An inequality between polynomials on an interval is *certified* by the package's one certifier,
+:func:`theory.positivity.check_nonnegative` (the interval moved onto [0, 1], Bernstein
+coefficients); when the certificate fails, a rational witness where the inequality is violated is
+searched for, so a false variant is refuted by a counterexample, not merely left unproved.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from itertools import combinations
 from typing import Sequence
 
@@ -49,6 +48,8 @@ from lejepa_verify.theory.hermite import (
     multi_indices,
 )
 from lejepa_verify.theory.polymaps import MAX_MATRIX_SIZE, random_cayley_orthogonal
+# the package's one certifier lives in theory.positivity; these names stay importable from here
+from lejepa_verify.theory.positivity import InequalityCheck, check_nonnegative  # noqa: F401
 from lejepa_verify.theory.validate import as_fraction, check_int, check_rho
 
 #: Largest degree for which the gap inequality is certified (a polynomial of that degree in ρ).
@@ -58,101 +59,22 @@ MAX_GAP_DEGREE = 200
 MAX_MAP_DEGREE = 6
 
 
-# --------------------------------------------------------------------------- certificates
-
-
-@dataclass(frozen=True)
-class InequalityCheck:
-    """The verdict on ``p(x) ≥ 0`` for ``x`` in an interval.
-
-    ``certified``: a non-negative-coefficient certificate was found (a proof).
-    ``witness``: a rational point where ``p < 0`` (a disproof), or ``None``.
-    """
-
-    statement: str
-    certified: bool
-    witness: Fraction | None
-    witness_value: Fraction | None
-
-    @property
-    def holds(self) -> bool:
-        """Whether the inequality was certified and no witness against it was found."""
-        return self.certified and self.witness is None
-
-    def to_dict(self) -> dict:
-        """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
-        return {
-            "statement": self.statement,
-            "certified": self.certified,
-            "witness": None if self.witness is None else str(self.witness),
-            "witness_value": None if self.witness_value is None else str(self.witness_value),
-        }
-
-
-_T = sp.Symbol("t", nonnegative=True)
-
-
-def _certified_nonnegative(p: sp.Expr, x: sp.Symbol, lo: Fraction, hi: Fraction | None) -> bool:
-    """True when the substitution ``x = lo + t`` (``hi`` None) or ``x = (lo + hi t)/(1 + t)``
-    turns ``p`` (times ``(1 + t)^deg``) into a polynomial in ``t ≥ 0`` with non-negative
-    coefficients, which proves ``p ≥ 0`` on ``[lo, hi)``; the end point ``hi`` is checked
-    directly. Sufficient, not necessary: a False here is not a disproof.
-    """
-    poly = sp.Poly(sp.expand(p), x)
-    if hi is None:
-        q = sp.Poly(sp.expand(poly.as_expr().subs(x, sp.Rational(lo) + _T)), _T)
-        return all(c >= 0 for c in q.all_coeffs())
-    deg = poly.degree()
-    if deg <= 0:
-        return poly.as_expr() >= 0
-    sub = (sp.Rational(lo) + sp.Rational(hi) * _T) / (1 + _T)
-    q = sp.Poly(sp.expand(sp.cancel(poly.as_expr().subs(x, sub) * (1 + _T) ** deg)), _T)
-    at_end = poly.as_expr().subs(x, sp.Rational(hi))
-    return all(c >= 0 for c in q.all_coeffs()) and at_end >= 0
-
-
-def _witness(p: sp.Expr, x: sp.Symbol, lo: Fraction, hi: Fraction | None) -> tuple[Fraction, Fraction] | None:
-    """A rational point of the interval where ``p < 0`` (a counterexample), on a dyadic grid."""
-    top = hi if hi is not None else lo + 16
-    points = [lo + (top - lo) * Fraction(k, 64) for k in range(65)]
-    fn = sp.lambdify(x, p, modules=[{"Abs": abs}, "sympy"])
-    for pt in points:
-        value = sp.Rational(fn(sp.Rational(pt.numerator, pt.denominator)))
-        if value < 0:
-            return pt, Fraction(int(value.p), int(value.q))
-    return None
-
-
-def check_nonnegative(p: sp.Expr, x: sp.Symbol, lo, hi=None, statement: str = "") -> InequalityCheck:
-    """Decide ``p(x) ≥ 0`` on ``[lo, hi]`` (``hi`` None: ``[lo, ∞)``) for a polynomial ``p``."""
-    lo = as_fraction(lo, "lo")
-    hi = None if hi is None else as_fraction(hi, "hi")
-    if hi is not None and hi <= lo:
-        raise ValueError(f"hi must exceed lo, got lo={lo}, hi={hi}")
-    certified = _certified_nonnegative(p, x, lo, hi)
-    found = _witness(p, x, lo, hi)
-    return InequalityCheck(
-        statement=statement or f"{p} >= 0 on [{lo}, {'oo' if hi is None else hi}]",
-        certified=bool(certified),
-        witness=None if found is None else found[0],
-        witness_value=None if found is None else found[1],
-    )
-
-
 # --------------------------------------------------------------------------- step 1: the gap
 
 
-def gap_inequality(d: int, reference_degree: int = 2) -> InequalityCheck:
-    """``ρ − ρ^d ≥ ρ − ρ^r`` on ``0 ≤ ρ ≤ 1`` with ``r = reference_degree`` (docs/theory.md §4 step 1).
+def gap_inequality(d: int, reference_degree: int = 2, constant=1) -> InequalityCheck:
+    """``ρ − ρ^d ≥ c(ρ − ρ^r)`` on ``0 ≤ ρ ≤ 1`` with ``r = reference_degree`` (docs/theory.md §4 step 1).
 
-    The difference is ``ρ^r − ρ^d``. With ``r = 2`` it is ``ρ²(1 − ρ^(d−2)) ≥ 0`` for every
-    ``d ≥ 2``: the excess alignment cost of degree ``d`` is at least the spectral gap
-    ``ρ(1 − ρ)``. A larger ``r`` is false at ``d = 2``.
+    With ``c = 1`` the difference is ``ρ^r − ρ^d``; with ``r = 2`` it is ``ρ²(1 − ρ^(d−2)) ≥ 0`` for
+    every ``d ≥ 2``: the excess alignment cost of degree ``d`` is at least the spectral gap
+    ``ρ(1 − ρ)``. A larger ``r``, a constant ``c > 1`` or the degree ``d = 1`` make it false.
     """
-    d = check_int(d, "d", 2, MAX_GAP_DEGREE)
+    d = check_int(d, "d", 1, MAX_GAP_DEGREE)
     r = check_int(reference_degree, "reference_degree", 2, MAX_GAP_DEGREE)
+    c = sp.Rational(as_fraction(constant, "constant"))
     return check_nonnegative(
-        RHO**r - RHO**d, RHO, 0, 1, statement=f"rho - rho^{d} >= rho - rho^{r} on [0, 1]"
+        RHO - RHO**d - c * (RHO - RHO**r), RHO, 0, 1,
+        statement=f"rho - rho^{d} >= {'' if c == 1 else str(c) + '·'}(rho - rho^{r}) on [0, 1]"
     )
 
 
@@ -179,23 +101,28 @@ def nonlinear_energy_bound(max_degree: int, reference_degree: int = 2) -> tuple[
 
 # --------------------------------------------------------------------------- step 3: scalar lemma
 
-SIGMA = sp.Symbol("sigma", nonnegative=True)
+SIGMA = sp.Symbol("sigma", real=True)
 
 
-def sigma_inequality(scale=1) -> tuple[InequalityCheck, InequalityCheck, bool]:
-    """``|σ − 1| ≤ scale·|σ² − 1|`` for ``σ ≥ 0``, split at ``σ = 1`` where the signs change.
+def sigma_inequality(scale=1, lower=0, power: int = 1) -> tuple[InequalityCheck, InequalityCheck, bool]:
+    """``|σ − 1| ≤ scale·|σ² − 1|^power`` for ``σ ≥ lower``, split at ``σ = 1`` where the signs change.
 
-    On ``[0, 1]``: ``scale(1 − σ²) − (1 − σ)``; on ``[1, ∞)``: ``scale(σ² − 1) − (σ − 1)``.
-    With ``scale = 1`` both equal ``σ|σ − 1| ≥ 0``, from the factorisation
-    ``|σ² − 1| = |σ − 1|(σ + 1)``, which is also returned as checked (third item).
+    On ``[lower, 1]`` (``lower ≥ −1``, where ``σ² ≤ 1``): ``scale(1 − σ²)^power − (1 − σ)``; on
+    ``[1, ∞)``: ``scale(σ² − 1)^power − (σ − 1)``. With ``scale = 1``, ``power = 1`` and ``lower = 0``
+    both equal ``σ|σ − 1| ≥ 0``, from the factorisation ``|σ² − 1| = |σ − 1|(σ + 1)``, which is also
+    returned as checked (third item).
     """
     scale = sp.Rational(as_fraction(scale, "scale"))
     if scale <= 0:
         raise ValueError(f"scale must be > 0, got {scale}")
-    below = check_nonnegative(scale * (1 - SIGMA**2) - (1 - SIGMA), SIGMA, 0, 1,
-                              statement=f"|s-1| <= {scale}|s^2-1| on [0, 1]")
-    above = check_nonnegative(scale * (SIGMA**2 - 1) - (SIGMA - 1), SIGMA, 1, None,
-                              statement=f"|s-1| <= {scale}|s^2-1| on [1, oo)")
+    lower = as_fraction(lower, "lower")
+    if not -1 <= lower < 1:
+        raise ValueError(f"lower must lie in [-1, 1), got {lower}")
+    power = check_int(power, "power", 1, 4)
+    below = check_nonnegative(scale * (1 - SIGMA**2) ** power - (1 - SIGMA), SIGMA, lower, 1,
+                              statement=f"|s-1| <= {scale}|s^2-1|^{power} on [{lower}, 1]")
+    above = check_nonnegative(scale * (SIGMA**2 - 1) ** power - (SIGMA - 1), SIGMA, 1, None,
+                              statement=f"|s-1| <= {scale}|s^2-1|^{power} on [1, oo)")
     s_real = sp.Symbol("s_real", real=True)
     factorised = sp.factor(s_real**2 - 1) == (s_real - 1) * (s_real + 1)
     return below, above, bool(factorised)
@@ -442,20 +369,22 @@ def pythagorean_split(h: Sequence[sp.Expr], variables: Sequence[sp.Symbol], Q: s
 EPS = sp.Symbol("epsilon", real=True)
 
 
-def monotonicity(epsilon_lower=0) -> tuple[bool, InequalityCheck, bool]:
-    """``t ↦ t + (ε + t)²`` is non-decreasing on ``t ≥ 0`` for all ``ε ≥ epsilon_lower``.
+def monotonicity(epsilon_lower=0, t_lower=0, linear_coefficient=1) -> tuple[bool, InequalityCheck, bool]:
+    """``t ↦ a·t + (ε + t)²`` is non-decreasing on ``t ≥ t_lower`` for all ``ε ≥ epsilon_lower``.
 
-    Exact: ``φ(t₂) − φ(t₁) = (t₂ − t₁)(1 + 2ε + t₁ + t₂)``, so on ``0 ≤ t₁ ≤ t₂`` it suffices that
-    ``1 + 2ε ≥ 0``; the factor at its smallest (``t₁ = t₂ = 0``) is checked as a polynomial in
-    ``ε`` on ``[epsilon_lower, ∞)``. Returns (factorisation verified, the inequality check,
-    verdict). True for ``epsilon_lower = 0`` (even down to −1/2), false below −1/2.
+    Exact: ``φ(t₂) − φ(t₁) = (t₂ − t₁)(a + 2ε + t₁ + t₂)``, so on ``t_lower ≤ t₁ ≤ t₂`` it suffices
+    that ``a + 2ε + 2 t_lower ≥ 0``; the factor at its smallest (``t₁ = t₂ = t_lower``) is checked as a
+    polynomial in ``ε`` on ``[epsilon_lower, ∞)``. Returns (factorisation verified, the inequality
+    check, verdict). True for ``a = 1``, ``t_lower = 0``, ``epsilon_lower = 0`` (even down to −1/2).
     """
     lower = as_fraction(epsilon_lower, "epsilon_lower")
-    t1, t2 = sp.symbols("t1 t2", nonnegative=True)
-    phi = lambda t: t + (EPS + t) ** 2  # noqa: E731 - the function of step 5, read as written
-    factorised = sp.expand(phi(t2) - phi(t1) - (t2 - t1) * (1 + 2 * EPS + t1 + t2)) == 0
-    factor_min = check_nonnegative(1 + 2 * EPS, EPS, lower, None,
-                                   statement=f"1 + 2 eps >= 0 for eps >= {lower}")
+    t_low = sp.Rational(as_fraction(t_lower, "t_lower"))
+    a = sp.Rational(as_fraction(linear_coefficient, "linear_coefficient"))
+    t1, t2 = sp.symbols("t1 t2", real=True)
+    phi = lambda t: a * t + (EPS + t) ** 2  # noqa: E731 - the function of step 5, read as written
+    factorised = sp.expand(phi(t2) - phi(t1) - (t2 - t1) * (a + 2 * EPS + t1 + t2)) == 0
+    factor_min = check_nonnegative(a + 2 * EPS + 2 * t_low, EPS, lower, None,
+                                   statement=f"{a} + 2 eps + 2·({t_low}) >= 0 for eps >= {lower}")
     return bool(factorised), factor_min, bool(factorised and factor_min.holds)
 
 

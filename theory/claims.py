@@ -178,7 +178,7 @@ class Control:
         return {"kind": self.kind, "statement": self.statement, "kwargs": json_safe(dict(self.kwargs))}
 
 
-def control(kind: str, statement: str, **kwargs) -> Control:
+def control(kind: str, statement: str, /, **kwargs) -> Control:
     """A negative control of ``kind`` asserting ``statement``, run as ``check(**kwargs)``.
 
     >>> control("wrong constant", "1 = 2", value=2).kind

@@ -1,4 +1,9 @@
-"""Prop 4.3, step by step: exact results against hand-derived values, numpy/scipy and Monte Carlo."""
+"""Prop 4.3, step by step: exact results against hand-derived values, numpy/scipy and Monte Carlo.
+
+What the claims prop-4.3/* check (each step for every case, and their controls) is not re-checked
+here; these tests hold the functions to independent references and check that a refuting witness
+is genuine.
+"""
 
 from fractions import Fraction
 
@@ -6,10 +11,9 @@ import numpy as np
 import pytest
 import scipy.linalg
 import sympy as sp
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from lejepa_verify import strategies as lst
 from lejepa_verify.theory.approx_bound import (
     alignment_loss,
     approximate_bound,
@@ -29,16 +33,9 @@ from lejepa_verify.theory.hermite import gaussian_expectation, latent_symbols
 from lejepa_verify.theory.polymaps import cayley_orthogonal, random_cayley_orthogonal
 
 R = sp.Rational
-rationals01 = lst.rational_rho(max_denominator=1000)
 
 
 # ----------------------------------------------------------------- step 1: the gap
-
-@given(d=lst.degrees(2, 30), rho=rationals01)
-@settings(max_examples=25)
-def test_gap_certified_and_true_at_rational_points(d, rho):
-    assert gap_inequality(d).holds
-    assert rho - rho**d >= rho - rho**2
 
 
 def test_gap_false_variant_has_a_genuine_counterexample():
@@ -70,10 +67,6 @@ def test_certificate_and_witness_on_known_polynomials():
 
 # ----------------------------------------------------------------- step 3: scalar and matrix lemmas
 
-@given(st.floats(0, 50, allow_nan=False))
-def test_sigma_lemma_numerically(s):
-    assert abs(s - 1) <= abs(s * s - 1) + 1e-12
-
 
 def test_sigma_lemma_exact_and_half_scale_refuted_at_zero():
     below, above, factorised = sigma_inequality()
@@ -81,10 +74,6 @@ def test_sigma_lemma_exact_and_half_scale_refuted_at_zero():
     below, above, _ = sigma_inequality(R(1, 2))
     assert below.witness == 0 and below.witness_value == Fraction(-1, 2)  # |0-1| = 1 > 1/2
 
-
-@given(N=st.integers(1, 6).flatmap(lambda n: st.integers(1, n).flatmap(lambda k: lst.psd_matrices(n, rank=k))))
-def test_frobenius_le_trace_on_random_psd_numpy(N):
-    assert np.linalg.norm(N, "fro") <= np.trace(N) + 1e-9
 
 
 @given(st.lists(st.integers(-5, 5), min_size=4, max_size=4))
@@ -96,18 +85,6 @@ def test_frobenius_exact_agrees_with_numpy(entries):
     assert r.holds and r.principal_minors_nonnegative and r.identity_holds
 
 
-def test_frobenius_le_trace_fails_for_indefinite():
-    r = frobenius_le_trace(sp.diag(1, -1))
-    assert not r.holds and r.trace == 0 and r.frobenius_sq == 2
-
-
-@given(n=st.integers(1, 6), seed=st.integers(0, 10_000))
-def test_polar_bound_on_random_numpy_matrices(n, seed):
-    M = np.random.default_rng(seed).normal(size=(n, n)) * 1.5
-    Q, _ = scipy.linalg.polar(M)
-    lhs = np.linalg.norm(M - Q, "fro")
-    rhs = np.linalg.norm(M @ M.T - np.eye(n), "fro")
-    assert lhs <= rhs + 1e-9
 
 
 def test_polar_factor_matches_scipy():
@@ -120,12 +97,6 @@ def test_polar_factor_matches_scipy():
     assert r.holds and r.q_orthogonal and r.qtm_symmetric_psd
     assert float(r.lhs_sq) == pytest.approx(np.linalg.norm(M - Q_scipy) ** 2)
 
-
-def test_wrong_factor_violates_polar_bound():
-    U, V = random_cayley_orthogonal(2, 1), random_cayley_orthogonal(2, 3)
-    assert V != sp.eye(2)
-    r = polar_bound(U, [1, 1], V, factor="left")
-    assert r.rhs_sq == 0 and r.lhs_sq > 0 and not r.holds and not r.qtm_symmetric_psd
 
 
 @given(st.lists(st.integers(-4, 4), min_size=3, max_size=3))
@@ -180,11 +151,6 @@ def test_pythagoras_direct_side_against_monte_carlo():
     assert abs(sq.mean() - float(p.direct)) < 5 * se
 
 
-def test_every_example_map_satisfies_the_bound_and_each_step():
-    for name, h, zs, Q in example_maps():
-        b = approximate_bound(h, zs, R(3, 5), Q)
-        assert b.holds and all(b.step_checks.values()), name
-
 
 def test_monotonicity_and_its_false_variant():
     assert monotonicity()[2]
@@ -200,7 +166,7 @@ def test_monotonicity_and_its_false_variant():
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda: gap_inequality(1), "d must be in"),
+        (lambda: gap_inequality(0), "d must be in"),
         (lambda: gap_inequality(2.0), "d must be an integer"),
         (lambda: gap_inequality(2, 500), "reference_degree must be in"),
         (lambda: nonlinear_energy_bound(1), "max_degree"),
