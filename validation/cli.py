@@ -1,8 +1,8 @@
 """The `lejepa-verify` command. Each subcommand is a module of :mod:`validation.commands`.
 
 A user's mistake or the machine's state is said in one line on stderr, never as a
-traceback: a ``ValueError`` (bad input, exit 2), a full disk or another ``OSError`` (exit 1),
-and Ctrl-C (exit 130). The last two add how to go on: a command module may define
+traceback: a ``ValueError`` (bad input, exit 2), a full disk or another ``OSError``, or an
+allocation that the machine's memory could not hold (exit 1), and Ctrl-C (exit 130). The last two add how to go on: a command module may define
 ``resume_hint(args) -> str``, which says what was kept and how to resume.
 """
 
@@ -70,6 +70,17 @@ def main(argv=None) -> int:
     except OSError as exc:
         where = f" ({exc.filename!r})" if getattr(exc, "filename", None) else ""
         print(f"{prefix}: error: {exc.strerror or exc}{where}; {_hint(args)}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print(f"{prefix}: error: the machine ran out of memory; choose smaller sizes (batch_size, eval_size, "
+              f"the encoder's width) and {_hint(args)}", file=sys.stderr)
+        return 1
+    except RuntimeError as exc:
+        # torch reports a failed allocation as a RuntimeError; anything else is a bug and keeps its traceback
+        if "allocate" not in str(exc) and "out of memory" not in str(exc):
+            raise
+        print(f"{prefix}: error: the machine ran out of memory ({str(exc).splitlines()[0]}); choose smaller "
+              f"sizes and {_hint(args)}", file=sys.stderr)
         return 1
 
 

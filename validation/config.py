@@ -45,8 +45,28 @@ DEVICES = ("cpu", "cuda")
 #: numpy with ``seed``; 2**32 − 1 fits every one of them (torch takes at most 2**64 − 1)
 MAX_SEED = 2**32 - 1
 
-#: the registries whose member a config names, by the field that names it
-ROLES = {"mixing": OBSERVATIONS, "encoder": ENCODERS, "objective": OBJECTIVES, "pairs": PAIR_SOURCES}
+def _transitions():
+    from lejepa_verify.numerics.transitions.base import REGISTRY
+
+    return REGISTRY
+
+
+class _Role(dict):
+    """The registries whose member a config names, by the field that names it; the numerics
+    layer's transitions are read on first use (config stays importable without numpy)."""
+
+    def __missing__(self, key):
+        if key == "transition":
+            self[key] = _transitions()
+            return self[key]
+        raise KeyError(key)
+
+    def __iter__(self):
+        return iter(ROLE_NAMES)
+
+
+ROLE_NAMES = ("mixing", "encoder", "objective", "pairs", "transition")
+ROLES = _Role({"mixing": OBSERVATIONS, "encoder": ENCODERS, "objective": OBJECTIVES, "pairs": PAIR_SOURCES})
 
 
 def latent_names() -> tuple[str, ...]:
@@ -273,8 +293,8 @@ class TrainConfig:
 
     def member_options(self, role: str) -> Options:
         """The options of the member this config names for ``role`` (``"encoder"``, ``"objective"``,
-        ``"mixing"`` or ``"pairs"``), e.g. ``config.member_options("encoder").width``."""
-        if role not in ROLES:
+        ``"mixing"``, ``"pairs"`` or ``"transition"``), e.g. ``config.member_options("encoder").width``."""
+        if role not in ROLE_NAMES:
             raise ValueError(f"unknown role {role!r}; valid roles: {', '.join(ROLES)}")
         decl = member_declarations(role, getattr(self, role))
         return Options({o.name: self.options[o.name] for o in decl})
@@ -388,6 +408,7 @@ def _resolve(given: Mapping[str, Any]) -> tuple[dict, dict]:
             raise ValueError(f"{name} is an option of {owners}; this config's members "
                              f"({', '.join(f'{r} {values[r]}' for r in ROLES)}) do not read it")
     _check_unread_latent(values, given)
+    _check_transition(values, options)
     return values, options
 
 
@@ -418,7 +439,7 @@ def _check_joint(v: dict) -> None:
         raise ValueError(f"lam must be > 0 when lam_start is given (geometric ramp), got {v['lam']!r}")
     if v["lam_ramp_end"] < v["lam_ramp_start"]:
         raise ValueError(f"lam_ramp_end must be >= lam_ramp_start = {v['lam_ramp_start']}, got {v['lam_ramp_end']}")
-    from lejepa_verify.numerics.transitions import _check_transition, available_transitions
+    from lejepa_verify.numerics.transitions import available_transitions
     from lejepa_verify.validation.laws import cached_law
 
     law = cached_law(v["latent"], v["latent_params"])
@@ -428,7 +449,18 @@ def _check_joint(v: dict) -> None:
     if v["transition"] not in have:
         raise ValueError(f"transition {v['transition']!r} does not exist for the latent law {law.label}; "
                          f"valid transitions for it: {', '.join(have)}")
-    _check_transition(law, v["transition"], v["rho"])
+
+
+def _check_transition(values: dict, options: dict) -> None:
+    """The transition exists at this ``ρ`` with its options (the uniform chain needs ``ρ = 1/k``, an
+    action world balanced noise ...), in ``n`` dimensions."""
+    from lejepa_verify.validation.laws import cached_law
+
+    law = cached_law(values["latent"], values["latent_params"])
+    transition = member("transition", values["transition"])
+    opts = {o.name: options[o.name] for o in transition.options}
+    transition.check(law, values["rho"], **opts)
+    transition.check_dim(law, values["rho"], values["n"], **opts)
 
 
 def _check_unread_latent(values: dict, given: Mapping[str, Any]) -> None:

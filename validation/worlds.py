@@ -63,6 +63,8 @@ class World:
         self.n = int(config.n)
         self.rho = float(config.rho)
         self.law = cached_law(self.latent, self.latent_params)
+        #: the transition's declared options (an action world's action_dim ...)
+        self.transition_options = dict(config.member_options("transition"))
         self._gaussian = bool(self.law.is_gaussian)
         source = pair_source(config.pairs)
         opts = config.member_options("pairs")
@@ -93,7 +95,8 @@ class World:
 
         # the numpy draw gets its seed from the torch generator, so one seed fixes the run
         seed = numpy_rng(gen)
-        z, z_next = sample_pairs(self.law, self.transition, self.rho, size, dim=self.n, seed=seed)
+        z, z_next = sample_pairs(self.law, self.transition, self.rho, size, dim=self.n, seed=seed,
+                                 **self.transition_options)
         z = np.asarray(z, dtype=np.float32).reshape(size, self.n)
         z_next = np.asarray(z_next, dtype=np.float32).reshape(size, self.n)
         return torch.from_numpy(z), torch.from_numpy(z_next)

@@ -67,3 +67,32 @@ def test_sections_option_selects_by_module_name_and_refuses_unknown_names(tmp_pa
     err = capsys.readouterr().err
     assert rc == 2 and "unknown section 'nope'" in err and "pixels" in err
     assert not (tmp_path / "r").exists()
+
+
+def test_overrides_reach_the_runs_of_every_section_grid(tmp_path):
+    # issue 24, defect 3: the pixel records kept rho 0.99 after --set rho=0.5, the training section
+    # named the Gaussian latent after --set latent=laplace
+    from lejepa_verify.validation.report import ReportContext
+    from lejepa_verify.validation.sections import pixels, training
+
+    ctx = ReportContext(out=tmp_path, profile="cpu", train_overrides={"rho": 0.5, "steps": 5})
+    runs = pixels._runs(ctx)
+    assert {c.rho for *_, c in runs} == {0.5} and {c.steps for *_, c in runs} == {5}
+    spec, applied = ctx.sweep("pixels")
+    assert any("rho" in o.describe("pixels") for o in applied)
+    ctx = ReportContext(out=tmp_path, train_overrides={"latent": "laplace", "steps": 5})
+    configs = [r.config for r in ctx.sweep(training.SWEEP)[0].runs()]
+    assert {c.latent for c in configs} == {"laplace"}
+    assert "laplace latent" in training._world_text(configs[0]) and "gaussian" not in training._world_text(configs[0])
+
+
+def test_the_device_and_a_mixing_override_reach_the_planning_section(tmp_path):
+    # issue 24, defect 4: "TrainConfig() got multiple values for keyword argument 'device'"
+    from lejepa_verify.validation.report import ReportContext
+    from lejepa_verify.validation.sections import planning
+
+    ctx = ReportContext(out=tmp_path, train_overrides={"device": "cpu", "mixing": "banana"})
+    assert ctx.config(mixing="spiral").mixing == "banana"
+    planning.check(ctx)
+    with pytest.raises(ValueError, match="2D latent world"):
+        planning.check(ReportContext(out=tmp_path, train_overrides={"n": 4}))

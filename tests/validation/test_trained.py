@@ -29,3 +29,19 @@ def test_train_or_load_reuses_a_matching_run_and_retrains_a_different_one(tmp_pa
 def test_missing_or_failed_runs_are_named(tmp_path):
     with pytest.raises(ValueError, match="run_dir .* holds no record.json"):
         load_trained_map(tmp_path)
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a torch file", "other_encoder"])
+def test_train_or_load_retrains_over_a_corrupt_empty_or_mismatched_weights_file(tmp_path, damage):
+    import torch
+
+    cfg = TrainConfig(steps=20, eval_size=128, eval_every=10, n_bootstrap=0, width=8, depth=1, spectrum_degree=0)
+    train_or_load(cfg, tmp_path, progress=False)
+    if damage == "other_encoder":
+        torch.save({"0.weight": torch.zeros(3, 3)}, tmp_path / "weights.pt")
+    else:
+        (tmp_path / "weights.pt").write_bytes(damage)
+    with pytest.raises(ValueError, match="weights.pt does not load"):
+        load_trained_map(tmp_path)
+    h, record = train_or_load(cfg, tmp_path, progress=False)
+    assert record["status"] == "ok" and h(__import__("numpy").zeros((2, 2))).shape == (2, 2)

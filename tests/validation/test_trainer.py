@@ -223,3 +223,51 @@ def test_init_weights_start_from_a_given_encoder_and_bad_ones_are_refused(tmp_pa
     with pytest.raises(ValueError, match="init_weights cannot be combined with out"):
         train(TrainConfig(**base), progress=False, init_weights=state, out=tmp_path / "b")
     assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.parametrize("text, value", [("false", False), ("0", False), ("no", False), ("true", True), ("1", True)])
+def test_cli_booleans_mean_what_they_say(text, value):
+    # issue 24, defect 1: argparse's bool made any non-empty string True
+    from lejepa_verify.validation.cli import build_parser
+
+    args = build_parser().parse_args(["train", "--mixing", "arm", "--encoder", "cnn", "--cnn-batch-norm", text])
+    assert args.cnn_batch_norm is value
+
+
+def test_cli_lists_are_parsed_and_bad_booleans_refused(capsys):
+    # issue 24, defect 6: --cnn-channels 8,16 was "must be an integer, got '8'"
+    from lejepa_verify.validation.cli import build_parser, main
+
+    assert build_parser().parse_args(["train", "--cnn-channels", "8,16"]).cnn_channels == (8, 16)
+    assert main(["train", "--cnn-batch-norm", "maybe"]) == 2
+    assert "cnn_batch_norm must be true or false" in capsys.readouterr().err
+
+
+def test_a_learning_rate_beyond_float_range_is_a_diverged_run_not_a_traceback(tmp_path, capsys):
+    # issue 24, defect 8: lr 1e300 overflowed inside Adam with a raw traceback
+    from lejepa_verify.validation.cli import main
+
+    rc = main(["train", "--lr", "1e300", "--steps", "5", "--out", str(tmp_path), "--no-progress"])
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 1 and out["status"] == "diverged" and "overflowed" in out["reason"]
+
+
+def test_a_size_far_beyond_memory_is_refused_before_training_with_what_it_needs(monkeypatch):
+    # issue 24, defect 8: allocation failures were raw MemoryError/RuntimeError tracebacks
+    from lejepa_verify.validation import memory_check
+
+    monkeypatch.setattr(memory_check, "available_bytes", lambda: 8 * 10**9)
+    with pytest.raises(ValueError, match=r"needs about .* of memory .* 8.0 GB available"):
+        train(TrainConfig(batch_size=10**8, steps=1), progress=False)
+    with pytest.raises(ValueError, match="of memory"):
+        train(TrainConfig(width=65536, depth=8, steps=1), progress=False)
+    # the estimate refuses only what cannot fit: the default run passes on the same machine
+    memory_check.check_memory(TrainConfig())
+
+
+def test_one_step_is_marked_untrained_and_speed_excludes_setup():
+    # issue 24, defect 12: --steps 1 gave ordinary-looking metrics, setup counted in steps_per_s
+    res = train(TrainConfig(steps=1, eval_size=128, n_bootstrap=0, spectrum_degree=0), progress=False)
+    assert any("trained 1 step only" in n for n in res.metrics.notes)
+    assert res.metrics.train_seconds < res.wall_time
+    assert res.metrics.steps_per_s == pytest.approx(1 / res.metrics.train_seconds)
