@@ -104,23 +104,26 @@ class AMGMInstances:
                 "equality_case": self.equality_case, "holds": self.holds}
 
 
-def amgm_instances(weights: Sequence, count: int = 40, seed: int = 0) -> AMGMInstances:
-    """Check ``Σ w_i x_i ≥ Π x_i^{w_i}`` exactly on ``count`` seeded positive rational ``x``.
+def amgm_instances(weights: Sequence, count: int = 40, seed: int = 0, exponent: int = 1, factor=1) -> AMGMInstances:
+    """Check ``Σ w_i x_i ≥ factor · Π x_i^{exponent·w_i}`` exactly on ``count`` seeded positive rational ``x``.
 
     With ``q`` the common denominator of the weights both sides are raised to the power ``q``
     (monotone on positives), leaving integer exponents and an exact rational comparison. The
     equality case ``x_1 = … = x_k`` (equality for weights summing to 1) is checked as well.
+    ``exponent = factor = 1`` is AM–GM; other values are negative controls.
     """
     w = [as_fraction(v, "weights") for v in weights]
     if not 1 <= len(w) <= 8 or any(v <= 0 for v in w):
         raise ValueError(f"weights must be 1 to 8 positive rationals, got {list(weights)}")
     count = check_int(count, "count", 1, 10_000)
+    exponent = check_int(exponent, "exponent", 1, 4)
+    factor = as_fraction(factor, "factor")
     q = math.lcm(*[v.denominator for v in w])
     rng = random.Random(seed)
 
     def compare(x):
         lhs = sum(wi * xi for wi, xi in zip(w, x)) ** q
-        rhs = math.prod(xi ** int(wi * q) for wi, xi in zip(w, x))
+        rhs = factor**q * math.prod(xi ** int(wi * q * exponent) for wi, xi in zip(w, x))
         return lhs, rhs
 
     counter = None
@@ -133,6 +136,39 @@ def amgm_instances(weights: Sequence, count: int = 40, seed: int = 0) -> AMGMIns
     lhs, rhs = compare([Fraction(7, 3)] * len(w))
     return AMGMInstances(weights=tuple(str(v) for v in w), checked=count, counterexample=counter,
                          equality_case=lhs == rhs)
+
+
+def _pull_constants(expr):
+    """Split sums of sums and pull factors free of the index out of every ``Sum``."""
+    return sp.expand(expr.expand()).replace(lambda t: isinstance(t, sp.Sum), lambda t: sp.factor_terms(t.expand()))
+
+
+@lru_cache(maxsize=None)
+def tangent_mean_identity() -> bool:
+    """``Σ_i w_i (c + b (x_i − m)) = c`` for every number k of points, when ``Σ w_i = 1`` and ``Σ w_i x_i = m``.
+
+    Symbolic k with indexed w, x: the weighted mean of a tangent line is its value at the mean (the
+    step shared by AM–GM, with c = log m, b = 1/m, and by Jensen, with c = f(μ), b = f'(μ)).
+    """
+    k = sp.Symbol("k", integer=True, positive=True)
+    i = sp.Symbol("i", integer=True)
+    w, x = sp.IndexedBase("w"), sp.IndexedBase("x")
+    c, b, m = sp.symbols("c b m", real=True)
+    total = _pull_constants(sp.Sum(w[i] * (c + b * (x[i] - m)), (i, 1, k)))
+    reduced = total.subs({sp.Sum(w[i], (i, 1, k)): 1, sp.Sum(w[i] * x[i], (i, 1, k)): m})
+    return sp.simplify(reduced - c) == 0
+
+
+@lru_cache(maxsize=None)
+def log_tangent_bound() -> bool:
+    """``log u ≤ u − 1`` for every u > 0: g = u − 1 − log u has g(1) = 0, g' < 0 on (0, 1), g' > 0 on (1, ∞)."""
+    t = sp.Symbol("t", positive=True)
+    u = sp.Symbol("u", positive=True)
+    g = u - 1 - sp.log(u)
+    dg = sp.diff(g, u)
+    falling = bool(sp.simplify(dg.subs(u, 1 / (1 + t))).is_negative)  # u = 1/(1 + t) ∈ (0, 1)
+    rising = bool(sp.simplify(dg.subs(u, 1 + t)).is_positive)  # u = 1 + t ∈ (1, ∞)
+    return bool(g.subs(u, 1) == 0 and falling and rising)
 
 
 # --------------------------------------------------------------------------- Jensen
@@ -193,7 +229,7 @@ def _jensen_symbolic(function: str) -> tuple[bool, bool, bool]:
     return bool(remainder_ok), positive, bool(tangent_ok)
 
 
-def jensen(function: str = "exp", count: int = 30, seed: int = 0) -> JensenCheck:
+def jensen(function: str = "exp", count: int = 30, seed: int = 0, mean_factor=1, direction: str = ">=") -> JensenCheck:
     """Check ``E f(X) ≥ f(E X)`` (``f = exp``: the axiom; ``f = log``: a false variant).
 
     1. The integral-remainder Taylor identity for ``f`` at ``μ`` (symbolic ``μ > 0`` and a step
@@ -203,9 +239,14 @@ def jensen(function: str = "exp", count: int = 30, seed: int = 0) -> JensenCheck
        probabilities summing to 1 (the tangent line averages to the value at the mean).
     4. Seeded discrete laws on positive rationals: ``E f(X) − f(E X)``, decided by sympy's exact
        sign evaluation of the transcendental numbers (certified interval arithmetic).
+
+    ``mean_factor`` (``E f(X) ≥ f(c·E X)``) and ``direction`` (``≤``) state false variants for the
+    negative controls; the instances refute them.
     """
     check_choice(function, "function", tuple(_FUNCTIONS))
+    check_choice(direction, "direction", (">=", "<="))
     count = check_int(count, "count", 1, 1000)
+    c = sp.Rational(as_fraction(mean_factor, "mean_factor"))
     f = _FUNCTIONS[function]
     remainder_ok, positive, tangent_ok = _jensen_symbolic(function)
     rng = random.Random(seed)
@@ -214,12 +255,15 @@ def jensen(function: str = "exp", count: int = 30, seed: int = 0) -> JensenCheck
         support = [sp.Rational(rng.randint(1, 40), rng.randint(1, 6)) for _ in range(3)]
         weights = [rng.randint(1, 9) for _ in range(3)]
         p = [sp.Rational(wt, sum(weights)) for wt in weights]
-        gap = sum(pi * f(v) for pi, v in zip(p, support)) - f(sum(pi * v for pi, v in zip(p, support)))
+        gap = sum(pi * f(v) for pi, v in zip(p, support)) - f(c * sum(pi * v for pi, v in zip(p, support)))
+        if direction == "<=":
+            gap = -gap
         if gap.is_negative:
             counter = tuple(support) + tuple(p)
             break
         if not gap.is_nonnegative:
             undecided += 1
+    tangent_ok = tangent_ok and tangent_mean_identity()  # every finite law, not only three points
     return JensenCheck(function=function, remainder_identity=bool(remainder_ok),
                        second_derivative_positive=positive, tangent_expectation_identity=bool(tangent_ok),
                        instances_checked=count, instances_undecided=undecided, counterexample=counter)
@@ -238,6 +282,17 @@ def polarisation_identity(n: int) -> bool:
     x = sp.Matrix(sp.symbols(f"x1:{n + 1}", real=True))
     y = sp.Matrix(sp.symbols(f"y1:{n + 1}", real=True))
     return sp.expand(_dot(x, y) - (_dot(x, x) + _dot(y, y) - _dot(x - y, x - y)) / 2) == 0
+
+
+@lru_cache(maxsize=None)
+def polarisation_in_gram_entries() -> bool:
+    """``⟨x − y, x − y⟩ = ⟨x, x⟩ − 2⟨x, y⟩ + ⟨y, y⟩`` from bilinearity and symmetry alone (any inner-product space).
+
+    Written in the Gram entries of an abstract symmetric bilinear form: no coordinates, no dimension.
+    """
+    xx, xy, yx, yy = sp.symbols("xx xy yx yy", real=True)
+    expanded = xx - xy - yx + yy  # ⟨x − y, x − y⟩ by bilinearity
+    return sp.expand(expanded.subs(yx, xy) - (xx - 2 * xy + yy)) == 0
 
 
 def linearity_from_inner_products() -> bool:
@@ -261,7 +316,9 @@ def linearity_from_inner_products() -> bool:
     return sp.expand(norm_sq.subs(preimage, simultaneous=True)) == 0
 
 
-MAPS = ("orthogonal", "norm_times_e1", "radial_rotation")
+MAPS = ("orthogonal", "norm_times_e1", "radial_rotation", "fold", "translated_rotation")
+#: what a map must meet: distances preserved and 0 fixed (Mazur–Ulam, Euclidean), or a variant
+HYPOTHESES = ("distances", "norms", "distances_without_zero", "lipschitz")
 
 
 def norm_preserving_map(name: str, n: int = 2, seed: int = 0) -> Callable[[sp.Matrix], sp.Matrix]:
@@ -273,6 +330,11 @@ def norm_preserving_map(name: str, n: int = 2, seed: int = 0) -> Callable[[sp.Ma
     if name == "orthogonal":
         Q = random_cayley_orthogonal(n, seed)
         return lambda v: Q * v
+    if name == "translated_rotation":
+        Q = random_cayley_orthogonal(n, seed)
+        return lambda v: Q * v + sp.Matrix([1] + [0] * (n - 1))
+    if name == "fold":  # (|z_1|, z_2, …): 1-Lipschitz, fixes 0, not an isometry
+        return lambda v: sp.Matrix([sp.Abs(v[0])] + list(v[1:]))
     if name == "norm_times_e1":
         return lambda v: sp.Matrix([sp.sqrt(_dot(v, v))] + [0] * (n - 1))
 
@@ -312,12 +374,16 @@ class MazurUlamCheck:
 def mazur_ulam(hypothesis: str = "distances", n: int = 2, samples: int = 5, seed: int = 0) -> MazurUlamCheck:
     """Check "a map ``T`` with ``T(0) = 0`` satisfying ``hypothesis`` is linear" on ``R^n``.
 
+    ``hypothesis``: ``"distances"`` (Mazur–Ulam, Euclidean); the negative controls' ``"norms"``
+    (norms preserved), ``"distances_without_zero"`` (``T(0) = 0`` dropped) and ``"lipschitz"``
+    (distances not increased).
+
     The symbolic argument (polarisation, then linearity from inner products) is checked once;
     then each map of :data:`MAPS` is tested on ``samples`` seeded rational points: whether it
     meets the hypothesis (all pairwise distances, or all norms, preserved, exactly) and whether
     ``T(ax + by) = aTx + bTy`` for sampled ``a, b, x, y``.
     """
-    check_choice(hypothesis, "hypothesis", ("distances", "norms"))
+    check_choice(hypothesis, "hypothesis", HYPOTHESES)
     n = check_int(n, "n", 2, 2)
     samples = check_int(samples, "samples", 2, 50)
     rng = random.Random(seed)
@@ -330,10 +396,16 @@ def mazur_ulam(hypothesis: str = "distances", n: int = 2, samples: int = 5, seed
     for name in MAPS:
         T = norm_preserving_map(name, n, seed)
         images = [T(p) for p in pts]
-        fixes_zero = all(sp.simplify(c) == 0 for c in T(sp.zeros(n, 1)))
-        if hypothesis == "distances":
-            meets = all(sp.simplify(_dot(images[i] - images[j], images[i] - images[j]) - _dot(pts[i] - pts[j], pts[i] - pts[j])) == 0
-                        for i in range(samples) for j in range(i + 1, samples))
+        fixes_zero = all(sp.simplify(c) == 0 for c in T(sp.zeros(n, 1))) or hypothesis == "distances_without_zero"
+        pairs = [(i, j) for i in range(samples) for j in range(i + 1, samples)]
+
+        def moved(i, j):
+            return sp.simplify(_dot(images[i] - images[j], images[i] - images[j]) - _dot(pts[i] - pts[j], pts[i] - pts[j]))
+
+        if hypothesis in ("distances", "distances_without_zero"):
+            meets = all(moved(i, j) == 0 for i, j in pairs)
+        elif hypothesis == "lipschitz":
+            meets = all(moved(i, j) <= 0 for i, j in pairs)
         else:
             meets = all(sp.simplify(_dot(im, im) - _dot(p, p)) == 0 for im, p in zip(images, pts))
         if not (fixes_zero and meets):

@@ -85,7 +85,10 @@ def test_mazur_ulam_and_its_false_variant():
     r = mazur_ulam("distances")
     assert r.holds and r.satisfying == ("orthogonal",)
     r = mazur_ulam("norms")
-    assert not r.holds and set(r.nonlinear_satisfying) == {"norm_times_e1", "radial_rotation"}
+    assert not r.holds and set(r.nonlinear_satisfying) == {"norm_times_e1", "radial_rotation", "fold"}
+    # without T(0) = 0 an isometry can be affine; a 1-Lipschitz map can fold
+    assert mazur_ulam("distances_without_zero").nonlinear_satisfying == ("translated_rotation",)
+    assert mazur_ulam("lipschitz").nonlinear_satisfying == ("norm_times_e1", "fold")  # ||z|| e_1 is 1-Lipschitz too
 
 
 def test_radial_rotation_is_nonlinear_numerically():
