@@ -337,18 +337,26 @@ def simplex_proof(bound_exponent: int = 1, bound_factor=1, signed: bool = False)
 
 
 @functools.lru_cache(maxsize=None)
-def small_t_proof(limit_shift: int = 0) -> DegreeProof:
-    """``(1 − e^{−dt})/(1 − e^{−t}) → d + limit_shift`` as t → 0, symbolic d: true for shift 0."""
+def small_t_proof(limit_shift: int = 0, limit_power: int = 1) -> DegreeProof:
+    """``(1 − e^{−dt})/(1 − e^{−t}) → d^p + limit_shift`` as t → 0, symbolic d: true for shift 0, p = 1."""
     limit_shift = check_int(limit_shift, "limit_shift", 0, 10)
+    limit_power = check_int(limit_power, "limit_power", 1, 3)
     t = sp.Symbol("t", positive=True)
     d = sp.Symbol("d", positive=True)
-    value = sp.limit((1 - sp.exp(-d * t)) / (1 - sp.exp(-t)), t, 0)
+    value = _small_t_value()
+    claimed = d**limit_power + limit_shift
     return DegreeProof(
-        f"(1 − ρ^d)/(1 − ρ) → d + {limit_shift} as ρ = e^(−t) → 1" if limit_shift
-        else "(1 − ρ^d)/(1 − ρ) → d as ρ = e^(−t) → 1",
+        f"(1 − ρ^d)/(1 − ρ) → {sp.sstr(claimed)} as ρ = e^(−t) → 1",
         "all d >= 1 (symbolic d > 0)",
-        (ProofStep(f"sympy: lim_(t→0) (1 − e^(−dt))/(1 − e^(−t)) = {value}", _zero(value - d - limit_shift)),),
+        (ProofStep(f"sympy: lim_(t→0) (1 − e^(−dt))/(1 − e^(−t)) = {value}", _zero(value - claimed)),),
     )
+
+
+@functools.lru_cache(maxsize=None)
+def _small_t_value():
+    t = sp.Symbol("t", positive=True)
+    d = sp.Symbol("d", positive=True)
+    return sp.limit((1 - sp.exp(-d * t)) / (1 - sp.exp(-t)), t, 0)
 
 
 @functools.lru_cache(maxsize=None)

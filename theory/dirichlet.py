@@ -31,15 +31,15 @@ def dirichlet_energy(components: Sequence, gens: Sequence[sp.Symbol]) -> sp.Rati
     return sp.Rational(total)
 
 
-def spectral_dirichlet_energy(spectrum: HermiteSpectrum, weight_shift: int = 0) -> sp.Rational:
-    """``Σ_i Σ_α (|α| + weight_shift) c_{i,α}² = Σ_i Σ_d (d + weight_shift) E_{i,d}``.
+def spectral_dirichlet_energy(spectrum: HermiteSpectrum, weight_shift: int = 0, weight_power: int = 1) -> sp.Rational:
+    """``Σ_i Σ_α (|α|^p + weight_shift) c_{i,α}² = Σ_i Σ_d (d^p + weight_shift) E_{i,d}``.
 
-    The true identity has ``weight_shift = 0``; a shift exists for the negative control.
+    The true identity has ``weight_shift = 0`` and ``p = 1``; other values exist for the negative controls.
     """
     total = sp.Integer(0)
     for row in spectrum.energies:
         for d, e in enumerate(row):
-            total += (d + weight_shift) * e
+            total += (d**weight_power + weight_shift) * e
     return sp.Rational(total)
 
 
