@@ -97,6 +97,11 @@ def ensure_writable_dir(path: str | os.PathLike, name: str = "out", *, needed: i
     or lacks the space.
     """
     p = Path(path)
+    # mkdir would say only "File exists" (or "Not a directory" for a file further up)
+    existing = next((q for q in (p, *p.parents) if q.exists()), None)
+    if existing is not None and not existing.is_dir():
+        where = "is a file" if existing == p else f"lies inside {str(existing)!r}, which is a file"
+        raise ValueError(f"{name} directory {str(p)!r} {where}, not a folder; choose a folder")
     created = [q for q in (p, *p.parents) if not q.exists()]
     try:
         try:

@@ -202,6 +202,17 @@ def test_expansion_size_is_the_product_and_ids_are_distinct(sizes):
     assert len(points) == product
 
 
+def test_an_override_of_a_case_key_merges_the_cases_it_makes_equal(tmp_path):
+    from lejepa_verify.validation.sweep import load_sweep
+    from lejepa_verify.validation.sweep.spec import apply_overrides
+
+    spec, applied = apply_overrides(load_sweep("gennorm_alpha"), {"mixing": "identity", "lam": 0.3})
+    runs = spec.runs()
+    assert {r.config.mixing for r in runs} == {"identity"} and {r.config.lam for r in runs} == {0.3}
+    # the two cases differed only in mixing and lam: one remains, one run per alpha
+    assert len(runs) == 5 and all(o.replaced_in_cases for o in applied)
+
+
 # ------------------------------------------------------------------------------------------
 # run ids
 

@@ -6,15 +6,16 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import cloudpickle
 import pandas as pd
 import pytest
 
+from lejepa_verify.validation import io as vio
 from lejepa_verify.validation.sweep import collect, run_sweep, write_csv
 from lejepa_verify.validation.sweep import store
-from lejepa_verify.validation.sweep.worker import _alive
+from tests.validation.helpers import HELD_SWEEP, fill, sweep_file
+from tests.waiting import wait_for, wait_until_gone
 
 # the test runners below travel to the worker processes by value, whatever the worker's cwd
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -81,43 +82,37 @@ def test_parallel_real_runs_then_resume_is_a_no_op_and_collect_reads_them(tmp_pa
 def test_a_sweep_killed_midway_resumes_without_losing_or_redoing_a_run(tmp_path, capsys):
     from lejepa_verify.validation.cli import main
 
-    cfg = tmp_path / "kill.yaml"
-    settings = {**TINY, "steps": 100, "eval_every": 100}
-    cfg.write_text("name: kill\nfixed:\n" + "".join(f"  {k}: {v}\n" for k, v in settings.items())
-                   + "axes:\n  seed: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n")
+    cfg = sweep_file(tmp_path / "kill.yaml", "kill", TINY, range(10))
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "lejepa_verify.validation.cli", "sweep", str(cfg), "--out", str(out), "--jobs", "2",
-           "--no-progress"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    args = ["sweep", str(cfg), "--out", str(out), "--jobs", "2", "--no-progress"]
+    # the killed sweep runs a stand-in that finishes one run and holds the others, so the kill
+    # finds exactly one record and both workers busy, whatever the machine's load
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    (gate / "one").touch()
+    proc = subprocess.Popen([sys.executable, "-c", HELD_SWEEP, str(gate), *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.time() + 120
-        while not (store.runs_dir(out).exists() and list(store.runs_dir(out).glob("*.json"))):
-            assert proc.poll() is None, proc.stderr.read().decode()
-            assert time.time() < deadline, "no record appeared within 120 s"
-            time.sleep(0.02)
+        wait_for(lambda: len(snapshot(out) if store.runs_dir(out).is_dir() else {}) == 1
+                 and len(list((out / ".sweep").glob("*/claims/*"))) == 3,
+                 "one record in and both workers busy", proc=proc)
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
-    # the workers notice their sweep is gone and stop (they poll every 0.25 s)
-    claims = list((out / ".sweep").glob("*/claims/*"))
-    worker_pids = {int(p.read_text().split()[1]) for p in claims}
-    assert 1 <= len(worker_pids) <= 2
-    deadline = time.time() + 10
-    while any(_alive(pid) for pid in worker_pids):
-        assert time.time() < deadline, "workers outlived the killed sweep"
-        time.sleep(0.1)
+    # the workers notice their sweep is gone and stop (they poll every 0.25 s); a SIGKILLed
+    # sweep cannot remove its claims, which name the workers
+    worker_pids = {int(p.read_text().split()[1]) for p in (out / ".sweep").glob("*/claims/*")}
+    assert len(worker_pids) == 2
+    wait_until_gone(worker_pids, "the workers of the killed sweep to end")
     done = snapshot(out)
-    assert 1 <= len(done) < 10, "the kill came after the sweep had finished: the test proves nothing"
-    assert not leftovers(out)
-    for name in done:
-        assert json.loads((store.runs_dir(out) / name).read_text())["status"] == "ok"
+    assert len(done) == 1 and not leftovers(out)
+    assert json.loads(next(iter(done.values()))[0])["status"] == "ok"
 
-    # resumed through the same command
-    assert main(["sweep", str(cfg), "--out", str(out), "--jobs", "2", "--no-progress"]) == 0
+    # resumed through the same command, with the real trainer
+    assert main(args) == 0
     text = capsys.readouterr().out
-    assert f"10 runs: 10 ok, 0 failed, 0 diverged ({10 - len(done)} run now, {len(done)} already in the store)" \
-        in text
+    assert "10 runs: 10 ok, 0 failed, 0 diverged (9 run now, 1 already in the store)" in text
     after = snapshot(out)
     assert len(after) == 10 and not leftovers(out)
     for name, content in done.items():
@@ -125,7 +120,7 @@ def test_a_sweep_killed_midway_resumes_without_losing_or_redoing_a_run(tmp_path,
     assert main(["collect", str(out), "--out", str(tmp_path / "t.csv")]) == 0
     assert "10 runs (10 ok)" in capsys.readouterr().out
     table = pd.read_csv(tmp_path / "t.csv")
-    assert sorted(table["seed"]) == list(range(10)) and set(table["steps"]) == {100}
+    assert sorted(table["seed"]) == list(range(10)) and set(table["steps"]) == {TINY["steps"]}
 
 
 def failing_on_odd_seeds(config):
@@ -210,3 +205,52 @@ def test_a_crashed_worker_is_recorded_and_the_other_goes_on(tmp_path):
     assert len(collect(tmp_path, sweep="other")) == 3
     with pytest.raises(ValueError, match="sweeps found: crash, other"):
         collect(tmp_path, sweep="nope")
+
+
+def test_a_diverged_run_in_a_sweep_stays_out_of_the_ok_rows(tmp_path):
+    from lejepa_verify.validation.sweep import collect
+
+    spec = {"name": "boom", "fixed": {**TINY, "steps": 100, "eval_every": 50}, "axes": {"lr": [1e-2, 10.0]}}
+    res = run_sweep(spec, tmp_path / "out", jobs=1, progress=False)
+    assert (res.counts["ok"], res.counts["diverged"]) == (1, 1)
+    df = collect(tmp_path / "out")
+    assert sorted(df["status"]) == ["diverged", "ok"]
+    assert df.loc[df["status"] == "ok", "lr"].tolist() == [1e-2]
+    bad = df[df["status"] == "diverged"].iloc[0]
+    assert "diverged at step" in bad["error"]
+
+
+def test_disk_filling_up_mid_sweep_raises_out_of_space_and_keeps_the_finished_records(small_tmpfs, monkeypatch):
+    out = small_tmpfs / "sweep"
+    spec = {"name": "full", "fixed": TINY, "axes": {"seed": [0, 1, 2]}}
+    monkeypatch.setattr(store, "RECORD_BYTES", 1000)  # the stub's records are small
+    res = run_sweep(spec, out, jobs=1, progress=False, runner=stub_runner)
+    assert res.counts["ok"] == 3
+    done = {p.name: p.read_bytes() for p in store.runs_dir(out).glob("*.json")}
+    # a bigger sweep with the same runs and three new ones resumes; the disk fills up during run 3
+    spec["axes"]["seed"] = [0, 1, 2, 3, 4, 5]
+    with pytest.raises(vio.OutOfSpace) as err:
+        run_sweep(spec, out, jobs=1, progress=False, runner=filling_runner(small_tmpfs))
+    assert str(small_tmpfs) in str(err.value) and "no space left" in str(err.value)
+    after = {p.name: p.read_bytes() for p in store.runs_dir(out).iterdir()}
+    assert all(after.get(k) == v for k, v in done.items()), "a finished record was lost or rewritten"
+    assert all(k.endswith(".json") and not k.startswith(".") for k in after), "a half-written file was left"
+    # the runs the disk stopped have no record (not a "failed" one): a resume runs them
+    assert all(json.loads(v)["status"] == "ok" for v in after.values()) and len(after) < 6
+    # after freeing space the same sweep finishes the rest
+    (small_tmpfs / "filler").unlink()
+    res = run_sweep(spec, out, jobs=1, progress=False, runner=stub_runner)
+    assert res.counts["ok"] == 6 and res.counts["ran"] == 6 - len(after)
+
+
+def stub_runner(config):
+    return {"metrics": {"r2_hz": 1.0}}
+
+
+def filling_runner(folder):
+    def run(config):
+        if config.seed == 3:
+            fill(folder, 0)
+        return {"metrics": {"r2_hz": 1.0}}
+
+    return run
