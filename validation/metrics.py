@@ -41,14 +41,17 @@ def orthogonality_error(z: np.ndarray, h: np.ndarray) -> float:
 
 
 def mcc(z: np.ndarray, h: np.ndarray) -> float:
-    """Mean absolute correlation of ``z``'s coordinates with their best-matched coordinates of ``h``."""
+    """Mean absolute correlation of ``z``'s coordinates with their best-matched coordinates of ``h``.
+
+    A constant coordinate of ``h`` correlates with nothing (0); it does not zero the score, so an
+    embedding ``[z, 0]`` wider than the latent (m > n) scores 1. With ``m < n`` only ``m``
+    coordinates of ``z`` find a partner and the score is at most ``m / n``.
+    """
     z, h = np.asarray(z, float), np.asarray(h, float)
     n = z.shape[1]
     zc = (z - z.mean(0)) / z.std(0)
     sd = h.std(0)
-    if np.any(sd == 0):
-        return 0.0
-    hc = (h - h.mean(0)) / sd
+    hc = (h - h.mean(0)) / np.where(sd > 0, sd, 1.0)  # a constant column stays 0
     corr = np.abs(zc.T @ hc / z.shape[0])             # (n, m)
     rows, cols = linear_sum_assignment(-corr)
     return float(corr[rows, cols].sum() / n)
