@@ -36,7 +36,7 @@ from lejepa_verify.theory.validate import check_choice, check_int
 MAX_STATE_DIM = 6
 MAX_HORIZON = 12
 
-TRANSFORMS = ("orthogonal", "shear")
+TRANSFORMS = ("orthogonal", "shear", "scale")
 
 
 @dataclass(frozen=True)
@@ -182,14 +182,24 @@ def _max_abs(M: sp.Matrix) -> sp.Rational:
 
 
 def _transform_matrix(transform: str, n: int, seed: int) -> sp.Matrix:
-    """The change of coordinates ``G``: a seeded Cayley rotation, or the shear (the negative control)."""
-    return random_cayley_orthogonal(n, seed) if transform == "orthogonal" else shear(n)
+    """The change of coordinates ``G``: a seeded Cayley rotation, or (negative controls) the shear or ``2I``."""
+    if transform == "orthogonal":
+        return random_cayley_orthogonal(n, seed)
+    return shear(n) if transform == "shear" else 2 * sp.eye(n)
 
 
 def riccati_equivariance(problem: LQRProblem, transform: str = "orthogonal", seed: int = 0,
-                         cost: str = "isotropic", test_states: Sequence[sp.Matrix] | None = None) -> EquivarianceCheck:
-    """Solve ``problem`` and its image under ``G`` (Cayley orthogonal or a shear) and compare."""
+                         cost: str = "isotropic", test_states: Sequence[sp.Matrix] | None = None,
+                         gain_law: str = "K G^-1", value_law: str = "G^-T P G^-1") -> EquivarianceCheck:
+    """Solve ``problem`` and its image under ``G`` (Cayley orthogonal, a shear or 2I) and compare.
+
+    The residuals test the claimed laws ``K' = K G⁻¹`` and ``P' = G⁻ᵀ P G⁻¹`` (for orthogonal G:
+    ``K Qᵀ`` and ``Q P Qᵀ``); ``gain_law="K G"`` and ``value_law="G^T P G"`` are the negative
+    controls' wrong laws (``K Q`` and ``Qᵀ P Q``).
+    """
     check_choice(transform, "transform", TRANSFORMS)
+    check_choice(gain_law, "gain_law", ("K G^-1", "K G"))
+    check_choice(value_law, "value_law", ("G^-T P G^-1", "G^T P G"))
     n = problem.n
     G = _transform_matrix(transform, n, seed)
     sol = riccati(problem)
@@ -197,12 +207,15 @@ def riccati_equivariance(problem: LQRProblem, transform: str = "orthogonal", see
     states = list(test_states) if test_states is not None else [
         random_rational_matrix(n, 1, seed + 10 + i) for i in range(3)]
     vgap, agap, pres, kres = sp.Integer(0), sp.Integer(0), sp.Integer(0), sp.Integer(0)
+    Gi = G.inv()
     for t in range(problem.horizon + 1):
-        pres = max(pres, _max_abs(G.T * sol2.P[t] * G - sol.P[t]))
+        claimed_P = Gi.T * sol.P[t] * Gi if value_law == "G^-T P G^-1" else G.T * sol.P[t] * G
+        pres = max(pres, _max_abs(sol2.P[t] - claimed_P))
         for x in states:
             vgap = max(vgap, abs(sol2.value(t, G * x) - sol.value(t, x)))
         if t < problem.horizon:
-            kres = max(kres, _max_abs(sol2.K[t] * G - sol.K[t]))
+            claimed_K = sol.K[t] * Gi if gain_law == "K G^-1" else sol.K[t] * G
+            kres = max(kres, _max_abs(sol2.K[t] - claimed_K))
             for x in states:
                 agap = max(agap, _max_abs(sol2.action(t, G * x) - sol.action(t, x)))
     return EquivarianceCheck(transform=transform, n=n, horizon=problem.horizon,
@@ -237,16 +250,21 @@ class TrajectoryCosts:
 
 
 def trajectory_costs(problem: LQRProblem, controls: Sequence[sp.Matrix], x0: sp.Matrix,
-                     transform: str = "orthogonal", seed: int = 0) -> TrajectoryCosts:
+                     transform: str = "orthogonal", seed: int = 0, pushforward: str = "G A G^-1") -> TrajectoryCosts:
     """Roll out ``controls`` from ``x0`` in the original problem and, from ``G x0``, in the
     transformed one (same isotropic costs); the trajectory is pushed forward, ``x'_t = G x_t``,
-    and stage/terminal costs agree exactly when ``G`` is orthogonal and the costs isotropic."""
+    and stage/terminal costs agree exactly when ``G`` is orthogonal and the costs isotropic.
+    ``pushforward="G^-1 A G"`` moves the dynamics the wrong way round (a negative control)."""
     check_choice(transform, "transform", TRANSFORMS)
+    check_choice(pushforward, "pushforward", ("G A G^-1", "G^-1 A G"))
     if len(controls) != problem.horizon:
         raise ValueError(f"controls must hold horizon={problem.horizon} vectors, got {len(controls)}")
     n = problem.n
     G = _transform_matrix(transform, n, seed)
     other = transformed(problem, G, "isotropic")
+    if pushforward == "G^-1 A G":
+        other = LQRProblem(A=G.inv() * problem.A * G, B=other.B, C=other.C, R=other.R, F=other.F,
+                           horizon=problem.horizon)
 
     def roll(p: LQRProblem, x: sp.Matrix):
         stage = []
