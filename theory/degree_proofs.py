@@ -360,8 +360,11 @@ def _small_t_value():
 
 
 @functools.lru_cache(maxsize=None)
-def hermite_eigen_proof(law: str = "gaussian") -> DegreeProof:
-    """``L He_k((z−μ)/σ) = −(K k/σ²) He_k((z−μ)/σ)`` for every k, via ``L G = −(K/σ²) t ∂_t G``."""
+def hermite_eigen_proof(law: str = "gaussian", sigma_power: int = 2, degree_shift: int = 0) -> DegreeProof:
+    """``L He_k((z−μ)/σ) = −(K (k + shift)/σ^power) He_k((z−μ)/σ)`` for every k, via ``L G = −(K/σ²) t ∂_t G``.
+
+    True for the Gaussian score with power 2 and shift 0; the other values are negative controls.
+    """
     from lejepa_verify.theory.sturm_liouville import LAWS, Z as ZS, generator, score
     from lejepa_verify.theory.validate import check_choice
 
@@ -374,14 +377,19 @@ def hermite_eigen_proof(law: str = "gaussian") -> DegreeProof:
         mu, sigma = sp.Integer(0), sp.Integer(1)
         s = score(law)
     G = generating_function(T, (ZS - mu) / sigma)
-    residual = sp.simplify((generator(G, s, K) + K / sigma**2 * T * sp.diff(G, T)) / G)
+    raw = (generator(G, s, K) + K / sigma**sigma_power * (T * sp.diff(G, T) + degree_shift * G)) / G
+    # refuted at one exact point first (a wrong eigenvalue leaves a non-zero value there)
+    at_point = sp.simplify(raw.subs({ZS: sp.Rational(1, 3), T: sp.Rational(1, 2), K: 2}
+                                    | ({mu: sp.Rational(1, 5), sigma: 3} if law == "gaussian" else {})))
+    residual = at_point if at_point != 0 else sp.simplify(raw)
     k = sp.Symbol("k", integer=True, nonnegative=True)
     euler = _zero(T * sp.diff(T**k, T) - k * T**k)
     return DegreeProof(
         f"L He_k((z−μ)/σ) = −(K k/σ²) He_k((z−μ)/σ) for every k, score of {law}",
         "all k >= 0, symbolic μ, σ > 0, K > 0" if law == "gaussian" else "all k >= 0",
         generating_function_recurrence().steps + (
-            ProofStep("L G + (K/σ²) t ∂_t G = 0 for G = exp(t(z−μ)/σ − t²/2)", residual == 0),
+            ProofStep(f"L G + (K/σ^{sigma_power}) (t ∂_t + {degree_shift}) G = 0 for G = exp(t(z−μ)/σ − t²/2)",
+                      residual == 0),
             ProofStep("t ∂_t t^k = k t^k: the t^k coefficient of −(K/σ²) t∂_t G is −(Kk/σ²) He_k/k!", euler),
         ),
     )

@@ -199,21 +199,31 @@ def _derivation() -> tuple:
     return forced, sol, unnormalised / normaliser, normaliser, all(diverges)
 
 
-def density_from_affine_eigenfunction(variance_scale=1) -> AffineScoreDerivation:
+def density_from_affine_eigenfunction(variance_scale=1, mean_sign: int = 1, lambda_power: int = 1) -> AffineScoreDerivation:
     """Derive ``p`` from ``L(az + b) = −λ(az + b)``, symbols ``a ≠ 0``, ``b``, ``λ``, ``K > 0``.
 
     The forced score ``s = −λ(az + b)/(K a)`` is integrated with ``dsolve`` (``(log p)' = s``),
     exponentiated and normalised over ``R``; the result is compared with the density of
-    ``N(−b/a, variance_scale · K/λ)``. ``variance_scale = 1`` is the true statement. For
-    ``λ < 0`` and ``λ = 0`` the normaliser diverges (checked), so no density exists.
+    ``N(mean_sign · (−b/a), variance_scale · K/λ^lambda_power)``. ``variance_scale = mean_sign =
+    lambda_power = 1`` is the true statement (the others are negative controls). For ``λ < 0`` and
+    ``λ = 0`` the normaliser diverges (checked), so no density exists.
     """
     variance_scale = sp.nsimplify(check_positive(variance_scale, "variance_scale"))
+    check_choice(mean_sign, "mean_sign", (1, -1))
+    lambda_power = check_int(lambda_power, "lambda_power", 1, 3)
     forced, sol, density, normaliser, diverges = _derivation()
-    mean = -_B / _A
-    var = variance_scale * _K / _LAMBDA
+    mean = -mean_sign * _B / _A
+    var = variance_scale * _K / _LAMBDA**lambda_power
     gauss = sp.exp(-(Z - mean) ** 2 / (2 * var)) / sp.sqrt(2 * sp.pi * var)
-    # the integration constant C1 cancels between numerator and normaliser
-    ratio = sp.simplify(sp.powsimp(sp.powdenest(density / gauss, force=True), force=True))
+    # the integration constant C1 cancels between numerator and normaliser. A wrong claim is refuted at one
+    # exact point first (a ratio other than 1 there), before the full simplification a true claim needs
+    raw = density / gauss
+    point = {Z: sp.Rational(1, 3), _A: 2, _B: -1, _LAMBDA: sp.Rational(3, 2), _K: 5}
+    value = sp.nsimplify(sp.simplify(raw.subs(point)))
+    if value != 1:
+        ratio = value
+    else:
+        ratio = sp.simplify(sp.powsimp(sp.powdenest(raw, force=True), force=True))
     return AffineScoreDerivation(
         forced_score=str(sp.simplify(forced)), log_density=str(sol), normaliser=str(normaliser),
         density_ratio=str(ratio), density_matches=bool(ratio == 1), claimed_mean=str(mean),
@@ -244,15 +254,19 @@ class HermiteEigenResult:
                 "all_eigenfunctions": self.all_eigenfunctions}
 
 
-def hermite_eigen_residuals(max_degree: int, law: str = "gaussian") -> HermiteEigenResult:
+def hermite_eigen_residuals(max_degree: int, law: str = "gaussian", sigma_power: int = 2,
+                            degree_shift: int = 0) -> HermiteEigenResult:
     """Check ``L He_k((z − μ)/σ) = −(K k/σ²) He_k((z − μ)/σ)`` for ``k ≤ max_degree``.
 
     For ``law="gaussian"`` ``μ``, ``σ > 0``, ``K > 0`` are symbols and each residual is expanded
     to the zero polynomial in ``z``. For another law the Hermite polynomials in ``z`` (``μ = 0``,
     ``σ = 1``) are tested against that law's score; a residual that is not identically zero is
-    shown by a rational point where it is non-zero (``witness``).
+    shown by a rational point where it is non-zero (``witness``). ``sigma_power`` and
+    ``degree_shift`` state the eigenvalue as ``−K(k + shift)/σ^power`` (true: power 2, shift 0).
     """
     max_degree = check_int(max_degree, "max_degree", 0, MAX_DEGREE)
+    sigma_power = check_int(sigma_power, "sigma_power", 0, 4)
+    degree_shift = check_int(degree_shift, "degree_shift", 0, 4)
     check_choice(law, "law", LAWS)
     K = sp.Symbol("K", positive=True)
     if law == "gaussian":
@@ -264,7 +278,7 @@ def hermite_eigen_residuals(max_degree: int, law: str = "gaussian") -> HermiteEi
     zeros, first, witness = [], None, None
     for k in range(max_degree + 1):
         f = sp.hermite_prob(k, u).subs(u, (Z - mu) / sigma)
-        resid = generator(f, s, K) + K * k / sigma**2 * f
+        resid = generator(f, s, K) + K * (k + degree_shift) / sigma**sigma_power * f
         if law == "gaussian" or law == "gennorm4":
             is_zero = sp.expand(resid) == 0
         else:
@@ -273,9 +287,10 @@ def hermite_eigen_residuals(max_degree: int, law: str = "gaussian") -> HermiteEi
             zeros.append(k)
             continue
         for p in (sp.Rational(3, 2), 2, 3, -2):
-            val = resid.subs({Z: p, K: 1})
+            val = resid.subs({Z: p, K: 1} | ({mu: sp.Rational(1, 3), sigma: 2} if law == "gaussian" else {}))
             if _nonzero(val):
-                witness = f"k={k}: residual at z={p}, K=1 is {sp.nsimplify(val)}"
+                witness = (f"k={k}: residual at z={p}, K=1{', μ=1/3, σ=2' if law == 'gaussian' else ''} "
+                           f"is {sp.nsimplify(val)}")
                 break
         first = k
         break
