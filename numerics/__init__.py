@@ -11,7 +11,7 @@ used, so ``import numerics`` compiles no numba kernel. The main entry points:
 ``make_map``                       the authors' mixings and Gaussian-preserving maps (``maps``)
 ``energy_test``                    two-sample energy test with a permutation null (``twosample``)
 ``latent_law``                     unit-variance latent laws by name, a registry (``latents``)
-``sample_pairs``                   (z, z') from a law's transitions (``transitions``)
+``sample_pairs``                   (z, z') from a law's transitions, a registry (``transitions``)
 ``first_eigenpair``                Sturm–Liouville first eigenpair (``sturm_liouville``)
 ``ar1_galerkin``                   AR(1) transition operator in polynomials (``ar1_operator``)
 ``transport_r2``                   R² of the Gaussianising transport (``transport``)
@@ -86,6 +86,11 @@ _EXPORTS = {
     "population_energy_defect": "transitions",
     "sample_pairs": "transitions",
     "stationarity_defect": "transitions",
+    "ActionWorld": "transitions",
+    "action_world": "transitions",
+    "sample_action_triples": "transitions",
+    "stationary_law": "transitions",
+    "transition_member": "transitions",
     # sturm_liouville
     "FirstEigenpair": "sturm_liouville",
     "SpectralClass": "sturm_liouville",
