@@ -423,6 +423,8 @@ def run_claim(c: Claim) -> ClaimResult:
     except Exception as exc:  # noqa: BLE001 - a failing check is reported, not raised
         error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
     seconds = time.perf_counter() - start
+    if not isinstance(evidence, Evidence):
+        evidence = None
     ran_all = error is None and len(outcomes) == len(c.controls)
     shown = next((o for o in outcomes if not o.rejected), outcomes[0] if outcomes else None)
     return ClaimResult(

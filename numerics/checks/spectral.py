@@ -27,6 +27,13 @@ def _sign_energy(k_max: int) -> np.ndarray:
     return e
 
 
+@lru_cache(maxsize=1)
+def _cubic_spectrum():
+    from lejepa_verify.numerics.spectrum import hermite_spectrum
+
+    return hermite_spectrum(lambda z: z**3 / math.sqrt(15.0), 1, 8, method="quadrature")
+
+
 @claim(
     "spectral/cubic-closed-form",
     statement="h(z) = z³/√15 has degree energies (E_0, E_1, E_2, E_3) = (0, 0.6, 0, 0.4) and nothing above",
@@ -38,13 +45,6 @@ def _sign_energy(k_max: int) -> np.ndarray:
                       expected=(0.0, 0.2, 0.0, 0.8))),
     scope=instances("the one map z³/√15, floating point against the exact energies"),
 )
-@lru_cache(maxsize=1)
-def _cubic_spectrum():
-    from lejepa_verify.numerics.spectrum import hermite_spectrum
-
-    return hermite_spectrum(lambda z: z**3 / math.sqrt(15.0), 1, 8, method="quadrature")
-
-
 def check_cubic_closed_form(expected=(0.0, 0.6, 0.0, 0.4), tol: float = 1e-12) -> Evidence:
     s = _cubic_spectrum()
     got = s.energy[0]

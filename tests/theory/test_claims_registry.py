@@ -134,3 +134,8 @@ def test_every_registered_claim_has_a_scope():
     assert claims and all(isinstance(c.scope, Scope) for c in claims)
     kinds = {c.scope.kind for c in claims}
     assert kinds == {"proof", "instances"}
+
+
+def test_a_check_returning_something_else_is_an_error_not_a_crash():
+    r = run_claim(_make(control("wrong constant", "v = 2", value=2), check=lambda value=1: {"passed": True}))
+    assert r.verdict == "ERROR" and "must return Evidence" in r.error and not r.passed
