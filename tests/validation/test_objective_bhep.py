@@ -120,6 +120,7 @@ def test_options_are_checked_and_beta_defaults_to_henze_zirkler():
         TrainConfig(objective="lejepa", bhep_beta=1.0)       # no member of this config reads it
     assert BHEP(m=3).beta_for(100) == pytest.approx(henze_zirkler_beta(100, 3))
     assert BHEP(m=3, bhep_beta=0.4).beta_for(100) == 0.4
+    assert BHEP.curvature(64, 512, {"bhep_beta": None}) == scale_curvature(64, henze_zirkler_beta(512, 64))
 
 
 @pytest.mark.parametrize("beta", [None, 1.0])

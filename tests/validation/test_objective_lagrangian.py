@@ -5,11 +5,12 @@ import math
 
 import pytest
 import torch
+from scipy.optimize import brentq
 
 from lejepa_verify.validation.config import TrainConfig
 from lejepa_verify.validation.objectives import objective_class
 from lejepa_verify.validation.objectives.lagrangian import DEFAULT_TAU_FACTOR, Lagrangian, predicted_multiplier
-from lejepa_verify.validation.objectives.terms import sigreg_null_mean
+from lejepa_verify.validation.objectives.terms import quadrature, sigreg_null_mean
 from lejepa_verify.validation.objectives.whitening import Whitening
 from lejepa_verify.validation.trainer import train
 
@@ -90,8 +91,14 @@ def test_the_sigreg_inequality_finds_its_own_weight():
     assert lag.tau == pytest.approx(DEFAULT_TAU_FACTOR * sigreg_null_mean(17, 3.0))
     W = _fit_linear(lag, steps=800)
     assert 0.0 < lag.multiplier() < 1.0
-    # SIGReg ≤ τ with τ above the null mean allows B S''(c − 1)²/2 ≈ τ − null: c ≈ 0.96 at B = 256
-    predicted = 1 - math.sqrt(2 * (lag.tau - sigreg_null_mean(17, 3.0)) / (256 * 0.48))
+    # SIGReg ≤ τ with τ above the null mean: at h = cQz the scale solves E SIGReg(c) = τ (B = 256 pairs)
+    t, w = (x.double() for x in quadrature(17, 3.0))
+
+    def expected(c):
+        return float((w * ((1 - torch.exp(-c * c * t * t)) + 256 * (torch.exp(-c * c * t * t / 2)
+                                                                     - torch.exp(-t * t / 2)) ** 2)).sum())
+
+    predicted = brentq(lambda c: expected(c) - lag.tau, 0.5, 1.0)
     s = torch.linalg.svdvals(W)
     assert abs(float(s.mean()) - predicted) < 0.015 and float(s.max() - s.min()) < 0.02
     with pytest.raises(ValueError, match="constraint"):

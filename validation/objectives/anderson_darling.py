@@ -67,6 +67,11 @@ class AndersonDarling(SlicedStatistic):
     description = "λ·sliced Anderson–Darling A² vs N(0, 1) + (1 − λ)·alignment"
     regulariser = "anderson_darling"
 
+    @classmethod
+    def curvature(cls, m: int, rows: int, options) -> float:
+        """The scale curvature ``S''`` of the statistic (:func:`scale_curvature`; the same for every m and batch)."""
+        return scale_curvature()
+
     def statistic(self, u_sorted: torch.Tensor) -> torch.Tensor:
         """A² of each slice."""
         return anderson_darling(u_sorted)

@@ -103,6 +103,12 @@ class BHEP(WeightedObjective):
         """The ``(rows, rows)`` Gram matrix, distances, kernel and their gradients, and the embeddings."""
         return 6 * rows * rows + 8 * rows * m
 
+    @classmethod
+    def curvature(cls, m: int, rows: int, options) -> float:
+        """The scale curvature ``S''`` at the β a batch of ``rows`` embeddings uses (:func:`scale_curvature`)."""
+        beta = options["bhep_beta"]
+        return scale_curvature(m, henze_zirkler_beta(rows, m) if beta is None else beta)
+
     def beta_for(self, rows: int) -> float:
         """The β used for a batch of ``rows`` embeddings: ``bhep_beta``, or Henze–Zirkler's."""
         return henze_zirkler_beta(rows, self.m) if self.bhep_beta is None else float(self.bhep_beta)

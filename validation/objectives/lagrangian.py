@@ -45,9 +45,9 @@ orders of magnitude: near 100 for the collapsed embedding at the start, near 1 a
 additive step ``μ + η(SIGReg − τ)`` climbs to μ ≈ 40 in the first steps and then needs
 ``μ / (η(τ − null))`` ≈ 40 000 steps to come down, training meanwhile at λ ≈ 0.98 (measured on
 a linear encoder). The sample statistic cannot fall below its null mean on average, so τ
-must lie above it; at ``h = cQz`` the scale it then allows is ``c ≈ 1 − sqrt(2(τ − null)/(B S''))``
-with B pairs (``S'' ≈ 0.48``; 0.96 for the defaults at B = 256, m = 2: measured 0.96 on a
-linear encoder, with μ settling near 0.04).
+must lie above it. At ``h = cQz`` the scale it allows solves ``E SIGReg(c) = τ`` with
+``E SIGReg(c) = Σ_k w_k [(1 − e^{−c²t_k²}) + B (e^{−c²t_k²/2} − e^{−t_k²/2})²]`` for B pairs: 0.967 for the
+defaults at B = 256 (measured 0.96 on a linear encoder, μ settling near 0.04).
 
 ``cooper-optim`` (PyPI) offers these updates as optimiser wrappers, but its ``roll()`` owns
 ``zero_grad``, ``backward`` and the primal step, which the loop (``validation/loop.py``) owns
