@@ -177,13 +177,17 @@ class DriftOperator:
                 slope = np.where(side, s0 - inv_var * d, slope)
         return value, slope
 
-    def alignment_optimum(self, cut: float = 1e-14) -> AlignmentOptimum:
-        """The top mean-zero eigenpair of ``(T + T*)/2`` in ``L²(p)`` and the best linear ``h``.
+    def alignment_optimum(self) -> AlignmentOptimum:
+        """The top mean-zero eigenpair of ``(T + T*)/2`` in ``L²(p)`` and the best linear ``h`` (computed once).
 
-        Nodes where ``p`` is below ``cut`` times its maximum are left out (their mass is below
+        Nodes where ``p`` is below 1e-14 times its maximum are left out (their mass is below
         1e-13; ``D^{-1/2}`` would overflow there).
         """
-        keep = self.density > cut * self.density.max()
+        return self._optimum
+
+    @cached_property
+    def _optimum(self) -> AlignmentOptimum:
+        keep = self.density > 1e-14 * self.density.max()
         x, w, p = self.nodes[keep], self.weights[keep], self.density[keep]
         K = self.kernel[np.ix_(keep, keep)]
         d = w * p
