@@ -30,9 +30,10 @@ def one_error_line(stderr: str) -> str:
 
 
 def sweep_file(path: Path, name: str, settings: dict, seeds) -> Path:
-    """A YAML sweep file: ``settings`` fixed, one axis of seeds."""
-    path.write_text(f"name: {name}\nfixed:\n" + "".join(f"  {k}: {v}\n" for k, v in settings.items())
-                    + f"axes:\n  seed: {list(seeds)}\n")
+    """A TOML sweep file: ``settings`` fixed, one axis of seeds."""
+    path.write_text(f"name = {json.dumps(name)}\n[fixed]\n"
+                    + "".join(f"{k} = {json.dumps(v)}\n" for k, v in settings.items())
+                    + f"[axes]\nseed = {json.dumps(list(seeds))}\n")
     return path
 
 

@@ -44,7 +44,7 @@ def _records(out):
 
 
 def test_ctrl_c_of_a_sweep_prints_one_line_stops_its_workers_and_the_resume_works(tmp_path):
-    cfg = sweep_file(tmp_path / "c.yaml", "c", TINY, range(6))
+    cfg = sweep_file(tmp_path / "c.toml", "c", TINY, range(6))
     out = tmp_path / "out"
     gate = tmp_path / "gate"
     gate.mkdir()
@@ -75,7 +75,7 @@ def test_ctrl_c_of_a_sweep_prints_one_line_stops_its_workers_and_the_resume_work
 
 
 def test_two_sweeps_on_one_folder_do_not_both_train(tmp_path):
-    cfg = sweep_file(tmp_path / "two.yaml", "two", TINY, range(4))
+    cfg = sweep_file(tmp_path / "two.toml", "two", TINY, range(4))
     out = tmp_path / "out"
     gate = tmp_path / "gate"
     gate.mkdir()

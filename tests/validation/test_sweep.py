@@ -1,6 +1,6 @@
-"""Sweep configs, run ids and the store, without starting any run.
+"""Sweep configs and run ids, without starting any run.
 
-The backends are exercised for real in ``test_sweep_backend.py``.
+The store is tested in ``test_store.py``, the backends for real in ``test_sweep_backend.py``.
 """
 
 import hashlib
@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,6 @@ from lejepa_verify.validation.config import TrainConfig
 from lejepa_verify.validation.registries import OBJECTIVES, OBSERVATIONS
 from lejepa_verify.validation.sweep import (PROFILES, SlurmOptions, canonical_json, check_slurm_available, expand, load_sweep,
                               run_id, run_sweep, shipped_sweeps)
-from lejepa_verify.validation.sweep import store
 from lejepa_verify.validation.sweep.spec import parse_spec, read_config_file
 
 TINY = {"steps": 5, "eval_every": 5, "eval_size": 64, "n_bootstrap": 0, "spectrum_degree": 0, "width": 8, "depth": 1}
@@ -252,69 +250,6 @@ def test_an_int_for_a_float_field_is_the_same_run(tmp_path):
     a = expand(load_sweep(write(tmp_path / "a.toml", "[fixed]\nt_max = 3\nweight_decay = 1\n")))
     b = expand(load_sweep(write(tmp_path / "b.toml", "[fixed]\nt_max = 3.0\nweight_decay = 1.0\n")))
     assert a[0].run_id == b[0].run_id
-
-
-# ------------------------------------------------------------------------------------------
-# the store
-
-
-def _record(rid="0123456789abcdef", status="ok"):
-    return {"run_id": rid, "status": status, "error": None, "config": {}, "metrics": {"r2_hz": 0.5}}
-
-
-def test_write_record_is_atomic_when_the_write_is_interrupted(tmp_path, monkeypatch):
-    store.write_record(tmp_path, _record())
-    before = store.record_path(tmp_path, "0123456789abcdef").read_bytes()
-
-    def boom(src, dst):
-        raise KeyboardInterrupt  # as if the process were interrupted between write and rename
-
-    monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(KeyboardInterrupt):
-        store.write_record(tmp_path, {**_record(), "metrics": {"r2_hz": 0.9}})
-    # the old record is intact, no temporary file is left behind
-    assert store.record_path(tmp_path, "0123456789abcdef").read_bytes() == before
-    assert [p.name for p in store.runs_dir(tmp_path).iterdir()] == ["0123456789abcdef.json"]
-
-
-def test_records_are_plain_json_and_nan_is_spelled_out(tmp_path):
-    path = store.write_record(tmp_path, {**_record(), "metrics": {"delta": float("nan"), "D": float("inf")}})
-    data = json.loads(path.read_text())
-    assert data["metrics"] == {"delta": "nan", "D": "inf"}
-
-
-@pytest.mark.parametrize("rec,needle", [
-    ({"run_id": "short", "status": "ok"}, "run_id"),
-    ({"run_id": "0123456789abcdef", "status": "done"}, "status"),
-])
-def test_write_record_refuses_malformed_records(tmp_path, rec, needle):
-    with pytest.raises(ValueError, match=needle):
-        store.write_record(tmp_path, rec)
-
-
-def test_a_foreign_file_in_runs_is_an_error_not_a_skip(tmp_path):
-    store.runs_dir(tmp_path).mkdir()
-    (store.runs_dir(tmp_path) / "0123456789abcdef.json").write_text("{not json")
-    with pytest.raises(ValueError, match="not valid JSON"):
-        store.load_record(tmp_path, "0123456789abcdef")
-    (store.runs_dir(tmp_path) / "0123456789abcdef.json").write_text('{"x": 1}')
-    with pytest.raises(ValueError, match="run_id/status"):
-        store.load_record(tmp_path, "0123456789abcdef")
-
-
-def test_only_stale_temporaries_are_removed(tmp_path):
-    runs = store.runs_dir(tmp_path)
-    runs.mkdir()
-    old = runs / ".0123456789abcdef.json.abc.tmp"
-    fresh = runs / ".fedcba9876543210.json.def.tmp"
-    old.write_text("{")
-    fresh.write_text("{")
-    past = time.time() - 10 * store.STALE_TMP_SECONDS
-    os.utime(old, (past, past))
-    store.write_record(tmp_path, _record())
-    removed = store.remove_stale_temporaries(tmp_path)
-    assert removed == [old]
-    assert fresh.exists() and store.record_path(tmp_path, "0123456789abcdef").exists()
 
 
 # ------------------------------------------------------------------------------------------

@@ -82,7 +82,7 @@ def test_parallel_real_runs_then_resume_is_a_no_op_and_collect_reads_them(tmp_pa
 def test_a_sweep_killed_midway_resumes_without_losing_or_redoing_a_run(tmp_path, capsys):
     from lejepa_verify.validation.cli import main
 
-    cfg = sweep_file(tmp_path / "kill.yaml", "kill", TINY, range(10))
+    cfg = sweep_file(tmp_path / "kill.toml", "kill", TINY, range(10))
     out = tmp_path / "out"
     args = ["sweep", str(cfg), "--out", str(out), "--jobs", "2", "--no-progress"]
     # the killed sweep runs a stand-in that finishes one run and holds the others, so the kill
@@ -254,3 +254,27 @@ def filling_runner(folder):
         return {"metrics": {"r2_hz": 1.0}}
 
     return run
+
+
+def test_retry_failed_runs_a_truncated_record_again_instead_of_stopping(tmp_path, capsys):
+    from lejepa_verify.validation.cli import main
+
+    spec = tiny_sweep("trunc", range(3))
+    out = tmp_path / "out"
+    first = run_sweep(spec, out, jobs=1, progress=False, runner=failing_on_odd_seeds)
+    assert (first.counts["ok"], first.counts["failed"]) == (2, 1)
+    ok0 = next(r for r in first.records if r["config"]["seed"] == 0)
+    path = store.record_path(out, ok0["run_id"])
+    path.write_text(path.read_text()[:100])  # a record cut short (a copy interrupted, a full disk elsewhere)
+    kept = store.record_path(out, next(r for r in first.records if r["config"]["seed"] == 2)["run_id"]).read_bytes()
+    # a dry run shows it and changes nothing
+    cfg = sweep_file(tmp_path / "trunc.toml", "trunc", spec["fixed"], range(3))
+    assert main(["sweep", str(cfg), "--out", str(out), "--dry-run"]) == 0
+    assert "unusable" in capsys.readouterr().out and path.exists()
+    # the sweep quarantines it and runs it again, with the failed run
+    res = run_sweep(spec, out, jobs=1, progress=False, retry_failed=True, runner=stub_runner)
+    assert res.counts["ran"] == 2 and res.counts["ok"] == 3
+    assert (store.runs_dir(out) / store.QUARANTINE_DIR / path.name).exists()
+    assert json.loads(path.read_text())["status"] == "ok"
+    assert store.record_path(out, next(r for r in first.records if r["config"]["seed"] == 2)["run_id"]).read_bytes() \
+        == kept

@@ -20,12 +20,18 @@ def run(args) -> int:
     from pathlib import Path
 
     from lejepa_verify.validation.io import ensure_writable_dir
-    from lejepa_verify.validation.sweep import collect, write_csv
+    from lejepa_verify.validation.sweep import collect, store, write_csv
 
     target = Path(args.out) if args.out is not None else Path(args.dir) / "results.csv"
     if target.is_dir():
         raise ValueError(f"out {str(target)!r} is a folder; give the CSV file to write, "
                          f"e.g. {str(target / 'results.csv')!r}")
+    folder = target.resolve().parent
+    if folder.name in (store.RUNS_DIR, store.MANIFESTS_DIR, store.HIDDEN_DIR) and store.is_store(folder.parent):
+        # the table would land among the records (and could replace one): the store's folders are its own
+        raise ValueError(f"out {str(target)!r} lies in the {folder.name}/ folder of the store {str(folder.parent)!r}, "
+                         f"which only the store writes; write the table elsewhere, "
+                         f"e.g. {str(folder.parent / 'results.csv')!r}")
     df = collect(args.dir, sweep=args.sweep)
     ensure_writable_dir(target.parent, "out")
     write_csv(df, target)

@@ -74,9 +74,14 @@ def run(args) -> int:
         runs = spec.runs()
         print(f"sweep {spec.name} [{spec.profile}]: {len(runs)} runs, all configs valid; store {out}")
         for r in runs:
-            rec = store.load_record(out, r.run_id) if out.is_dir() else None
+            # a dry run changes nothing: a record that is not usable is shown, not quarantined
+            try:
+                rec = store.read_record(store.record_path(out, r.run_id))
+                status = rec["status"] if rec else "pending"
+            except store.NotARecord:
+                status = "unusable (quarantined and run again by the sweep)"
             point = ", ".join(f"{k}={v}" for k, v in r.point.items())
-            print(f"  {r.run_id}  {rec['status'] if rec else 'pending':<8}  {point}")
+            print(f"  {r.run_id}  {status:<8}  {point}")
         return 0
 
     try:

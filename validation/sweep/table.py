@@ -56,9 +56,21 @@ def record_row(rec: Mapping[str, Any], sweeps: Iterable[str] = ()) -> dict:
     metrics: dict = {}
     raw = rec.get("metrics") or {}
     if rec["status"] == store.OK and "r2_hz" in raw:
+        from dataclasses import fields
+
         from lejepa_verify.validation.run_metrics import RunMetrics
 
-        metrics = RunMetrics.from_dict(raw).table_row()
+        known = {f.name for f in fields(RunMetrics)}
+        try:
+            metrics = RunMetrics.from_dict(raw).table_row()
+        except (TypeError, ValueError) as exc:
+            # the sweep stored the run as ok: its row shows the metrics as stored, and says which are not numbers
+            bad = [f"{k}={v!r}" for k, v in raw.items() if isinstance(v, str) and v not in ("nan", "inf", "-inf")]
+            row["error"] = f"metrics that are not numbers: {', '.join(bad) or exc}"
+            store.log.warning("collect: run %s: %s; its row shows them as stored", rec["run_id"], row["error"])
+            known = set()
+        # a metric this version does not know (a newer version wrote it) is kept as a column
+        _flat("", {k: v for k, v in raw.items() if k not in known}, metrics)
     else:
         _flat("", raw, metrics)
     for k, v in metrics.items():
@@ -117,14 +129,18 @@ def collect(root: str | os.PathLike, *, sweep: str | None = None):
     Records are found in any ``runs/`` folder below ``root`` (hidden folders skipped). One run
     stored in two places (the same run id) gives one row: an ``ok`` record wins over a failed
     one, then the most recently finished. ``sweep`` keeps only the runs a sweep of that name
-    listed. ``ValueError`` when ``root`` is not a folder, or a file in ``runs/`` is not a record.
+    listed. ``ValueError`` when ``root`` is not a folder. A file in ``runs/`` that is not a usable
+    record is left out of the table and said in one line (``store.read_or_quarantine``).
     """
     root = Path(root)
     if not root.is_dir():
         raise ValueError(f"dir {str(root)!r} is not a folder")
     best: dict[str, dict] = {}
     for path in store.iter_record_paths(root):
-        rec = store.read_record(path)
+        # a file that is not a usable record is quarantined or skipped, and said (store module)
+        rec = store.read_or_quarantine(path)
+        if rec is None:
+            continue
         rid = rec["run_id"]
         old = best.get(rid)
         if old is None or ((rec["status"] == store.OK, _finished(rec)) > (old["status"] == store.OK, _finished(old))):
