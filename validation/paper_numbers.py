@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
@@ -80,6 +80,57 @@ class PaperNumbers:
     reacher: Mapping[str, Any]
     authors_recipe: Mapping[str, Any]
     path: str
+    #: every table of the file as parsed (the appendix tables, the Reacher table, the planning setup ...)
+    tables: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def table(self, name: str) -> Mapping[str, Any]:
+        """The table ``[name]`` of the file; ``ValueError`` naming it when the file lacks it."""
+        t = self.tables.get(name)
+        if not isinstance(t, Mapping):
+            raise ValueError(f"published-number file {self.path} lacks the table [{name}]")
+        return t
+
+    def kind(self, name: str) -> str:
+        """How the numbers of ``[name]`` were obtained (its ``kind``: table, text, figure_vector_data ...);
+        ``"page"`` for the tables read from the authors' project page, which carry no ``kind``."""
+        k = self.table(name).get("kind", "page")
+        if not isinstance(k, str):
+            raise ValueError(f"published-number file {self.path}: [{name}].kind must be text, got {k!r}")
+        return k
+
+    def numbers(self, name: str, key: str, length: int | None = None) -> tuple[float, ...]:
+        """The list of numbers ``[name].key`` (``ValueError`` naming the table and key when it is
+        missing, not a list of finite numbers, or not ``length`` long)."""
+        v = _numbers(self.table(name), name, key, self.path)
+        if length is not None and len(v) != length:
+            raise ValueError(f"published-number file {self.path}: [{name}].{key} has {len(v)} entries, "
+                             f"expected {length}")
+        return v
+
+    def scalar(self, name: str, key: str) -> float:
+        """The number ``[name].key`` (``ValueError`` naming them when missing or not a finite number)."""
+        return _scalar(self.table(name), name, key, self.path)
+
+    def std(self, name: str, key: str, length: int | None = None) -> tuple[float, ...]:
+        """The standard deviations of the column ``[name].key``: ``key_std`` where the file holds it,
+        else ``key_std_printed × key_std_unit`` (the number after ± in the paper and its unit)."""
+        t = self.table(name)
+        if f"{key}_std" in t:
+            return self.numbers(name, f"{key}_std", length)
+        if f"{key}_std_printed" not in t:
+            raise ValueError(f"published-number file {self.path}: table [{name}] lacks the field "
+                             f"{key + '_std'!r} (or {key + '_std_printed'!r} with {key + '_std_unit'!r})")
+        unit = self.scalar(name, f"{key}_std_unit")
+        return tuple(x * unit for x in self.numbers(name, f"{key}_std_printed", length))
+
+    def matrix(self, name: str, key: str, rows: int, cols: int) -> tuple[tuple[float, ...], ...]:
+        """The ``rows × cols`` table of numbers ``[name].key`` (a list of lists)."""
+        v = self.table(name).get(key)
+        if not isinstance(v, list) or len(v) != rows:
+            raise ValueError(f"published-number file {self.path}: [{name}].{key} must be a list of {rows} rows, "
+                             f"got {type(v).__name__}")
+        return tuple(_numbers({key: row}, name, key, self.path) if len(row) == cols else
+                     _bad_row(self.path, name, key, cols, row) for row in v)
 
     def to_dict(self) -> dict:
         """The fields (and derived values) as a dict of plain values, for JSON records and the report."""
@@ -108,6 +159,11 @@ def _numbers(t: Mapping[str, Any], table: str, key: str, path: str, kind=float) 
     if kind is int and any(not isinstance(x, int) for x in v):
         raise ValueError(f"published-number file {path}: [{table}].{key} must hold integers, got {v!r}")
     return tuple(kind(x) for x in v)
+
+
+def _bad_row(path: str, table: str, key: str, cols: int, row: Any):
+    n = len(row) if isinstance(row, list) else type(row).__name__
+    raise ValueError(f"published-number file {path}: every row of [{table}].{key} must hold {cols} numbers, got {n}")
 
 
 def _scalar(t: Mapping[str, Any], table: str, key: str, path: str) -> float:
@@ -152,7 +208,8 @@ def parse(data: Mapping[str, Any], path: str = "<mapping>") -> PaperNumbers:
     for key in ("steps", "batch_size", "lr", "sigreg_slices", "lambda_2d", "lambda_scaling"):
         _scalar(recipe, "authors_recipe", key, path)
     return PaperNumbers(scaling=scaling, gennorm_alpha=alpha, bound_figure=dict(bf), lambda_rho_grid=dict(grid),
-                        reacher=dict(reacher), authors_recipe=dict(recipe), path=path)
+                        reacher=dict(reacher), authors_recipe=dict(recipe), path=path,
+                        tables={k: v for k, v in data.items() if isinstance(v, Mapping)})
 
 
 def load(path: str | Path | None = None) -> PaperNumbers:

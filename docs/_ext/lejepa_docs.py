@@ -296,6 +296,8 @@ def _package_version() -> str:
 
 # where the Results page's copied files live, relative to docs/ (the page that includes them)
 REL = "_generated/results"
+# the report's data files the page offers for download (the scorecard: validation.paper.scorecard)
+DATA_FILES = ("claims.json", "results.csv", "paper_scorecard.json")
 
 
 def _local_links_to_downloads(markdown: str, folder: Path) -> str:
@@ -343,7 +345,7 @@ def prepare_results(app, config) -> None:
     figs.mkdir(parents=True)
     for fig in sorted(p for p in (report / "figures").glob("*") if p.suffix in (".png", ".pdf", ".svg")):
         shutil.copyfile(fig, figs / fig.name)
-    for name in ("claims.json", "results.csv"):
+    for name in DATA_FILES:
         if (report / name).exists():
             shutil.copyfile(report / name, dest / name)
         elif (dest / name).exists():
@@ -366,9 +368,14 @@ def prepare_results(app, config) -> None:
             "the sweep figures show the machinery, not the paper's results. For those, build with "
             "`LEJEPA_DOCS_REPORT=DIR` pointing at a report of the quick or paper profile.",
         ]
-    downloads = [f"{{download}}`{n} <{REL}/{n}>`" for n in ("claims.json", "results.csv") if (dest / n).exists()]
+    downloads = [f"{{download}}`{n} <{REL}/{n}>`" for n in DATA_FILES if (dest / n).exists()]
     if downloads:
         lines += ["", "Data: " + ", ".join(downloads) + "."]
+    if (dest / "paper_scorecard.json").exists():
+        from lejepa_verify.validation.paper.scorecard import provenance, read_scorecard
+
+        card = read_scorecard(dest / "paper_scorecard.json")
+        lines += ["", provenance(card, version=_package_version())]
     lines += ["```", ""]
     # the report's sections (##) nest under the page's title; its own title would repeat it
     body = re.sub(r"\A# lejepa-verify report\n", "", (report / "report.md").read_text())
