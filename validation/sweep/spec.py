@@ -50,7 +50,7 @@ from lejepa_verify.theory.validate import check_choice
 
 #: ``quick`` fits a laptop in minutes, ``paper`` is the authors' grid (a GPU or a cluster), ``cpu`` is the
 #: side-by-side size that fits a 2-core CPU in about half an hour per sweep (``lejepa-verify paper``)
-PROFILES = ("quick", "paper", "cpu")
+PROFILES = ("quick", "paper", "cpu", "cpu-full")
 TOP_KEYS = ("name", "description", "fixed", "axes", "cases", "profiles")
 PROFILE_KEYS = ("fixed", "axes", "cases")
 SUFFIXES = (".toml", ".yaml", ".yml")
