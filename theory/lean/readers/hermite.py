@@ -16,7 +16,7 @@ import itertools
 
 import sympy as sp
 
-from lejepa_verify.theory.claims import instances, proof
+from lejepa_verify.theory.claims import proof
 from lejepa_verify.theory.lean.audit import Reading, Variant, audit_spec
 from lejepa_verify.theory.lean.readers import READERS
 from lejepa_verify.theory.lean.readers.common import grid_reading
@@ -61,7 +61,9 @@ def _w_label(w) -> str:
             statement="true as written: 0 ≤ w_d ρ^d ≤ w_d for 0 < ρ < 1 (comparison test)",
             scope=proof("every SpectralWeights and every 0 < ρ < 1 (comparison test, symbolic d)"),
             controls=(Variant("control", "dropped hypothesis",
-                              "the same axiom without ρ < 1 is true (refuted: w_d = 6/(π²d²), ρ = 2)"),))
+                              "the same axiom without ρ < 1 is true (refuted: w_d = 6/(π²d²), ρ = 2)"),
+                      Variant("inverse_power", "wrong exponent",
+                              "Σ_d w_d ρ^(−d) converges for 0 < ρ < 1 (refuted: w_d = 6/(π²d²), ρ = 1/2)")))
 def mehler_summability(variant: str) -> Reading:
     rhos = (F(1, 2), F(9, 10), F(2))
 
@@ -70,10 +72,12 @@ def mehler_summability(variant: str) -> Reading:
             for rho in rhos:
                 yield {"w": w, "rho": rho}
 
+    power = -D if variant == "inverse_power" else D
+
     def summable(m):
         if isinstance(m["w"], dict):
             return True  # a finitely supported sequence is summable
-        return series_converges(m["w"] * rat(m["rho"]) ** D)
+        return series_converges(m["w"] * rat(m["rho"]) ** power)
 
     def argument():
         return steps(("w_d ≥ 0 (field) and ρ^d ≤ 1 for 0 < ρ ≤ 1 (induction ρ^0 = 1, ρ^d − ρ^(d+1) = ρ^d(1 − ρ) ≥ 0; "
@@ -81,10 +85,11 @@ def mehler_summability(variant: str) -> Reading:
                      ("so 0 ≤ w_d ρ^d ≤ w_d, and Σ w_d converges (field): the comparison test", True))
 
     hyps = [("SpectralWeights fields", lambda m: is_spectral_weights(m["w"])), ("0 < ρ", positive_rho)]
-    if variant == "as_written":
+    if variant in ("as_written", "inverse_power"):
         hyps.append(("ρ < 1", below_one))
-        return Reading("mehler_summability", "as written", tuple(hyps), ("Summable (w_d ρ^d)", summable),
-                       candidates, argument=argument)
+        label = "Summable (w_d ρ^d)" if variant == "as_written" else "Summable (w_d ρ^(−d))"
+        return Reading("mehler_summability", variant.replace("_", " "), tuple(hyps), (label, summable),
+                       candidates, argument=argument if variant == "as_written" else None)
     return Reading("mehler_summability", "variant without ρ < 1", tuple(hyps), ("Summable (w_d ρ^d)", summable),
                    candidates, note="dropping hρ1 lets ρ = 2 in, where 6/(π²d²)·2^d does not even tend to 0")
 
