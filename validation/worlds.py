@@ -23,9 +23,6 @@ import torch
 from lejepa_verify.validation.laws import cached_law
 from lejepa_verify.validation.pairs.base import numpy_rng, ou_step
 
-# transitions that, for a Gaussian latent, are the OU (Mehler) channel of docs/theory.md §1
-_GAUSSIAN_OU_TRANSITIONS = ("ou", "authors", "ar1")
-
 
 class World:
     """Latent law ``latent`` (with ``latent_params``) in ``n`` i.i.d. coordinates, pairs from
@@ -65,6 +62,10 @@ class World:
         self.law = cached_law(self.latent, self.latent_params)
         #: the transition's declared options (an action world's action_dim ...)
         self.transition_options = dict(config.member_options("transition"))
+        from lejepa_verify.numerics.transitions import transition_member
+
+        # the transition says whether its pairs are the OU (Mehler) channel of docs/theory.md §1
+        self._ou_channel = bool(transition_member(self.transition).is_ou_channel(self.law))
         self._gaussian = bool(self.law.is_gaussian)
         source = pair_source(config.pairs)
         opts = config.member_options("pairs")
@@ -74,7 +75,7 @@ class World:
     @property
     def is_gaussian(self) -> bool:
         """The law is Gaussian and its transition the OU channel, where the Hermite theory (§2, §4) applies."""
-        return self._gaussian and self.transition in _GAUSSIAN_OU_TRANSITIONS
+        return self._gaussian and self._ou_channel
 
     @property
     def gaussian_world(self) -> bool:

@@ -1,9 +1,14 @@
-"""The banana ``g(z) = (z0, z1 + z0²)`` (docs: theory, the authors' experiments)."""
+"""The banana ``g(z) = (z0, z1 + z0²)`` (docs: theory, the authors' experiments).
+
+The formula is written once, in ``numerics.maps.banana`` for any array namespace: this
+observation evaluates it with torch, and its numpy twin is the numerics map itself.
+"""
 
 from __future__ import annotations
 
 import torch
 
+from lejepa_verify.numerics.maps.banana import banana, banana_inverse
 from lejepa_verify.validation.observations.base import Fixed2D, register
 
 
@@ -15,8 +20,14 @@ class Banana(Fixed2D):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         """``x = (z0, z1 + z0²)``."""
-        return torch.stack((z[..., 0], z[..., 1] + z[..., 0] ** 2), dim=-1)
+        return banana(z, torch)
 
     def inverse(self, x: torch.Tensor) -> torch.Tensor:
         """``z = (x0, x1 − x0²)``."""
-        return torch.stack((x[..., 0], x[..., 1] - x[..., 0] ** 2), dim=-1)
+        return banana_inverse(x, torch)
+
+    def numpy_map(self):
+        """The numerics map ``banana`` (the same formula in float64)."""
+        from lejepa_verify.numerics.maps import make_map
+
+        return make_map("banana")
