@@ -69,3 +69,30 @@ def test_unknown_column_or_n():
         s.at("barlow", 2)
     with pytest.raises(ValueError, match="n = 3 is not in"):
         s.at("sigreg", 3)
+
+
+def test_the_latex_tables_read_with_their_spreads_and_kinds():
+    p = load()
+    # std = the number after ± times its unit (App. H.9: SIGReg's orthogonality error at n = 1024 is 0.023 ± 4.7e-5)
+    assert p.std("scaling_appendix_sigreg", "orth_err")[-1] == pytest.approx(4.7e-5)
+    assert p.std("reacher_table", "ou_r2_h_to_z")[0] == pytest.approx(2e-2)
+    assert p.kind("scaling_appendix_sigreg") == "table" and p.kind("scaling") == "page"
+    grid = p.matrix("grid_search_heatmap_r2", "r2_h_to_z_mean", 9, 7)
+    assert grid[3][5] == pytest.approx(0.985)          # lambda = 1e-3, rho = 0.95
+    with pytest.raises(ValueError, match=r"\[grid_search_heatmap_r2\].r2_h_to_z_mean must be a list of 8 rows"):
+        p.matrix("grid_search_heatmap_r2", "r2_h_to_z_mean", 8, 7)
+    with pytest.raises(ValueError, match=r"\[reacher_table\].ou_rho has 7 entries, expected 6"):
+        p.numbers("reacher_table", "ou_rho", 6)
+    with pytest.raises(ValueError, match="lacks the table \\[nope\\]"):
+        p.table("nope")
+    with pytest.raises(ValueError, match="lacks the field 'nope_std'"):
+        p.std("scaling", "nope")
+
+
+def test_the_latex_cross_check_equals_the_page_table():
+    p = load()
+    c = "crosscheck_main_scaling_table"
+    for page, latex in (("r2_xz", "mixing_r2_x_to_z"), ("sigreg", "sigreg_r2_h_to_z"), ("vicreg", "vicreg_r2_h_to_z"),
+                        ("infonce", "infonce_r2_h_to_z")):
+        assert p.numbers(c, latex) == getattr(p.scaling, page)
+        assert p.std(c, latex) == pytest.approx(getattr(p.scaling, page + "_std"), rel=1e-9)
