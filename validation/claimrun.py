@@ -230,3 +230,58 @@ def control_counts(results: Sequence[ClaimResult]) -> dict[str, int]:
 def results_json(results: Sequence[ClaimResult]) -> str:
     """The results as a JSON array of ``ClaimResult.to_dict()`` (no NaN allowed)."""
     return json.dumps([r.to_dict() for r in results], indent=2, allow_nan=False)
+
+
+def claims_matching(claims: Sequence[Claim], patterns: Sequence[str]) -> list[Claim]:
+    """The claims whose id matches one of ``patterns`` (fnmatch), in registry order (as the docs' ``{claims}`` tables)."""
+    import fnmatch
+
+    return [c for c in claims if any(fnmatch.fnmatchcase(c.id, p) for p in patterns)]
+
+
+def scope_sentence(claims: Sequence[Claim]) -> str:
+    """One line for the theory page: which of ``claims`` are proofs for every case and which check instances."""
+    proofs = [f"`{c.id}`" for c in claims if c.scope is not None and c.scope.kind == "proof"]
+    inst = [f"`{c.id}`" for c in claims if c.scope is not None and c.scope.kind == "instances"]
+    return (f"Scope of these claims: **proofs** for every case they state: {', '.join(proofs) or 'none'}; "
+            f"**checks of stated instances**: {', '.join(inst) or 'none'}.")
+
+
+def refresh_theory_page(text: str, claims: Sequence[Claim]) -> str:
+    """``text`` (docs/theory.md) with its generated parts rewritten from ``claims``.
+
+    After each ``{claims}`` table a line says which of its claims are proofs and which check
+    instances (:func:`scope_sentence`); the Lean coverage table of §6 (the block starting with
+    ``| declaration | kind | main``) is :func:`validation.sections.lean_coverage.coverage_markdown`.
+    Idempotent: the docs test requires ``refresh_theory_page(page) == page``.
+    """
+    import re
+
+    from lejepa_verify.validation.sections.lean_coverage import coverage_markdown
+
+    lines, out, shown, i = text.split("\n"), [], set(), 0
+    while i < len(lines):
+        out.append(lines[i])
+        m = re.match(r"^```\{claims\}(.*)$", lines[i])
+        if m:
+            i += 1
+            body = []
+            while not lines[i].startswith("```"):
+                body.append(lines[i])
+                i += 1
+            out.extend(body)
+            out.append(lines[i])
+            chosen = ([c for c in claims if c.id not in shown] if ":rest:" in body
+                      else claims_matching(claims, m.group(1).split()))
+            shown.update(c.id for c in chosen)
+            if i + 2 < len(lines) and lines[i + 1] == "" and lines[i + 2].startswith("Scope of these claims:"):
+                i += 2
+            if chosen:
+                out += ["", scope_sentence(chosen)]
+        i += 1
+    page = "\n".join(out)
+    start = page.find("| declaration | kind | main (de7503f)")
+    if start >= 0:
+        end = page.find("\n\n", start)
+        page = page[:start] + coverage_markdown(claims) + (page[end:] if end >= 0 else "\n")
+    return page

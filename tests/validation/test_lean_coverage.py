@@ -41,9 +41,23 @@ def test_the_report_shows_a_failing_claim_with_its_verdict(tmp_path):
     assert "**1 of 43 declarations are named by a claim" in md
 
 
-def test_the_docs_table_is_the_registry_table():
+def test_the_theory_page_is_the_registry_page():
+    # the coverage table of §6 and the line after each {claims} table that says which claims are proofs
+    from lejepa_verify.validation.claimrun import refresh_theory_page
+
     text = DOCS.read_text()
+    assert refresh_theory_page(text, load_claims()) == text, (
+        "regenerate docs/theory.md: validation.claimrun.refresh_theory_page(text, load_claims())")
     start = text.index("| declaration | kind | main (de7503f)")
     table = text[start:].split("\n\n", 1)[0].strip()
-    assert table == coverage_markdown(load_claims()), "regenerate the table of docs/theory.md §6 from the registry"
+    assert table == coverage_markdown(load_claims())
     assert re.search(r"\*\*not checked\*\*", table) is None
+    assert text.count("Scope of these claims:") == text.count("```{claims}")
+
+
+def test_refreshing_the_page_fixes_a_stale_scope_line():
+    from lejepa_verify.validation.claimrun import refresh_theory_page
+
+    text = DOCS.read_text()
+    stale = text.replace("**proofs** for every case they state: `lemma/mehler`,", "**proofs** for every case they state:", 1)
+    assert stale != text and refresh_theory_page(stale, load_claims()) == text
