@@ -128,9 +128,22 @@ def progress_bar(config, progress: bool, total: int | None = None, desc: str | N
                 file=sys.stderr, mininterval=0.5, leave=False)
 
 
+def split_batch(batch) -> tuple[torch.Tensor, torch.Tensor, dict]:
+    """``(z, z', extras)`` from what a pair source drew: a pair, or a pair and a dict of extras
+    (an action world's actions ``a``)."""
+    if len(batch) == 3:
+        return batch[0], batch[1], dict(batch[2])
+    return batch[0], batch[1], {}
+
+
 def fit(config, world, mixing, encoder, objective, held: HeldOut, *, device, progress: bool = True) -> Fitted:
-    """Train ``encoder`` in place (module docstring); raises :class:`Diverged`."""
-    opt = torch.optim.AdamW(encoder.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    """Train ``encoder`` in place (module docstring); raises :class:`Diverged`.
+
+    An objective with parameters of its own (``objective.parameters()``, e.g. an action
+    predictor) is trained with the encoder; one that names extras in ``objective.wants`` gets
+    them from the pair source's batch as keywords."""
+    opt = torch.optim.AdamW([*encoder.parameters(), *objective.parameters()], lr=config.lr,
+                            weight_decay=config.weight_decay)
     gen = torch.Generator().manual_seed(config.seed)
     B = config.batch_size
     monitor = Monitor(config)
@@ -143,11 +156,11 @@ def fit(config, world, mixing, encoder, objective, held: HeldOut, *, device, pro
             for group in opt.param_groups:
                 group["lr"] = lr
             objective.lam = config.lam_at(step - 1)   # recorded for every objective; some ignore it
-            z, z_next = world.train_pairs(B, gen)
+            z, z_next, extras = split_batch(world.train_pairs(B, gen))
             with torch.no_grad():
                 x = mixing(torch.cat((z, z_next)).to(device))
             h = encoder(x)
-            loss, parts = objective(h[:B], h[B:], gen)
+            loss, parts = objective(h[:B], h[B:], gen, **{k: extras[k].to(device) for k in objective.wants})
 
             value = float(loss.detach())
             monitor.check_loss(step, value)

@@ -32,7 +32,7 @@ from typing import Sequence
 
 import torch
 
-from lejepa_verify.validation.loop import Diverged, Monitor, is_eval_step, lr_at, progress_bar
+from lejepa_verify.validation.loop import Diverged, Monitor, is_eval_step, lr_at, progress_bar, split_batch
 from lejepa_verify.validation.record import TrainingDiverged, TrainResult
 
 #: runs held at once by default: a batch holds at most this many times one run's memory
@@ -140,6 +140,10 @@ def _fit_batch(configs: list, *, device, progress: bool, say) -> list | None:
     from lejepa_verify.validation.fit import conclude, diverged, prepare
 
     runs = [prepare(c, device=device) for c in configs]
+    if runs[0].objective.parameters() or runs[0].objective.wants:
+        say(f"train_many: the {configs[0].objective} objective trains parameters of its own or reads batch "
+            f"extras; its {len(runs)} runs train one at a time")
+        return None
     if not _batchable(runs[0].encoder):
         say(f"train_many: the {configs[0].encoder} encoder keeps buffers (batch norm); its {len(runs)} runs "
             "train one at a time")
@@ -178,7 +182,7 @@ def _fit_batch(configs: list, *, device, progress: bool, say) -> list | None:
             xs = []
             for i in live:
                 # every run draws its own pairs from its own generator, as it would alone
-                z, z_next = runs[i].world.train_pairs(B, gens[i])
+                z, z_next, _ = split_batch(runs[i].world.train_pairs(B, gens[i]))
                 with torch.no_grad():
                     xs.append(runs[i].mixing(torch.cat((z, z_next)).to(device)))
             P = params if len(live) == R else {k: v[live] for k, v in params.items()}

@@ -33,8 +33,14 @@ class Objective:
     regulariser: ClassVar[str] = ""
     uses_lam: ClassVar[bool] = True
     options: ClassVar[tuple[Option, ...]] = ()
+    #: extras of a training batch the call takes as keywords (an action world's ``"actions"``)
+    wants: ClassVar[tuple[str, ...]] = ()
 
     lam: float = 0.0
+
+    def parameters(self) -> list:
+        """Trainable tensors of the objective itself (an action predictor's), trained with the encoder."""
+        return []
 
     def __init__(self, *, m: int = 2, device="cpu", lam: float = 0.0, **options: Any):
         """A public boundary: ``m``, ``lam`` and the options are checked against the declarations."""
