@@ -57,6 +57,7 @@ def figure(rows):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     worlds = list(dict.fromkeys(r["world"] for r in rows))
     fig, axes = plt.subplots(2, len(worlds), figsize=(4.5 * len(worlds), 6.5), squeeze=False)
@@ -72,6 +73,7 @@ def figure(rows):
                 ax.axhline(r[key], linestyle=style, color="black" if r["objective"] == "lagrangian" else "grey",
                            label=r["label"])
             ax.set_xscale("log")
+            ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
             if key == "eps":
                 ax.set_yscale("log")
             ax.set_xlabel("λ")
