@@ -11,8 +11,10 @@ from scipy import special
 
 from lejepa_verify.validation.objectives import objective_class
 from lejepa_verify.validation.objectives import (
-    alignment, directions, infonce, quadrature, sigreg, sigreg_null_mean, whitening_penalty,
+    alignment, directions, quadrature, sigreg, sigreg_null_mean, whitening_penalty,
 )
+# the term, not the member module of the same name (validation/objectives/__init__.py says why)
+from lejepa_verify.validation.objectives.terms import infonce
 
 
 def _phi_interval(t_max):

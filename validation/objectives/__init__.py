@@ -18,15 +18,16 @@ from lejepa_verify.validation.objectives.base import (
     objective_names,
     register,
 )
+# the InfoNCE term is ``terms.infonce``: the package's name ``infonce`` is the member module, and
+# re-exporting the function under it would be overwritten as soon as the member is imported
 from lejepa_verify.validation.objectives.terms import (
     alignment,
     directions,
-    infonce,
     quadrature,
     sigreg,
     sigreg_null_mean,
     whitening_penalty,
 )
 
-__all__ = ["REGISTRY", "Objective", "alignment", "directions", "infonce", "make_objective", "objective_class",
+__all__ = ["REGISTRY", "Objective", "alignment", "directions", "make_objective", "objective_class",
            "objective_names", "quadrature", "register", "sigreg", "sigreg_null_mean", "whitening_penalty"]
