@@ -58,6 +58,7 @@ class SlicedStatistic(WeightedObjective):
         return 8 * rows * options["n_slices"] + 8 * rows * m
 
     def statistic(self, u_sorted: torch.Tensor) -> torch.Tensor:
+        """The statistic of each column of the ``(B, S)`` sorted projections, ``(S,)``."""
         raise ValueError(f"objective {self.name!r} does not define its statistic")
 
     def penalty(self, both: torch.Tensor, gen: torch.Generator | None) -> torch.Tensor:
