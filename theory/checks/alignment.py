@@ -42,7 +42,6 @@ from lejepa_verify.theory.hermite import (
     hermite_multi,
     hermite_spectrum,
     latent_symbols,
-    multi_factorial,
     multi_indices,
 )
 from lejepa_verify.theory.polymaps import random_polynomial_map, random_rational_orthogonal, random_whitened_map
