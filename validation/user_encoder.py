@@ -51,7 +51,8 @@ class _CheckedEncoder:
     def __init__(self, fn: Callable, n: int, m: int | None):
         self.fn = fn
         self.n = n
-        self.m = m
+        self.config_m = m
+        self.m: int | None = None                       # the width of the first output, kept after
         # torch modules take tensors; a plain callable too, unless its first call raises TypeError
         # (numpy code given a tensor), when it gets numpy arrays from then on
         self.takes_torch = (True if isinstance(fn, (torch.nn.Module, torch.jit.ScriptFunction))
@@ -67,6 +68,8 @@ class _CheckedEncoder:
             except TypeError:
                 self.takes_torch = False
                 out = self._call(x.detach().cpu().numpy().astype(np.float64), x)
+            except (RuntimeError, ValueError, IndexError, AttributeError) as exc:
+                raise _failed(exc, x) from exc
         elif self.takes_torch:
             inp = x.detach()
             if self.device is not None:
@@ -82,9 +85,7 @@ class _CheckedEncoder:
         try:
             return self.fn(inp)
         except (RuntimeError, TypeError, ValueError, IndexError, AttributeError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ValueError(f"encoder failed on observations of shape {tuple(x.shape)} "
-                             f"({type(exc).__name__}: {first})") from exc
+            raise _failed(exc, x) from exc
 
     def _check(self, out: Any, rows: int, in_shape: tuple) -> np.ndarray:
         if isinstance(out, torch.Tensor):
@@ -102,9 +103,12 @@ class _CheckedEncoder:
             raise ValueError(f"encoder must return shape ({rows}, m) for observations of shape {in_shape} "
                              f"(one row per observation), got shape {arr.shape}")
         m = arr.shape[1]
-        if self.m is not None and m != self.m:
-            raise ValueError(f"encoder returned m = {m} columns, but config.m = {self.m}; set m to {m} "
+        if self.config_m is not None and m != self.config_m:
+            raise ValueError(f"encoder returned m = {m} columns, but config.m = {self.config_m}; set m to {m} "
                              "(or to none) in the config")
+        if self.m is not None and m != self.m:
+            raise ValueError(f"encoder returned m = {m} columns here and m = {self.m} before: its width "
+                             "must not depend on the input")
         if m < self.n:
             raise ValueError(f"encoder returned m = {m} columns for a latent of n = {self.n}: embeddings "
                              f"narrower than the latent (m < n) cannot read the latent back, and the bound "
@@ -119,6 +123,12 @@ class _CheckedEncoder:
                              "encoder): R²(z→h) and the correlations are undefined")
         self.m = m
         return arr
+
+
+def _failed(exc: BaseException, x: torch.Tensor) -> ValueError:
+    """The error of an encoder that raised on the world's observations, naming it and the shape."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return ValueError(f"encoder failed on observations of shape {tuple(x.shape)} ({type(exc).__name__}: {first})")
 
 
 def _placement(module: torch.nn.Module) -> tuple[torch.device | None, torch.dtype | None]:

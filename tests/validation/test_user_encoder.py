@@ -201,6 +201,8 @@ def test_the_callers_random_state_and_module_modes_are_left_alone():
     (lambda x: np.asarray(x) * np.inf, "encoder returned non-finite values"),
     (lambda x: "h", "encoder must return a real tensor or array"),
     (torch.nn.Linear(5, 2), "encoder failed on observations of shape"),
+    (lambda x: x @ torch.ones(5, 2), r"encoder failed on observations of shape \(256, 2\) \(RuntimeError"),
+    (lambda x: np.asarray(x)[:, [0, 1, 0] if len(x) == 256 else [0, 1]], "its width must not depend on the input"),
     (torch.nn.Linear, "encoder must be an encoder .* got the class Linear"),
     ("mlp", "encoder must be a torch module or a callable"),
     (lambda x: np.ones((len(x), 2)), "encoder returned the same embedding for all 256 observations"),
