@@ -25,12 +25,20 @@ def claim_modules(layer: str) -> tuple[str, ...]:
 
 
 def load_claims(layers: Iterable[str] | None = None) -> list[Claim]:
-    """Import the claim modules of the given layers (all by default) and return their claims."""
+    """Import the claim modules of the given layers (all by default) and return their claims.
+
+    The order is fixed whatever was imported before: layer by layer (theory, numerics,
+    validation), module by module in name order, and within a module in the order it registers.
+    """
     layers = list(LAYERS if layers is None else layers)
     for layer in layers:
         for name in claim_modules(layer):
             importlib.import_module(f"lejepa_verify.{layer}.checks.{name}")
-    return [c for c in registered() if c.layer in layers]
+
+    def key(c: Claim) -> tuple:
+        return LAYERS.index(c.layer), getattr(c.check, "__module__", "")
+
+    return sorted((c for c in registered() if c.layer in layers), key=key)
 
 
 def _check_ids(ids: Sequence[str], claims: Sequence[Claim], layers: Sequence[str]) -> None:
