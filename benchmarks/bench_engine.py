@@ -11,8 +11,9 @@ the ceiling every step is measured against. ``sigreg``: the fused kernel of
 B = 512, 256 slices, 17 knots, float32, one thread, per m; both are timed in one run,
 alternating, best of N, with the time of the two GEMMs every version needs (the floor at large
 m), where the fused version's time goes, and what a fresh process pays on its first call.
-``step`` and ``many`` are placeholders for the sections still to be written (see their
-docstrings). With ``--cuda`` each section also runs on the GPU when ``torch.cuda.is_available()``
+``step``: steps/s under the authors' scaling settings at n = 2 … 1024, ours against their plain
+loop (written here from their description) and against the GEMM roof, with a profile of our step
+at n = 1024. ``many``: ``train_many`` of 1, 5 and 15 runs against one at a time. With ``--cuda`` each section also runs on the GPU when ``torch.cuda.is_available()``
 (a line says so otherwise).
 
 Nothing here is pass/fail; every number is printed and, with ``--out``, written as JSON.
@@ -199,19 +200,186 @@ def sigreg_section(device: str = "cpu", reps: int = 30) -> dict:
     return res
 
 
+STEP_N = (2, 8, 32, 128, 512, 1024)
+
+
+def authors_config(n: int, steps: int, device: str = "cpu"):
+    """Their scaling settings at ``n`` (paper_numbers.toml [authors_recipe], sweep ``paper_scaling``)."""
+    from lejepa_verify.validation.config import TrainConfig
+
+    return TrainConfig(n=n, mixing="authors_coupling", encoder="matched", objective="authors_lejepa", lam=1e-6,
+                       lam_start=None, lr=3e-3, schedule="constant-cosine", n_slices=256, pairs="anchor",
+                       matched_init="random", steps=steps, eval_every=10 ** 6, eval_size=256, spectrum_degree=0,
+                       n_bootstrap=0, mixing_seed=0, device=device, threads=1)
+
+
+class PlainAuthorsStep:
+    """Their scaling step as a plain loop, written here from their description (docs/theory.md §7,
+    paper_numbers.toml [authors_recipe]): the additive coupling mixing (4 layers, W = 2Q), the
+    matched inverse coupling encoder from random matrices, two views of a hidden anchor, SIGReg on
+    256 random unit slices and 17 knots on [0, 3] times the 2B samples, alignment as the mean over
+    (2, B, m) of the deviation from the views' mean, λ = 1e−6, AdamW at 3e−3."""
+
+    def __init__(self, n: int, device: str = "cpu", batch: int = 256, layers: int = 4, seed: int = 0):
+        g = torch.Generator().manual_seed(seed)
+        half = n // 2
+        self.n, self.batch, self.device = n, batch, device
+        self.Wmix = torch.stack([2 * torch.linalg.qr(torch.randn(half, half, generator=g))[0]
+                                 for _ in range(layers)]).to(device)
+        self.W = torch.nn.Parameter((torch.randn(layers, half, half, generator=g) / half ** 0.5).to(device))
+        self.opt = torch.optim.AdamW([self.W], lr=3e-3)
+        self.t = torch.linspace(0, 3, 17, device=device)
+        w = torch.full((17,), 2 * 3 / 16, device=device)
+        w[0] = w[-1] = 3 / 16
+        self.w = w * torch.exp(-self.t ** 2 / 2)
+        self.phi = torch.exp(-self.t ** 2 / 2)
+
+    def _mix(self, z):
+        h = self.n // 2
+        a, b = z[:, :h], z[:, h:]
+        for i, W in enumerate(self.Wmix):
+            if i % 2 == 0:
+                b = b + torch.tanh(a @ W)
+            else:
+                a = a + torch.tanh(b @ W)
+        return torch.cat((a, b), 1)
+
+    def _encode(self, x):
+        h = self.n // 2
+        a, b = x[:, :h], x[:, h:]
+        for i in reversed(range(self.W.shape[0])):
+            if i % 2 == 0:
+                b = b - torch.tanh(a @ self.W[i])
+            else:
+                a = a - torch.tanh(b @ self.W[i])
+        return torch.cat((a, b), 1)
+
+    def __call__(self) -> None:
+        n, B, rho = self.n, self.batch, 0.95
+        z = torch.randn(B, n, device=self.device)
+        views = rho * z + (1 - rho ** 2) ** 0.5 * torch.randn(2, B, n, device=self.device)
+        with torch.no_grad():
+            x = self._mix(views.reshape(-1, n))
+        h = self._encode(x).reshape(2, B, n)
+        align = (h.mean(0) - h).square().mean()
+        flat = h.reshape(-1, n)
+        A = torch.nn.functional.normalize(torch.randn(n, 256, device=self.device), dim=0)
+        xt = (flat @ A).unsqueeze(-1) * self.t
+        err = (torch.cos(xt).mean(0) - self.phi) ** 2 + torch.sin(xt).mean(0) ** 2
+        loss = 1e-6 * (err @ self.w).mean() * flat.shape[0] + (1 - 1e-6) * align
+        self.opt.zero_grad()
+        loss.backward()
+        self.opt.step()
+
+
+def step_flops(n: int, batch: int = 256, layers: int = 4, slices: int = 256) -> float:
+    """The GEMM arithmetic of one step of their scaling setting: the mixing's and the encoder's
+    coupling layers forward (``layers`` products of ``2B × n/2`` by ``n/2 × n/2``), the encoder's
+    backward (twice its forward), and SIGReg's projection forward and its two backward GEMMs."""
+    rows, half = 2 * batch, n // 2
+    coupling = layers * 2 * rows * half * half
+    return coupling + 3 * coupling + 3 * 2 * rows * n * slices
+
+
+def _our_steps(n: int, device: str, k: int):
+    """``k`` steps of our trainer under their settings: the loop of ``validation.loop`` itself, with
+    its evaluation of the held-out set (at the last step) left out, as the plain loop has none."""
+    from lejepa_verify.validation import loop
+    from lejepa_verify.validation.fit import prepare
+
+    config = authors_config(n, k, device)
+    run = prepare(config, device=torch.device(device))
+
+    def steps():
+        quick, loop.quick_metrics = loop.quick_metrics, lambda encoder, held: (0.0, 0.0)
+        try:
+            loop.fit(config, run.world, run.mixing, run.encoder, run.objective, run.held, device=device,
+                     progress=False)
+        finally:
+            loop.quick_metrics = quick
+
+    return steps
+
+
+def _profile_step(n: int, device: str) -> list:
+    """The self time of the heaviest operations of three of our steps at ``n``."""
+    from torch.profiler import ProfilerActivity, profile
+
+    step = _our_steps(n, device, 3)
+    step()
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        step()
+    rows = sorted(prof.key_averages(), key=lambda e: -e.self_cpu_time_total)
+    total = sum(e.self_cpu_time_total for e in rows) or 1.0
+    return [(e.key, e.self_cpu_time_total / 1e3 / 3, 100 * e.self_cpu_time_total / total) for e in rows[:12]]
+
+
 def step_section(device: str = "cpu") -> dict:
-    """To be written (issue 21): steps/s under the authors' settings at n = 2 … 1024 against their
-    plain loop (written here from their description, as ``bench_trainer.py`` does) and against
-    the GEMM roof of ``roof``, with a profile table of the step."""
-    print("### Steps under the authors' settings: not written yet (issue 21)\n")
-    return {}
+    """Steps/s under the authors' scaling settings at n = 2 … 1024: our trainer's loop against
+    their plain loop (:class:`PlainAuthorsStep`, written here from their description) and against
+    the fp32 GEMM roof measured in the same run (:func:`step_flops` at the roof's GFLOP/s); a
+    profile table of our step at the largest n says where the time goes."""
+    roof_gf = roof(device, reps=5)["float32"]["gflops"]
+    print("### Steps under the authors' settings\n")
+    print("| n | ours steps/s | their plain loop steps/s | ours / theirs | GFLOP per step | roof steps/s | "
+          "ours / roof |\n|---|---|---|---|---|---|---|")
+    res = {"roof_gflops": roof_gf, "rows": []}
+    for n in STEP_N:
+        k = 8
+        ours, plain = _our_steps(n, device, k), PlainAuthorsStep(n, device)
+        t = _best({"ours": ours, "theirs": lambda: [plain() for _ in range(k)]}, reps=3, device=device)
+        ours_s, theirs_s = 1e3 * k / t["ours"], 1e3 * k / t["theirs"]
+        gf = step_flops(n) / 1e9
+        roof_s = roof_gf / gf if roof_gf else float("nan")
+        res["rows"].append({"n": n, "ours_steps_per_s": ours_s, "theirs_steps_per_s": theirs_s, "gflop": gf,
+                            "roof_steps_per_s": roof_s})
+        print(f"| {n} | {ours_s:.1f} | {theirs_s:.1f} | {ours_s / theirs_s:.2f}× | {gf:.3g} | {roof_s:.1f} | "
+              f"{100 * ours_s / roof_s:.0f} % |")
+    prof = _profile_step(max(STEP_N), device)
+    res["profile"] = prof
+    print(f"\nWhere our step's time goes at n = {max(STEP_N)} (self time per step):\n")
+    print("| operation | ms | share |\n|---|---|---|")
+    for name, ms, share in prof:
+        print(f"| {name} | {ms:.2f} | {share:.1f} % |")
+    print()
+    return res
 
 
 def many_section(device: str = "cpu") -> dict:
-    """To be written (issue 21): ``train_many`` of 1, 5 and 15 runs against the same runs one at a
-    time (throughput and memory)."""
-    print("### Many runs as one: not written yet (issue 21)\n")
-    return {}
+    """``train_many`` of 1, 5 and 15 runs (seeds) against the same runs one at a time, at n = 8 in
+    our recipe and under the authors' settings: runs per second of training (setup included on
+    both sides), and the peak resident memory of each way (``ru_maxrss`` of a fresh process)."""
+    import resource
+
+    from lejepa_verify.validation.config import TrainConfig
+    from lejepa_verify.validation.many import train_many
+    from lejepa_verify.validation.trainer import train
+
+    print("### Many runs as one\n")
+    settings = {
+        "ours, n = 8": lambda s: TrainConfig(n=8, mixing="coupling", encoder="mlp", steps=200, eval_every=100,
+                                             eval_size=512, n_bootstrap=0, spectrum_degree=0, seed=s),
+        "theirs, n = 8": lambda s: authors_config(8, 200, device).replace(seed=s, eval_every=100),
+    }
+    print("| setting | runs | one at a time s | train_many s | ratio |\n|---|---|---|---|---|")
+    res = []
+    clock = time.perf_counter
+    for label, make in settings.items():
+        for R in (1, 5, 15):
+            configs = [make(s) for s in range(R)]
+            t0 = clock()
+            for c in configs:
+                train(c, progress=False)
+            alone = clock() - t0
+            t0 = clock()
+            train_many(configs, progress=False)
+            many = clock() - t0
+            res.append({"setting": label, "runs": R, "alone_s": alone, "many_s": many})
+            print(f"| {label} | {R} | {alone:.1f} | {many:.1f} | {alone / many:.2f}× |")
+    res_mem = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak resident memory of this process: {res_mem:.0f} MB (train_many holds at most "
+          "max_batch = 16 runs at once)\n")
+    return {"rows": res, "peak_rss_mb": res_mem}
 
 
 SECTIONS = {"roof": roof, "sigreg": sigreg_section, "step": step_section, "many": many_section}

@@ -15,14 +15,18 @@ from lejepa_verify.validation.observations.base import LAYERS, Observation, haar
 
 
 def inverse_coupling(x: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
-    """Undo the additive coupling layers ``W`` (shape ``(layers, half, half)``), last layer first."""
+    """Undo the additive coupling layers ``W`` (shape ``(layers, half, half)``), last layer first.
+
+    The layers' matrices are taken with ``unbind``, whose backward stacks their gradients once;
+    indexing ``W[i]`` would fill a zero tensor of ``W``'s size per layer (measurable at n = 1024)."""
     half = W.shape[-1]
     a, b = x[..., :half], x[..., half:]
-    for i in reversed(range(W.shape[0])):
+    layers = W.unbind(0)
+    for i in reversed(range(len(layers))):
         if i % 2 == 0:
-            b = b - torch.tanh(a @ W[i])
+            b = b - torch.tanh(a @ layers[i])
         else:
-            a = a - torch.tanh(b @ W[i])
+            a = a - torch.tanh(b @ layers[i])
     return torch.cat((a, b), dim=-1)
 
 
