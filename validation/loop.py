@@ -69,10 +69,10 @@ def is_eval_step(step: int, config) -> bool:
 class Monitor:
     """One run's curves and divergence checks (module docstring), step by step."""
 
-    def __init__(self, config):
+    def __init__(self, config, extra: tuple[str, ...] = ()):
         self.config = config
-        self.curves: dict[str, list] = {name: [] for name in CURVES}
-        self._sums = {"loss": 0.0, "alignment": 0.0, "regulariser": 0.0}
+        self.curves: dict[str, list] = {name: [] for name in (*CURVES, *extra)}
+        self._sums = {"loss": 0.0, "alignment": 0.0, "regulariser": 0.0, **{k: 0.0 for k in extra}}
         self._count = 0
         self._first_loss = self._first_scale = None
 
@@ -85,11 +85,13 @@ class Monitor:
             self.stop(step, f"the loss reached {value:.3g}, over {DIVERGENCE_LOSS_FACTOR:g} times "
                             f"max(1, its first value {self._first_loss:.3g})", loss=value)
 
-    def add(self, loss: float, alignment: float, regulariser: float) -> None:
-        """Add one step's loss and terms to the current evaluation window."""
+    def add(self, loss: float, alignment: float, regulariser: float, **extra: float) -> None:
+        """Add one step's loss and terms (and an objective's ``extra_curves``) to the current window."""
         self._sums["loss"] += loss
         self._sums["alignment"] += alignment
         self._sums["regulariser"] += regulariser
+        for key, value in extra.items():
+            self._sums[key] += value
         self._count += 1
 
     def check_scale(self, step: int, scale: float, loss: float) -> None:
@@ -146,7 +148,7 @@ def fit(config, world, mixing, encoder, objective, held: HeldOut, *, device, pro
                             weight_decay=config.weight_decay)
     gen = torch.Generator().manual_seed(config.seed)
     B = config.batch_size
-    monitor = Monitor(config)
+    monitor = Monitor(config, tuple(objective.extra_curves))
     bar = progress_bar(config, progress)
     start = time.perf_counter()
     encoder.train()
@@ -176,7 +178,8 @@ def fit(config, world, mixing, encoder, objective, held: HeldOut, *, device, pro
                 if "overflow" not in str(exc):
                     raise
                 monitor.stop(step, f"the optimiser step overflowed: {exc}", loss=value)
-            monitor.add(value, float(parts["alignment"]), float(parts[objective.regulariser]))
+            monitor.add(value, float(parts["alignment"]), float(parts[objective.regulariser]),
+                        **{k: float(parts[k]) for k in objective.extra_curves})
 
             if step == 1 or is_eval_step(step, config):
                 monitor.check_scale(step, float(h.detach().pow(2).mean().sqrt()), value)

@@ -140,9 +140,9 @@ def _fit_batch(configs: list, *, device, progress: bool, say) -> list | None:
     from lejepa_verify.validation.fit import conclude, diverged, prepare
 
     runs = [prepare(c, device=device) for c in configs]
-    if runs[0].objective.parameters() or runs[0].objective.wants:
+    if runs[0].objective.parameters() or runs[0].objective.wants or runs[0].objective.extra_curves:
         say(f"train_many: the {configs[0].objective} objective trains parameters of its own or reads batch "
-            f"extras; its {len(runs)} runs train one at a time")
+            f"extras or records curves of its own; its {len(runs)} runs train one at a time")
         return None
     if not _batchable(runs[0].encoder):
         say(f"train_many: the {configs[0].encoder} encoder keeps buffers (batch norm); its {len(runs)} runs "

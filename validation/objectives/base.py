@@ -35,6 +35,8 @@ class Objective:
     options: ClassVar[tuple[Option, ...]] = ()
     #: extras of a training batch the call takes as keywords (an action world's ``"actions"``)
     wants: ClassVar[tuple[str, ...]] = ()
+    #: further ``parts`` the loop records as curves (mean over each evaluation window), e.g. a multiplier
+    extra_curves: ClassVar[tuple[str, ...]] = ()
 
     lam: float = 0.0
 
