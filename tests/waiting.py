@@ -21,11 +21,12 @@ POLL = 0.02
 
 
 def wait_for(event: Callable[[], bool], what: str, *, proc: subprocess.Popen | None = None,
-             alive: Callable[[], bool] | None = None) -> None:
+             alive: Callable[[], bool] | None = None, poll: float = POLL) -> None:
     """Return once ``event()`` is true.
 
     Fails when ``proc`` (or ``alive()``) shows that the process meant to cause the event has
-    ended without it, and after :data:`HANG_GUARD` seconds as a guard against a hang.
+    ended without it, and after :data:`HANG_GUARD` seconds as a guard against a hang. ``poll``:
+    seconds between two looks (longer where a look costs, e.g. a query of a daemon).
     """
     start = time.monotonic()
     while not event():
@@ -41,7 +42,7 @@ def wait_for(event: Callable[[], bool], what: str, *, proc: subprocess.Popen | N
             raise AssertionError(f"{what}: the process that should cause it is gone")
         if time.monotonic() - start > HANG_GUARD:
             raise AssertionError(f"{what}: not after {HANG_GUARD:.0f} s (hang guard)")
-        time.sleep(POLL)
+        time.sleep(poll)
 
 
 def process_alive(pid: int) -> bool:

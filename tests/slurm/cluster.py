@@ -139,8 +139,11 @@ def _port_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def start(cpus: int | None = None, ports: dict[str, int] | None = None, timeout: float = 60) -> Cluster:
-    """Bring the cluster up; ``ports`` may fix ``mysql``, ``slurmdbd``, ``slurmctld``, ``slurmd``."""
+def start(cpus: int | None = None, ports: dict[str, int] | None = None, timeout: float = 600) -> Cluster:
+    """Bring the cluster up; ``ports`` may fix ``mysql``, ``slurmdbd``, ``slurmctld``, ``slurmd``.
+
+    Each daemon is waited for until it answers, or fails when it exits; ``timeout`` only guards
+    against a daemon that hangs (a loaded machine starts them slowly, never wrongly)."""
     root = Path(tempfile.mkdtemp(prefix="lejepa-slurm-"))
     root.chmod(0o755)
     for sub in ("etc", "log", "run", "munge", "state", "spool", "db"):

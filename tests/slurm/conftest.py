@@ -42,13 +42,15 @@ def slurm_env(slurm_cluster, monkeypatch):
     wait_queue_empty(slurm_cluster)
 
 
-def wait_queue_empty(c, timeout: float = 60) -> None:
-    import time
+def wait_queue_empty(c) -> None:
+    """Return once the queue is empty (an event; tests.waiting's guard only stops a hang)."""
+    from tests.waiting import wait_for
 
-    deadline = time.time() + timeout
-    while time.time() < deadline:
+    def empty() -> bool:
         done = c.run("squeue", "-h", "-o", "%i")
-        if done.returncode == 0 and not done.stdout.strip():
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"the SLURM queue did not empty: {c.run('squeue').stdout}")
+        return done.returncode == 0 and not done.stdout.strip()
+
+    try:
+        wait_for(empty, "the SLURM queue to empty", poll=0.5)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}: {c.run('squeue').stdout}") from None

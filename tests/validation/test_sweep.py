@@ -303,7 +303,7 @@ def test_slurm_options_reach_the_sbatch_script(tmp_path, monkeypatch):
     # stand-ins for the SLURM commands, enough for submitit to build (not submit) a job
     bindir = tmp_path / "bin"
     bindir.mkdir()
-    for c in ("sbatch", "srun", "sacct"):
+    for c in ("sbatch", "srun", "sacct", "squeue"):
         (bindir / c).write_text("#!/bin/sh\nexit 1\n")
         (bindir / c).chmod(0o755)
     monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
@@ -367,3 +367,59 @@ def test_local_workers_see_the_gpus_a_cuda_run_needs(tmp_path, monkeypatch):
     ex = submitit.LocalExecutor(folder=str(tmp_path))
     ex.update_parameters(timeout_min=1, **params)
     assert ex.parameters["gpus_per_node"] == 2 and list(ex.parameters["visible_gpus"]) == [2, 3]
+
+
+def _fake_squeue(tmp_path, monkeypatch, lines=(), rc=0):
+    """A ``squeue`` on PATH that prints ``lines`` (``task|state|name``) and exits with ``rc``."""
+    bindir = tmp_path / "fakebin"
+    bindir.mkdir(exist_ok=True)
+    (bindir / "squeue").write_text("#!/bin/sh\n" + "".join(f"echo '{ln}'\n" for ln in lines)
+                                   + ("echo 'slurm_load_jobs error: Unable to contact slurm controller' >&2\n" if rc else "")
+                                   + f"exit {rc}\n")
+    (bindir / "squeue").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+
+
+def _note(out, rid, **entry):
+    from lejepa_verify.validation.sweep.backends import queue_entry_path
+
+    path = queue_entry_path(out, rid)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"job_name": "lejepa-x-abc123", "folder": "/f", **entry}))
+    return path
+
+
+def test_adopt_queued_keeps_the_runs_whose_tasks_are_in_the_queue_and_forgets_the_others(tmp_path, monkeypatch):
+    from lejepa_verify.validation.sweep.backends import adopt_queued
+
+    out = tmp_path
+    running = _note(out, "a" * 16, index=0, job_id="77_0")
+    pending = _note(out, "b" * 16, index=1, job_id="77_1")
+    gone = _note(out, "c" * 16, index=2, job_id="77_2")
+    ended = _note(out, "d" * 16, index=3, job_id="77_3")
+    # written just before sbatch, its submitter killed before the job id: found by its name and index
+    unnamed = _note(out, "e" * 16, index=4, job_id=None)
+    _fake_squeue(tmp_path, monkeypatch, ["77_0|RUNNING|lejepa-x-abc123", "77_1|PENDING|lejepa-x-abc123",
+                                         "77_3|CANCELLED|lejepa-x-abc123", "77_4|PENDING|lejepa-x-abc123",
+                                         "90_2|RUNNING|someone-else", "88|PENDING|lejepa-y-def456"])
+    # a batch of one is a plain job, without an array index
+    single = _note(out, "9" * 16, index=0, job_id=None, job_name="lejepa-y-def456")
+    adopted = adopt_queued(out, ["a" * 16, "b" * 16, "c" * 16, "d" * 16, "e" * 16, "f" * 16, "9" * 16])
+    assert adopted == {"a" * 16: ("77_0", "/f"), "b" * 16: ("77_1", "/f"), "e" * 16: ("77_4", "/f"),
+                       "9" * 16: ("88", "/f")}
+    assert single.exists()
+    assert running.exists() and pending.exists() and unnamed.exists()
+    # the runs whose tasks left the queue are submitted again: their notes are gone
+    assert not gone.exists() and not ended.exists()
+
+
+def test_adopt_queued_refuses_to_guess_when_squeue_does_not_answer(tmp_path, monkeypatch):
+    from lejepa_verify.validation.sweep.backends import adopt_queued
+
+    note = _note(tmp_path, "a" * 16, index=0, job_id="77_0")
+    _fake_squeue(tmp_path, monkeypatch, rc=1)
+    with pytest.raises(ValueError, match="squeue failed .*Unable to contact.*nothing was submitted"):
+        adopt_queued(tmp_path, ["a" * 16])
+    assert note.exists()
+    # the control: without a note nothing is asked, and nothing is adopted
+    assert adopt_queued(tmp_path, ["b" * 16]) == {}

@@ -4,12 +4,20 @@ Both backends write records straight into the store (``OUT/runs``); the driver w
 store, not submitit's result pickles, to count runs done, so progress and resume read the
 same truth. submitit's own files (pickles, logs, ``.submission_file`` scripts) go under
 ``OUT/.sweep/<session>/submitit/``, a hidden folder the store and ``collect`` never read.
+
+A SLURM sweep submits each run once: ``OUT/.sweep/slurm/<run_id>.json`` says under which job
+(and job name) a run is queued, written before ``sbatch`` and completed with the job id right
+after it. A sweep run again after its submitter was killed adopts the runs whose tasks are
+still in the queue (``squeue``) and waits for them; only a run whose task has left the queue
+without a record is submitted again.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
 import signal
 import sys
 import threading
@@ -89,7 +97,7 @@ class SlurmOptions:
         }
 
 
-SLURM_COMMANDS = ("sbatch", "srun", "sacct")
+SLURM_COMMANDS = ("sbatch", "srun", "sacct", "squeue")
 
 
 def check_slurm_available() -> None:
@@ -180,6 +188,9 @@ def _job_error(job, wait_for_result: bool = True) -> str:
 def _record_lost_runs(out: Path, monitor: Monitor, items: dict[str, dict], reason: Callable[[str], str]) -> None:
     """Runs whose job ended without leaving a record: record them as failed, with the reason."""
     for rid in monitor.unfinished:
+        rec = store.load_record(out, rid)
+        if rec is not None and rec["status"] == store.OK:
+            continue  # another task finished it (one of an earlier sweep's): an ok record is never replaced
         store.write_record(out, {
             "run_id": rid,
             "status": store.FAILED,
@@ -308,23 +319,119 @@ def run_local(out: Path, session: Path, items: Sequence[tuple[str, dict]], *, jo
         shutil.rmtree(claims, ignore_errors=True)
 
 
+#: where a SLURM sweep notes which runs are queued under which job: ``OUT/.sweep/slurm/<run_id>.json``
+QUEUE_DIR = "slurm"
+#: the squeue states of a task that has ended (any other state will still write its record)
+SLURM_ENDED = ("BOOT_FAIL", "CANCELLED", "COMPLETED", "DEADLINE", "FAILED", "NODE_FAIL", "OUT_OF_MEMORY",
+               "PREEMPTED", "REVOKED", "SPECIAL_EXIT", "TIMEOUT")
+
+
+def queue_entry_path(out: Path, rid: str) -> Path:
+    """The note of where run ``rid`` is queued: ``OUT/.sweep/slurm/<rid>.json``."""
+    return Path(out) / store.HIDDEN_DIR / QUEUE_DIR / f"{rid}.json"
+
+
+def _read_entry(out: Path, rid: str) -> dict | None:
+    try:
+        entry = json.loads(queue_entry_path(out, rid).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # none, or not ours: the run is treated as never submitted
+    return entry if isinstance(entry, dict) and isinstance(entry.get("job_name"), str) else None
+
+
+def _write_entry(out: Path, rid: str, entry: dict) -> None:
+    from lejepa_verify.validation.io import atomic_write_json
+
+    atomic_write_json(queue_entry_path(out, rid), entry)
+
+
+def squeue_tasks(names: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """The tasks in the SLURM queue with one of the job ``names``: ``{"<array>_<k>": (state, name)}``.
+
+    ``ValueError`` when squeue does not answer: whether the runs of an earlier sweep still run
+    is then unknown, and submitting them again could train them twice.
+    """
+    if not names:
+        return {}
+    cmd = ["squeue", "--noheader", "--array", "--name", ",".join(names), "--format", "%i|%T|%j"]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        why = None if done.returncode == 0 else (done.stderr.strip() or f"exit status {done.returncode}")
+    except (OSError, subprocess.SubprocessError) as exc:
+        why = str(exc)
+    if why is not None:
+        raise ValueError(f"cannot tell whether the runs an earlier sweep queued still run: squeue failed ({why}); "
+                         "nothing was submitted, so that no run trains twice: run the same command again when "
+                         "squeue answers")
+    tasks = {}
+    for line in done.stdout.splitlines():
+        parts = line.strip().split("|")
+        if len(parts) == 3:
+            tasks[parts[0]] = (parts[1], parts[2])
+    return tasks
+
+
+def adopt_queued(out: Path, rids: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """The runs of ``rids`` whose SLURM task (noted in the store by an earlier sweep) is still in
+    the queue: ``{run_id: (job_id, submitit_folder)}``. Notes of tasks that left the queue are
+    removed: those runs are submitted again."""
+    entries = {rid: e for rid in rids if (e := _read_entry(out, rid)) is not None}
+    if not entries:
+        return {}
+    queued = squeue_tasks(sorted({e["job_name"] for e in entries.values()}))
+    # a note written just before sbatch has no job id yet: its task is found by its unique job
+    # name and its index in the array (a batch of one is a plain job, without "_<index>")
+    by_name = {(name, int(task.split("_")[1]) if "_" in task else 0): task for task, (_, name) in queued.items()}
+    adopted = {}
+    for rid, e in entries.items():
+        job_id = e.get("job_id") or by_name.get((e["job_name"], e.get("index")))
+        if job_id in queued and queued[job_id][0] not in SLURM_ENDED:
+            adopted[rid] = (job_id, e["folder"])
+        else:
+            queue_entry_path(out, rid).unlink(missing_ok=True)
+    return adopted
+
+
 def run_slurm(out: Path, session: Path, items: Sequence[tuple[str, dict]], *, options: SlurmOptions,
               job_name: str, runner: worker.Runner | None, on_poll: Callable[[Monitor, int], None],
               save_arrays: bool = False) -> None:
     """Run ``items`` as one SLURM job array (one task per run) and wait for their records.
 
     ``out`` must be on a file system the compute nodes share. If this process dies, the array
-    keeps running and its records still land; a later ``sweep`` skips the runs that finished.
+    keeps running and its records still land; a later ``sweep`` skips the runs that finished
+    and waits for those still queued (module docstring) instead of submitting them again.
     """
-    ex = slurm_executor(session / "submitit", options, job_name)
+    from submitit.slurm.slurm import SlurmJob
+
     monitor = Monitor(out, [rid for rid, _ in items])
-    with ex.batch():
-        job_list = [ex.submit(worker.slurm_task, str(out), rid, cfg, threads=options.cpus_per_task, runner=runner,
-                              save_arrays=save_arrays)
-                    for rid, cfg in items]
-    print(f"submitted SLURM array {job_list[0].job_id.split('_')[0]} with {len(job_list)} tasks; "
-          f"logs under {session / 'submitit'}", file=sys.stderr)
-    by_id = dict(zip([rid for rid, _ in items], job_list))
+    adopted = adopt_queued(out, [rid for rid, _ in items])
+    by_id = {rid: SlurmJob(folder, job_id) for rid, (job_id, folder) in adopted.items()}
+    if adopted:
+        earlier = sorted({job_id.split("_")[0] for job_id, _ in adopted.values()})
+        print(f"{len(adopted)} runs are still queued in SLURM array {', '.join(earlier)} of an earlier sweep: "
+              "waiting for them instead of submitting them again", file=sys.stderr)
+    for rid, _ in items:
+        rec = store.load_record(out, rid) if rid not in adopted else None
+        if rec is not None and rec["status"] == store.OK:
+            # its task (an earlier sweep's) ended since this sweep looked: the run is done, not to submit
+            monitor.finished[rid] = store.OK
+    todo = [(rid, cfg) for rid, cfg in items if rid not in adopted and rid not in monitor.finished]
+    if todo:
+        # a name of this session alone: a note written before sbatch finds its array by it
+        name = f"{job_name}-{session.name.rsplit('-', 1)[-1]}"
+        folder = session / "submitit"
+        for k, (rid, _) in enumerate(todo):
+            _write_entry(out, rid, {"job_name": name, "index": k, "job_id": None, "folder": str(folder)})
+        ex = slurm_executor(folder, options, name)
+        with ex.batch():
+            job_list = [ex.submit(worker.slurm_task, str(out), rid, cfg, threads=options.cpus_per_task,
+                                  runner=runner, save_arrays=save_arrays)
+                        for rid, cfg in todo]
+        for k, ((rid, _), job) in enumerate(zip(todo, job_list)):
+            _write_entry(out, rid, {"job_name": name, "index": k, "job_id": job.job_id, "folder": str(folder)})
+            by_id[rid] = job
+        print(f"submitted SLURM array {job_list[0].job_id.split('_')[0]} with {len(job_list)} tasks; "
+              f"logs under {folder}", file=sys.stderr)
     try:
         while True:
             monitor.poll()
@@ -340,6 +447,10 @@ def run_slurm(out: Path, session: Path, items: Sequence[tuple[str, dict]], *, op
                                           f"{_job_error(by_id[rid])}")
         on_poll(monitor, 0)
     except KeyboardInterrupt:
-        array = job_list[0].job_id.split("_")[0]
-        raise KeyboardInterrupt(f"the SLURM array {array} keeps running; run the same command again later to "
-                                f"collect what finished, or cancel it with `scancel {array}`") from None
+        arrays = sorted({job.job_id.split("_")[0] for job in by_id.values()})
+        raise KeyboardInterrupt(f"the SLURM array {', '.join(arrays)} keeps running; run the same command again "
+                                "later: it waits for the runs still queued and collects what finished, or cancel "
+                                f"with `scancel {' '.join(arrays)}`") from None
+    # every run has its record: nothing of this sweep is queued any more
+    for rid, _ in items:
+        queue_entry_path(out, rid).unlink(missing_ok=True)
