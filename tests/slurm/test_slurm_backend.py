@@ -245,11 +245,12 @@ def test_a_resumed_sweep_waits_for_the_runs_still_queued_instead_of_submitting_t
 
     second = start_held(cluster, gate, out, "adopt")
     try:
-        # the resumed sweep says it adopts the queued runs: a line on its stderr
+        # the resumed sweep says it adopts the queued runs (a line on its stderr), or that it
+        # submitted them again, which is the double training this test is about
         seen = []
         for line in second.stderr:
             seen.append(line)
-            if "still queued" in line:
+            if "still queued" in line or "submitted SLURM array" in line:
                 break
         assert "4 runs are still queued in SLURM array" in line and first_array in line, "".join(seen)
         (gate / "release").touch()
