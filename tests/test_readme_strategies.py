@@ -108,5 +108,7 @@ def test_without_hypothesis_the_import_error_says_what_to_install():
 
     code = ("import sys; sys.modules['hypothesis'] = None\n"
             "try:\n    import lejepa_verify.strategies\nexcept ModuleNotFoundError as e:\n    print(e)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    from tests.waiting import HANG_GUARD
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=HANG_GUARD)
     assert "pip install 'lejepa-verify[test]'" in out.stdout, out.stderr

@@ -56,8 +56,10 @@ def test_only_stale_temporaries_are_removed(tmp_path):
     fresh = runs / ".fedcba9876543210.json.def.tmp"
     old.write_text("{")
     fresh.write_text("{")
-    past = time.time() - 10 * store.STALE_TMP_SECONDS
+    # ages far from the limit on both sides: a slow machine cannot move either across it
+    past, future = time.time() - 10 * store.STALE_TMP_SECONDS, time.time() + 10 * store.STALE_TMP_SECONDS
     os.utime(old, (past, past))
+    os.utime(fresh, (future, future))
     store.write_record(tmp_path, _record())
     removed = store.remove_stale_temporaries(tmp_path)
     assert removed == [old]
