@@ -61,16 +61,6 @@ def process_alive(pid: int) -> bool:
         return True
 
 
-def has_loaded(pid: int, library: str) -> bool:
-    """Whether process ``pid`` has mapped a shared library whose file name starts with ``library``
-    (e.g. ``libtorch_cpu``): a process state that says how far its start has come."""
-    try:
-        with open(f"/proc/{pid}/maps", encoding="utf-8", errors="replace") as fh:
-            return any(line.rsplit("/", 1)[-1].startswith(library) for line in fh)
-    except OSError:
-        return False
-
-
 def wait_until_gone(pids, what: str) -> None:
     """Return once none of ``pids`` runs (each is a process state: running, or ended)."""
     pids = set(pids)

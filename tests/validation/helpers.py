@@ -73,3 +73,31 @@ def held(config):
 sweep_package.run_sweep = functools.partial(sweep_package.run_sweep, runner=held)
 sys.exit(main(sys.argv[2:]))
 '''
+
+
+#: ``python -c STARTED_CLI MARKER COMMAND ARGS...``: ``lejepa-verify COMMAND ARGS...`` that creates
+#: the file MARKER when the command's own work begins (its ``run``, after the arguments are
+#: parsed): the event a test interrupts at, whatever the machine's load.
+STARTED_CLI = '''
+import sys
+from pathlib import Path
+
+from lejepa_verify.validation import cli
+from lejepa_verify.validation.commands import {command} as command
+
+real = command.run
+
+
+def run(args):
+    Path(sys.argv[1]).touch()
+    return real(args)
+
+
+command.run = run
+sys.exit(cli.main(sys.argv[2:]))
+'''
+
+
+def started_cli(marker: Path, command: str, *args: str) -> list[str]:
+    """The argv of ``lejepa-verify command args...`` that creates ``marker`` when its work begins."""
+    return [sys.executable, "-c", STARTED_CLI.replace("{command}", command), str(marker), command, *args]

@@ -10,8 +10,8 @@ import pytest
 
 from lejepa_verify.validation import io as vio
 from lejepa_verify.validation.cli import main
-from tests.validation.helpers import CLI, fill, one_error_line
-from tests.waiting import HANG_GUARD, has_loaded, interrupt_when
+from tests.validation.helpers import CLI, fill, one_error_line, started_cli
+from tests.waiting import HANG_GUARD, interrupt_when
 
 
 def test_claims_json_has_the_documented_fields(capsys):
@@ -82,17 +82,12 @@ def test_the_cli_says_a_full_disk_in_one_line_with_how_to_resume(monkeypatch, ca
 @pytest.mark.parametrize("command", ["train", "report"])
 def test_ctrl_c_of_train_and_report_prints_one_line_and_exits_130(tmp_path, command):
     out = tmp_path / "out"
-    if command == "train":
-        # a run writes its folder only at the end: interrupt once torch is loaded, i.e. while
-        # the command sets up or trains (an interrupted run must leave nothing behind, whenever
-        # the signal comes)
-        cmd = CLI + ["train", "--steps", "1000000", "--no-progress", "--out", str(out)]
-        started = lambda proc: has_loaded(proc.pid, "libtorch_cpu")  # noqa: E731
-    else:
-        # the report takes its folder (and its lock) first
-        cmd = CLI + ["report", "--out", str(out), "--no-progress"]
-        started = lambda proc: out.exists()  # noqa: E731
-    rc, _, err = interrupt_when(cmd, started)
+    started = tmp_path / "started"
+    args = ["--steps", "1000000"] if command == "train" else []
+    # interrupt as soon as the command's work has begun (its arguments parsed): an interrupted
+    # run must leave nothing behind, whenever the signal comes
+    cmd = started_cli(started, command, *args, "--no-progress", "--out", str(out))
+    rc, _, err = interrupt_when(cmd, lambda proc: started.exists())
     assert rc == 130, err
     line = one_error_line(err)
     assert "interrupted" in line and "run the same command again" in line, err
