@@ -1,6 +1,6 @@
 """The trainer under failure: divergence (an exploding but finite loss, non-finite final metrics)
-and a failed run that leaves no folder of its own behind. (Split from test_hardening.py; the
-trainer's owner may merge it into test_trainer.py.)"""
+and a failed run that leaves no folder of its own behind. The trainer's part of the former
+hardening tests; the trainer's owner may merge it into test_trainer.py."""
 
 import json
 
