@@ -179,6 +179,11 @@ def test_the_fingerprint_is_measured_where_it_was_computed_and_not_run_above(car
         assert by[f"scaling_appendix_sigreg.r2_z_to_x[n={n}]"].ours.status == "measured"
     e = by["scaling.r2_xz[n=8]"]
     assert e.verdict == sc.NOT_RUN and "up to n = 4" in e.why
+    # the appendix prints R² truncated to 5 decimals: 0.9999995 is within a full unit of the printed 0.99999
+    for key in ("r2_h_to_z", "r2_z_to_h"):
+        pub = by[f"scaling_appendix_sigreg.{key}[n=2]"].published
+        assert pub.tolerance == pytest.approx(1e-5) and "truncat" in pub.note
+        assert sc.verdict(pub, sc.measured(0.9999995, [])).verdict == sc.REPRODUCED
     # their own three columns of this mixing-only number are said beside it
     assert "0.86 / 0.869 / 0.87" in by["scaling_appendix_infonce.r2_z_to_x[n=8]"].published.note
 

@@ -94,10 +94,13 @@ def _appendix(numbers, ev: Evidence, objective: str, table: str, loss: str) -> l
     spec = {
         "r2_z_to_x": ("R²(z→x) of the mixing", "zx", None, ""),
         "r2_x_to_z": ("R²(x→z) of the mixing", "xz", None, ""),
-        "r2_z_to_h": ("R²(z→h)", None, _metric("r2_zh"), ""),
+        "r2_z_to_h": ("R²(z→h)", None, _metric("r2_zh"),
+                      "printed truncated to 5 decimals, as R²(h→z) beside it (discrepancies.scaling_appendix_rounding; "
+                      "SIGReg's 0.99999 at n = 2 would round to 1.00000 if its mean were 0.999998 as R²(h→z)'s is): "
+                      "tolerance at least a full unit of the 5th"),
         "r2_h_to_z": ("R²(h→z)", None, _metric("r2_hz"),
                       "the appendix truncates the main table's value to 5 decimals "
-                      "(discrepancies.scaling_appendix_rounding): tolerance a full unit of the 5th"),
+                      "(discrepancies.scaling_appendix_rounding): tolerance at least a full unit of the 5th"),
         "orth_err": ("orthogonality error ||Q̂ᵀQ̂ − I||_F/√n", None, _orth_their_definition,
                      "ours: orth_err / √n (their definition, App. H.5)"),
         "align_loss": ("final alignment loss E||h1 − h2||²/(4n)", None, _align_their_definition,
@@ -116,7 +119,7 @@ def _appendix(numbers, ev: Evidence, objective: str, table: str, loss: str) -> l
                 note = ("a property of the mixing alone, which the three appendix tables print as "
                         + " / ".join(f"{x:g}" for x in same) + " (SIGReg / whitening / InfoNCE tables)")
             pub = sc.number(f"{table}.{key}[n={n}]", table, key, f"n = {n}", f"{what}, {LABEL[objective]}, n = {n}",
-                            kind, v, s, decimals=dec, truncated=key == "r2_h_to_z", note=note)
+                            kind, v, s, decimals=dec, truncated=key in ("r2_h_to_z", "r2_z_to_h"), note=note)
             if direction is not None:
                 m = _fingerprint(pub, ev, int(n), direction)
             else:
