@@ -68,7 +68,9 @@ def entries(numbers, ev: Evidence) -> list[sc.Entry]:
                 for a, v, s in zip(alphas, means, stds):
                     pub = sc.number(f"{table}.{key}[alpha={a:g}]", table, f"{key}_mean", f"α = {a:g}",
                                     f"{what}, {mixing}, {LABEL[method]}, α = {a:g}", kind, v, s,
-                                    note="ours: orth_err / √2 (their definition)" if suffix == "orth" else "")
+                                    note="ours: orth_err / √2 (their normalisation), fitted on samples of the law; "
+                                         "the data theirs is fitted on is not stated (their R² beside it uses their "
+                                         "grid)" if suffix == "orth" else "")
                     out.append(sc.verdict(pub, from_runs(pub, runs_at(ev, mixing, method, a), value_of, ev,
                                                          what=f"the {mixing} {LABEL[method]} run at α = {a:g}")))
     return out
