@@ -352,7 +352,7 @@ def many_section(device: str = "cpu") -> dict:
     import resource
 
     from lejepa_verify.validation.config import TrainConfig
-    from lejepa_verify.validation.many import train_many
+    from lejepa_verify.validation.trainer import train_many
     from lejepa_verify.validation.trainer import train
 
     print("### Many runs as one\n")

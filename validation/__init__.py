@@ -11,7 +11,7 @@ from lejepa_verify.theory.lazy import lazy_exports
 # a submodule must not share its name with an export (``validation.train`` is the function)
 _EXPORTS = {
     "TrainConfig": "config",
-    "train": "trainer", "TrainResult": "trainer", "TrainingDiverged": "trainer", "train_many": "many",
+    "train": "trainer", "TrainResult": "trainer", "TrainingDiverged": "trainer", "train_many": "trainer",
     "run_sweep": "sweep", "collect": "sweep", "SweepResult": "sweep",
     "load_trained_map": "trained",
     "evaluate": "user_encoder",

@@ -260,12 +260,12 @@ def refresh_theory_page(text: str, claims: Sequence[Claim]) -> str:
 
     After each ``{claims}`` table a line says which of its claims are proofs and which check
     instances (:func:`scope_sentence`); the Lean coverage table of §6 (the block starting with
-    ``| declaration | kind | main``) is :func:`validation.sections.lean_coverage.coverage_markdown`.
+    ``| declaration | kind | main``) is :func:`validation.lean_coverage.coverage_markdown`.
     Idempotent: the docs test requires ``refresh_theory_page(page) == page``.
     """
     import re
 
-    from lejepa_verify.validation.sections.lean_coverage import coverage_markdown
+    from lejepa_verify.validation.lean_coverage import coverage_markdown
 
     lines, out, shown, i = text.split("\n"), [], set(), 0
     while i < len(lines):

@@ -34,6 +34,13 @@ class Fitted:
     encoder: torch.nn.Module
 
 
+def check_device(device: str) -> torch.device:
+    """``device`` as a torch device; ``ValueError`` for CUDA on a machine without it."""
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' was requested but torch sees no CUDA device on this machine")
+    return torch.device(device)
+
+
 def build_models(config, device="cpu"):
     """The frozen observation map ``g`` and the (untrained) encoder ``f`` of a validated ``config``, on ``device``."""
     from lejepa_verify.validation.config import member

@@ -1,4 +1,4 @@
-"""Many runs trained as one: ``train_many(configs)`` (docs: the engine).
+"""Many runs trained as one: the engine of ``validation.trainer.train_many`` (docs: the engine).
 
 Runs that share a *shape* (:func:`shape_key`: the latent and embedding dimensions, the
 observation shape, the encoder and its options, the objective and its options, the batch size,
@@ -33,7 +33,7 @@ from typing import Sequence
 import torch
 
 from lejepa_verify.validation.loop import Diverged, Monitor, is_eval_step, lr_at, progress_bar, split_batch
-from lejepa_verify.validation.record import TrainingDiverged, TrainResult
+from lejepa_verify.validation.record import TrainingDiverged
 
 #: runs held at once by default: a batch holds at most this many times one run's memory
 MAX_BATCH = 16
@@ -262,61 +262,3 @@ def _quick(h: torch.Tensor, held) -> tuple[float, float]:
         return math.nan, math.nan
     zn = held.z.cpu().numpy().astype(float)
     return r2(hn, zn), orthogonality_error(zn, hn)
-
-
-def train_many(configs: Sequence, *, progress: bool = True, max_batch: int = MAX_BATCH) -> list[TrainResult]:
-    """Train ``configs`` as few batched models as their shapes allow (module docstring).
-
-    Returns one :class:`~lejepa_verify.validation.record.TrainResult` per config, in order: a
-    finished run's (status ``"ok"``), or a diverged run's (status ``"diverged"``, ``metrics``
-    ``None``, ``divergence`` saying where and why; ``record`` is what ``train`` would have
-    written). A config with ``best_of = K`` trains its K candidates in the batch and keeps the
-    best, as ``train`` does. An empty list gives an empty list.
-    """
-    from lejepa_verify.theory.validate import check_int
-    from lejepa_verify.validation.best_of import candidate_configs, choose
-    from lejepa_verify.validation.config import TrainConfig
-    from lejepa_verify.validation.trainer import _check_device
-
-    configs = list(configs)
-    for i, c in enumerate(configs):
-        if not isinstance(c, TrainConfig):
-            raise ValueError(f"configs[{i}] must be a TrainConfig, got {type(c).__name__}")
-    check_int(max_batch, "max_batch", 1)
-    if not configs:
-        return []
-    for c in configs:
-        _check_device(c.device)
-    # a best-of-K config is its K candidates, chosen from afterwards
-    flat, owner = [], []
-    for i, c in enumerate(configs):
-        cands = candidate_configs(c) if c.best_of > 1 else [c]
-        flat += cands
-        owner += [i] * len(cands)
-    previous = torch.get_num_threads()
-    try:
-        by_threads: dict = {}
-        for j, c in enumerate(flat):
-            by_threads.setdefault(c.threads, []).append(j)
-        fitted: list = [None] * len(flat)
-        for threads, idx in by_threads.items():
-            if threads is not None:
-                torch.set_num_threads(threads)
-            for j, res in zip(idx, fit_many([flat[j] for j in idx], device=torch.device(flat[idx[0]].device),
-                                            progress=progress, max_batch=max_batch)):
-                fitted[j] = res
-    finally:
-        torch.set_num_threads(previous)
-    out = []
-    for i, c in enumerate(configs):
-        mine = [fitted[j] for j in range(len(flat)) if owner[j] == i]
-        if c.best_of > 1:
-            try:
-                chosen, _ = choose(c, mine)
-                out.append(chosen.result)
-            except TrainingDiverged as exc:
-                out.append(TrainResult.from_diverged(exc))
-        else:
-            res = mine[0]
-            out.append(TrainResult.from_diverged(res) if isinstance(res, TrainingDiverged) else res.result)
-    return out

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import io
 import pickle
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -31,16 +31,10 @@ import torch
 
 from lejepa_verify.validation.config import TrainConfig
 from lejepa_verify.validation.evaluation import FINITE_METRICS, grid_r2, numpy_map  # noqa: F401 - public names
-from lejepa_verify.validation.fit import build_models, fit_one  # noqa: F401 - build_models is public
+from lejepa_verify.validation.fit import build_models, check_device as _check_device, fit_one  # noqa: F401
 from lejepa_verify.validation.loop import DIVERGENCE_LOSS_FACTOR, DIVERGENCE_SCALE_FACTOR, lr_at  # noqa: F401
 from lejepa_verify.validation.record import (ARRAYS_NAME, CANDIDATES_DIR, RECORD_BYTES, RECORD_NAME,  # noqa: F401
                                              WEIGHTS_NAME, RunRecord, TrainingDiverged, TrainResult, versions)
-
-
-def _check_device(device: str) -> torch.device:
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device 'cuda' was requested but torch sees no CUDA device on this machine")
-    return torch.device(device)
 
 
 def train(config: TrainConfig | None = None, *, progress: bool = True, out=None, save_arrays: bool = False,
@@ -151,3 +145,62 @@ def load_init_weights(init_weights) -> dict:
 def load_record(path) -> dict:
     """Read a run's JSON record (``record.json`` or the folder holding it) as plain data."""
     return RunRecord.read(path).to_dict()
+
+
+def train_many(configs: Sequence, *, progress: bool = True, max_batch: int | None = None) -> list[TrainResult]:
+    """Train ``configs`` as few batched models as their shapes allow (``validation.many``: runs of
+    one shape share every kernel launch, each with its own data, initialisation, slices and
+    schedules, and records what ``train`` records).
+
+    Returns one :class:`~lejepa_verify.validation.record.TrainResult` per config, in order: a
+    finished run's (status ``"ok"``), or a diverged run's (status ``"diverged"``, ``metrics``
+    ``None``, ``divergence`` saying where and why; ``record`` is what ``train`` would have
+    written). A config with ``best_of = K`` trains its K candidates in the batch and keeps the
+    best, as ``train`` does. An empty list gives an empty list.
+    """
+    from lejepa_verify.theory.validate import check_int
+    from lejepa_verify.validation.best_of import candidate_configs, choose
+    from lejepa_verify.validation.many import MAX_BATCH, fit_many
+
+    configs = list(configs)
+    for i, c in enumerate(configs):
+        if not isinstance(c, TrainConfig):
+            raise ValueError(f"configs[{i}] must be a TrainConfig, got {type(c).__name__}")
+    max_batch = MAX_BATCH if max_batch is None else check_int(max_batch, "max_batch", 1)
+    if not configs:
+        return []
+    for c in configs:
+        _check_device(c.device)
+    # a best-of-K config is its K candidates, chosen from afterwards
+    flat, owner = [], []
+    for i, c in enumerate(configs):
+        cands = candidate_configs(c) if c.best_of > 1 else [c]
+        flat += cands
+        owner += [i] * len(cands)
+    previous = torch.get_num_threads()
+    try:
+        by_threads: dict = {}
+        for j, c in enumerate(flat):
+            by_threads.setdefault(c.threads, []).append(j)
+        fitted: list = [None] * len(flat)
+        for threads, idx in by_threads.items():
+            if threads is not None:
+                torch.set_num_threads(threads)
+            for j, res in zip(idx, fit_many([flat[j] for j in idx], device=torch.device(flat[idx[0]].device),
+                                            progress=progress, max_batch=max_batch)):
+                fitted[j] = res
+    finally:
+        torch.set_num_threads(previous)
+    out = []
+    for i, c in enumerate(configs):
+        mine = [fitted[j] for j in range(len(flat)) if owner[j] == i]
+        if c.best_of > 1:
+            try:
+                chosen, _ = choose(c, mine)
+                out.append(chosen.result)
+            except TrainingDiverged as exc:
+                out.append(TrainResult.from_diverged(exc))
+        else:
+            res = mine[0]
+            out.append(TrainResult.from_diverged(res) if isinstance(res, TrainingDiverged) else res.result)
+    return out

@@ -5,7 +5,8 @@ import math
 import pytest
 
 from lejepa_verify.validation.config import TrainConfig
-from lejepa_verify.validation.many import shape_key, train_many
+from lejepa_verify.validation.many import shape_key
+from lejepa_verify.validation.trainer import train_many
 from lejepa_verify.validation.trainer import TrainingDiverged, train
 
 BASE = dict(steps=150, eval_every=50, eval_size=256, n_bootstrap=0, spectrum_degree=0, width=32, depth=2)

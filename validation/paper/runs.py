@@ -237,8 +237,8 @@ class Evidence:
         return self._fingerprints[n]
 
     def pixels(self):
-        """The pixel section's runs under ``out/pixels`` (:class:`~.reacher.PixelRuns`)."""
-        from lejepa_verify.validation.paper.reacher import read_pixel_runs
+        """The pixel section's runs under ``out/pixels`` (:class:`~.pixel_runs.PixelRuns`)."""
+        from lejepa_verify.validation.paper.pixel_runs import read_pixel_runs
 
         if self._pixels is None:
             self._pixels = read_pixel_runs(self.out)

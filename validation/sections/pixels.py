@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import numpy as np
 
+# the section's numbers go to ``DIR/pixels/SUMMARY_NAME``, which the paper's Reacher table reads
+from lejepa_verify.validation.paper.pixel_runs import SUMMARY_NAME
 from lejepa_verify.validation.report import ReportContext, Section
 
 PAPER_R2_AT_0_99 = 0.95  # paper_numbers.toml [reacher] r2_at_rho_0_99
 PAPER_TRAJ_MEDIAN, PAPER_TRAJ_IQR = 1.15, (1.0, 1.4)  # [reacher] planning_cost_trajectory_encoder_*
 N_PAIRS = 30  # [reacher] planning_pairs
-#: the section's numbers, under ``DIR/pixels/``
-SUMMARY_NAME = "summary.json"
 SWEEP = "pixels"
 
 
@@ -128,7 +128,7 @@ def build(ctx: ReportContext) -> str:
                          "r2_hz": r["r2_hz"], "r2_z1": r["r2_z1"], "r2_z2": r["r2_z2"], "orth_err": r["orth_err"], "bound": r["bound"],
                          "bound_upper": r["bound_upper"], "plan_median": r["plan"].median,
                          "plan_quartiles": list(r["plan"].quartiles)} for r in rows]}
-    # read by the paper side-by-side page's Reacher table (validation.paper_compare.reacher_table)
+    # read by the paper's Reacher table (validation.paper.reacher)
     atomic_write_json(ctx.out / "pixels" / SUMMARY_NAME, json_safe(summary))
     best = max(ou, key=lambda r: r["param"]) if ou else None
     if best is not None:
