@@ -41,6 +41,12 @@ class Registry:
         self._entries: dict[str, Any] = {}
 
     def _module_names(self) -> list[str]:
+        # the package's files do not change while a process runs: list them once
+        if getattr(self, "_modules", None) is None:
+            self._modules = self._list_modules()
+        return list(self._modules)
+
+    def _list_modules(self) -> list[str]:
         # find_spec does not execute the package itself (which may import torch)
         spec = importlib.util.find_spec(self.package)
         if spec is None or spec.submodule_search_locations is None:

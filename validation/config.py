@@ -151,12 +151,29 @@ def member_declarations(role: str, name: str) -> tuple[Option, ...]:
     return tuple(getattr(member(role, name), "options", ()))
 
 
+_DECLARED: dict = {}
+
+
+def _members_key() -> tuple:
+    """What the declarations depend on: every role's member names and the entries registered."""
+    return tuple((role, ROLES[role].names(), tuple(map(id, ROLES[role]._entries.values()))) for role in ROLES)
+
+
 def declared_options() -> dict[str, Option]:
     """Every setting a config may hold: the core fields, then every member's options (by name).
 
     Imports every member module (torch with them). Two members may declare the same option
-    only alike (``n_slices`` of both SIGReg objectives); a clash is an error naming it.
+    only alike (``n_slices`` of both SIGReg objectives); a clash is an error naming it. Computed
+    once per set of registered members (a member registered later is seen).
     """
+    key = _members_key()
+    if key not in _DECLARED:
+        _DECLARED.clear()
+        _DECLARED[key] = _declared_options()
+    return dict(_DECLARED[key])
+
+
+def _declared_options() -> dict[str, Option]:
     out = dict(CORE)
     for role in ROLES:
         for name in ROLES[role].names():
