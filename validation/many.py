@@ -139,7 +139,11 @@ def _fit_batch(configs: list, *, device, progress: bool, say) -> list | None:
 
     from lejepa_verify.validation.fit import conclude, diverged, prepare
 
-    runs = [prepare(c, device=device) for c in configs]
+    runs, prep = [], []
+    for c in configs:
+        t0 = time.perf_counter()
+        runs.append(prepare(c, device=device))
+        prep.append(time.perf_counter() - t0)
     if runs[0].objective.parameters() or runs[0].objective.wants or runs[0].objective.extra_curves:
         say(f"train_many: the {configs[0].objective} objective trains parameters of its own or reads batch "
             f"extras or records curves of its own; its {len(runs)} runs train one at a time")
@@ -168,6 +172,7 @@ def _fit_batch(configs: list, *, device, progress: bool, say) -> list | None:
     start = time.perf_counter()
 
     def stop(i: int, exc: Diverged) -> None:
+        runs[i].start = time.perf_counter() - prep[i] - (time.perf_counter() - start) / R
         outcomes[i] = diverged(runs[i], exc)
         active[i] = False
 
@@ -244,6 +249,8 @@ def _fit_batch(configs: list, *, device, progress: bool, say) -> list | None:
             for name, p in runs[i].encoder.named_parameters():
                 p.copy_(params[name][i])
         runs[i].encoder.eval()
+        # its wall time is its own setup, its share of the batch's loop and its own evaluation
+        runs[i].start = time.perf_counter() - prep[i] - seconds
         try:
             outcomes[i] = conclude(runs[i], monitors[i].curves, seconds, device=device)
         except TrainingDiverged as exc:
