@@ -156,9 +156,10 @@ def test_two_grid_points_with_one_config_are_refused(tmp_path):
 def test_yaml_reads_exponents_as_floats_and_matches_toml(tmp_path):
     toml = write(tmp_path / "s.toml", "[fixed]\nlr = 1e-3\n[axes]\nlam = [1e-6, 0.5]\nseed = [0, 1]\n")
     yaml = write(tmp_path / "s.yaml", "fixed:\n  lr: 1e-3\naxes:\n  lam: [1e-6, 5e-1]\n  seed: [0, 1]\n")
-    data = read_config_file(yaml)
-    assert data["fixed"]["lr"] == 1e-3 and isinstance(data["axes"]["lam"][0], float)
-    assert [r.run_id for r in expand(load_sweep(toml))] == [r.run_id for r in expand(load_sweep(yaml))]
+    # YAML 1.1 reads 1e-3 (no dot) as a string: the declaration of lr and lam reads it as a float
+    spec = load_sweep(yaml)
+    assert spec.fixed["lr"] == 1e-3 and dict(spec.axes)["lam"] == (1e-6, 0.5)
+    assert [r.run_id for r in expand(load_sweep(toml))] == [r.run_id for r in expand(spec)]
 
 
 def test_every_shipped_sweep_expands_in_both_profiles():
@@ -169,8 +170,11 @@ def test_every_shipped_sweep_expands_in_both_profiles():
     assert all(len(rs) == 4 and all(r.config.steps <= 100 for r in rs) for rs in smoke.values())
     shipped = {k: v for k, v in shipped.items() if k != "smoke"}
     for name, path in shipped.items():
-        sizes = {p: len(expand(load_sweep(path, profile=p))) for p in PROFILES}
-        assert 0 < sizes["quick"] < sizes["paper"], name
+        runs = {p: expand(load_sweep(path, profile=p)) for p in PROFILES}
+        # the paper profile is bigger: more runs, or (a report section's grid) the same runs trained longer
+        assert 0 < len(runs["quick"]) <= len(runs["paper"]), name
+        assert len(runs["quick"]) < len(runs["paper"]) or \
+            max(r.config.steps for r in runs["quick"]) < max(r.config.steps for r in runs["paper"]), name
     paper = {name: expand(load_sweep(name, profile="paper")) for name in shipped}
     # the authors' grids (docs/theory.md §7)
     alphas = {r.config.latent_params["alpha"] for r in paper["gennorm_alpha"]}
@@ -181,7 +185,9 @@ def test_every_shipped_sweep_expands_in_both_profiles():
     ns = {r.config.n for r in paper["dimension_scaling"]}
     assert min(ns) == 2 and max(ns) == 1024
     assert {r.config.encoder for r in paper["dimension_scaling"]} == {"matched"}
-    assert all(r.config.steps == 20000 for rs in paper.values() for r in rs)
+    # the experiment sweeps take the authors' budget (report sections' own grids have theirs)
+    authors = ("mixings_2d", "lambda_rho", "gennorm_alpha", "dimension_scaling")
+    assert all(r.config.steps == 20000 for name in authors for r in paper[name])
     assert {r.config.mixing for r in paper["mixings_2d"]} == {"spiral", "banana", "sinusoid", "coupling"}
 
 
@@ -423,3 +429,25 @@ def test_adopt_queued_refuses_to_guess_when_squeue_does_not_answer(tmp_path, mon
     assert note.exists()
     # the control: without a note nothing is asked, and nothing is adopted
     assert adopt_queued(tmp_path, ["b" * 16]) == {}
+
+
+def test_pending_runs_of_one_shape_are_trained_as_one_unit(tmp_path):
+    # issue 21: a sweep groups its pending runs by shape; each record is what train records
+    from lejepa_verify.validation.sweep.run import group_units
+    from lejepa_verify.validation.trainer import train
+
+    fixed = {"steps": 60, "eval_every": 30, "eval_size": 256, "n_bootstrap": 0, "spectrum_degree": 0, "width": 16,
+             "depth": 1}
+    spec = parse_spec({"name": "g", "fixed": fixed, "axes": {"n": [2, 4], "seed": [0, 1, 2]},
+                       "cases": [{"mixing": "identity"}]})
+    runs = expand(spec)
+    units = group_units(runs, jobs=1)
+    assert sorted(len(u) for u in units) == [3, 3]
+    assert all(len({r.config.n for r in u}) == 1 for u in units)
+    assert sorted(len(u) for u in group_units(runs, jobs=2)) == [1, 1, 2, 2]   # every worker gets work
+    res = run_sweep(spec, tmp_path, jobs=1, progress=False)
+    assert res.counts["ok"] == 6
+    for run, rec in zip(runs, res.records):
+        alone = train(run.config, progress=False)
+        assert abs(rec["metrics"]["r2_hz"] - alone.metrics.r2_hz) < 1e-3
+        assert rec["run_id"] == run.run_id and rec["sweep"]["seconds"] > 0

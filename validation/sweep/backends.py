@@ -267,13 +267,15 @@ def _local_gpu_parameters(items: Sequence[tuple[str, dict]]) -> dict:
 
 def run_local(out: Path, session: Path, items: Sequence[tuple[str, dict]], *, jobs: int,
               runner: worker.Runner | None, on_poll: Callable[[Monitor, int], None],
-              save_arrays: bool = False) -> None:
-    """Run ``items`` on ``min(jobs, len(items))`` local worker processes started by submitit."""
+              save_arrays: bool = False, units: Sequence[Sequence[tuple[str, dict]]] | None = None) -> None:
+    """Run ``items`` on ``min(jobs, len(units))`` local worker processes started by submitit; ``units``
+    groups them into runs trained together (one run each by default)."""
     import submitit
 
+    units = [list(u) for u in units] if units is not None else [[item] for item in items]
     claims = session / "claims"
     claims.mkdir(parents=True, exist_ok=True)
-    n_workers = min(jobs, len(items))
+    n_workers = min(jobs, len(units))
     threads = max(1, available_cores() // n_workers)
     ex = submitit.LocalExecutor(folder=str(session / "submitit"))
     ex.update_parameters(timeout_min=LOCAL_TIMEOUT_MIN, **_local_gpu_parameters(items))
@@ -282,7 +284,7 @@ def run_local(out: Path, session: Path, items: Sequence[tuple[str, dict]], *, jo
     try:
         with _sigint_ignored_in_children():
             for _ in range(n_workers):
-                job_list.append(ex.submit(worker.local_worker, str(out), str(claims), list(items),
+                job_list.append(ex.submit(worker.local_worker, str(out), str(claims), units,
                                           watch_pid=os.getpid(), threads=threads, runner=runner,
                                           save_arrays=save_arrays))
         while True:
@@ -394,8 +396,9 @@ def adopt_queued(out: Path, rids: Sequence[str]) -> dict[str, tuple[str, str]]:
 
 def run_slurm(out: Path, session: Path, items: Sequence[tuple[str, dict]], *, options: SlurmOptions,
               job_name: str, runner: worker.Runner | None, on_poll: Callable[[Monitor, int], None],
-              save_arrays: bool = False) -> None:
-    """Run ``items`` as one SLURM job array (one task per run) and wait for their records.
+              save_arrays: bool = False, units: Sequence[Sequence[tuple[str, dict]]] | None = None) -> None:
+    """Run ``items`` as one SLURM job array (one task per unit: a group of runs of one shape trained
+    together, one run each by default) and wait for their records.
 
     ``out`` must be on a file system the compute nodes share. If this process dies, the array
     keeps running and its records still land; a later ``sweep`` skips the runs that finished
@@ -415,21 +418,28 @@ def run_slurm(out: Path, session: Path, items: Sequence[tuple[str, dict]], *, op
         if rec is not None and rec["status"] == store.OK:
             # its task (an earlier sweep's) ended since this sweep looked: the run is done, not to submit
             monitor.finished[rid] = store.OK
-    todo = [(rid, cfg) for rid, cfg in items if rid not in adopted and rid not in monitor.finished]
+    units = [list(u) for u in units] if units is not None else [[item] for item in items]
+    # what is left of each unit: runs neither adopted nor finished
+    todo = [kept for u in units if (kept := [(rid, cfg) for rid, cfg in u
+                                             if rid not in adopted and rid not in monitor.finished])]
     if todo:
         # a name of this session alone: a note written before sbatch finds its array by it
         name = f"{job_name}-{session.name.rsplit('-', 1)[-1]}"
         folder = session / "submitit"
-        for k, (rid, _) in enumerate(todo):
-            _write_entry(out, rid, {"job_name": name, "index": k, "job_id": None, "folder": str(folder)})
+        for k, unit in enumerate(todo):
+            for rid, _ in unit:
+                _write_entry(out, rid, {"job_name": name, "index": k, "job_id": None, "folder": str(folder)})
         ex = slurm_executor(folder, options, name)
         with ex.batch():
-            job_list = [ex.submit(worker.slurm_task, str(out), rid, cfg, threads=options.cpus_per_task,
+            job_list = [ex.submit(worker.slurm_task, str(out), unit[0][0], unit[0][1], threads=options.cpus_per_task,
+                                  runner=runner, save_arrays=save_arrays) if len(unit) == 1 else
+                        ex.submit(worker.slurm_group_task, str(out), unit, threads=options.cpus_per_task,
                                   runner=runner, save_arrays=save_arrays)
-                        for rid, cfg in todo]
-        for k, ((rid, _), job) in enumerate(zip(todo, job_list)):
-            _write_entry(out, rid, {"job_name": name, "index": k, "job_id": job.job_id, "folder": str(folder)})
-            by_id[rid] = job
+                        for unit in todo]
+        for k, (unit, job) in enumerate(zip(todo, job_list)):
+            for rid, _ in unit:
+                _write_entry(out, rid, {"job_name": name, "index": k, "job_id": job.job_id, "folder": str(folder)})
+                by_id[rid] = job
         print(f"submitted SLURM array {job_list[0].job_id.split('_')[0]} with {len(job_list)} tasks; "
               f"logs under {folder}", file=sys.stderr)
     try:

@@ -88,6 +88,22 @@ def _cost(run: SweepRun) -> tuple:
     return (-(getattr(c, "steps", 1) * getattr(c, "batch_size", 1)), -getattr(c, "n", 1), run.run_id)
 
 
+def group_units(runs: list[SweepRun], jobs: int) -> list[list[SweepRun]]:
+    """The pending runs as units of work: runs of one shape (``validation.many.shape_key``) together,
+    in at most ``MAX_BATCH`` runs per unit, and a group split into ``jobs`` units where it is
+    large enough, so that every worker has work; the longest units first."""
+    from lejepa_verify.validation.many import MAX_BATCH, shape_key
+
+    groups: dict[tuple, list[SweepRun]] = {}
+    for r in sorted(runs, key=_cost):
+        groups.setdefault(shape_key(r.config), []).append(r)
+    units = []
+    for group in groups.values():
+        parts = max(-(-len(group) // MAX_BATCH), min(jobs, len(group)))
+        units += [group[k::parts] for k in range(parts)]
+    return sorted(units, key=lambda u: sum(_cost(r)[0] for r in u))
+
+
 def run_sweep(spec_or_path: str | os.PathLike | Mapping[str, Any] | SweepSpec, out: str | os.PathLike, *,
               backend: str = "local", jobs: int | None = None, retry_failed: bool = False,
               progress: bool = True, profile: str = "quick",
@@ -184,6 +200,9 @@ def _execute(spec: SweepSpec, out: Path, pending: list[SweepRun], *, total: int,
     session = out / store.HIDDEN_DIR / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
     session.mkdir(parents=True, exist_ok=True)
     items = [(r.run_id, store.config_dict(r.config)) for r in sorted(pending, key=_cost)]
+    # runs of one shape are trained as one batched model (validation.many); a custom run function's alone
+    units = ([[(r.run_id, store.config_dict(r.config)) for r in unit] for unit in group_units(pending, jobs)]
+             if runner is None else None)
     bar = tqdm(total=total, initial=done_before, desc=f"sweep {spec.name} [{spec.profile}]", unit="run",
                file=sys.stderr, disable=not progress, dynamic_ncols=True, smoothing=0.0, mininterval=1.0)
     shown = [""]
@@ -201,10 +220,10 @@ def _execute(spec: SweepSpec, out: Path, pending: list[SweepRun], *, total: int,
     try:
         if backend == "local":
             backends.run_local(out, session, items, jobs=jobs, runner=runner, on_poll=on_poll,
-                               save_arrays=save_arrays)
+                               save_arrays=save_arrays, units=units)
         else:
             backends.run_slurm(out, session, items, options=slurm, job_name=f"lejepa-{spec.name}",
-                               runner=runner, on_poll=on_poll, save_arrays=save_arrays)
+                               runner=runner, on_poll=on_poll, save_arrays=save_arrays, units=units)
     except OSError as exc:
         # submitit's pickles and logs are written without our atomic writer: name the folder
         if isinstance(exc, OutOfSpace) or exc.errno not in (errno.ENOSPC, errno.EDQUOT):

@@ -264,7 +264,7 @@ def parse_spec(data: Mapping[str, Any], *, profile: str = "quick", name: str | N
         raise ValueError(f"description must be a string, got {description!r}")
 
     def section(table: Mapping[str, Any], where: str) -> tuple[dict, dict, list | None]:
-        fixed = _plain_tree(_check_keys(table.get("fixed", {}), f"{where}fixed", list(fields)))
+        fixed = _read_values(_plain_tree(_check_keys(table.get("fixed", {}), f"{where}fixed", list(fields))))
         for key in mapping_fields & set(fixed):
             if not isinstance(fixed[key], Mapping):
                 raise ValueError(f"{where}fixed.{key} must be a table/mapping such as {{ alpha = 0.5 }}, "
@@ -273,7 +273,7 @@ def parse_spec(data: Mapping[str, Any], *, profile: str = "quick", name: str | N
                              mapping_fields)
         for key in axes:
             _check_config_key(key, f"{where}axes", fields, mapping_fields)
-            axes[key] = _check_axis(key, axes[key], f"{where}axes")
+            axes[key] = _check_axis(key, _read_axis(key, axes[key]), f"{where}axes")
         cases = table.get("cases")
         if cases is not None:
             if not isinstance(cases, list) or not cases:
@@ -282,7 +282,7 @@ def parse_spec(data: Mapping[str, Any], *, profile: str = "quick", name: str | N
                 case = _check_keys(case, f"{where}cases[{i}]", _AnyKey())
                 for key in case:
                     _check_config_key(key, f"{where}cases[{i}]", fields, mapping_fields)
-            cases = [_plain_tree(dict(c)) for c in cases]
+            cases = [_read_values(_plain_tree(dict(c))) for c in cases]
         for key in axes:
             if _fixed_has(fixed, key):
                 raise ValueError(f"key {key!r} is both in {where}fixed and in {where}axes; keep one")
@@ -317,6 +317,18 @@ def parse_spec(data: Mapping[str, Any], *, profile: str = "quick", name: str | N
         cases=tuple(cases or ()),
         source=source,
     )
+
+
+def _read_values(table: dict) -> dict:
+    """A table's values as their declarations read them (:func:`_coerce_numbers`)."""
+    return _coerce_numbers(table)
+
+
+def _read_axis(key: str, values: Any) -> Any:
+    """An axis' values as the declaration of ``key`` reads them (a list is checked later)."""
+    if not isinstance(values, (list, tuple)):
+        return values
+    return [_coerce_numbers({key: v})[key] for v in values]
 
 
 def _plain_tree(value: Any) -> Any:

@@ -101,8 +101,15 @@ def execute(rid: str, config_dict: Mapping[str, Any], runner: Runner | None = No
         error = f"{type(exc).__name__}: {exc}"
         if status == store.FAILED:
             error += "\n" + "".join(traceback.format_exception(exc)[-6:])
-    body.pop("run_id", None)
-    body.pop("status", None)
+    return _sweep_record(rid, config_dict, status, body, error, started, time.perf_counter() - t0,
+                         out=out if save_arrays and runner is None else None)
+
+
+def _sweep_record(rid: str, config_dict: Mapping[str, Any], status: str, body: Mapping[str, Any], error: str | None,
+                  started: float, seconds: float, *, out: str | None = None) -> dict:
+    """A store record: the trainer's ``body`` with the run id, status, error, the canonical config and
+    the worker's ``sweep`` block; ``arrays`` where ``out`` is given and the run's arrays are there."""
+    body = {k: v for k, v in body.items() if k not in ("run_id", "status")}
     record = {
         "run_id": rid,
         "status": status,
@@ -116,16 +123,66 @@ def execute(rid: str, config_dict: Mapping[str, Any], runner: Runner | None = No
             "python": platform.python_version(),
             "started": started,
             "finished": time.time(),
-            "seconds": time.perf_counter() - t0,
+            "seconds": seconds,
         },
     }
-    if save_arrays and out is not None and runner is None:
+    if out is not None:
         npz = arrays_dir(out, rid) / "arrays.npz"
         record["arrays"] = str(npz.relative_to(Path(out))) if npz.exists() else None
     if "config" in body and body["config"] != record["config"]:
         # the trainer's own view of the config (e.g. derived defaults) is kept alongside
         record["trainer_config"] = body["config"]
     return record
+
+
+def execute_group(items: Sequence[tuple[str, Mapping[str, Any]]], runner: Runner | None = None, *,
+                  out: str | None = None, save_arrays: bool = False) -> list[dict]:
+    """The records of several runs of one shape, trained as one batched model
+    (``validation.trainer.train_many``); each record is the one :func:`execute` would write, its
+    ``sweep.seconds`` the run's share of the group's time. A custom run function, a single run, or
+    a group that cannot be trained together (its configs do not build, or the batch fails as a
+    whole) runs one at a time through :func:`execute`, each failure recorded with its run."""
+    from lejepa_verify.validation.io import OutOfSpace
+
+    if runner is not None or len(items) < 2:
+        return [execute(rid, cfg, runner, out=out, save_arrays=save_arrays) for rid, cfg in items]
+    from lejepa_verify.validation.config import TrainConfig
+    from lejepa_verify.validation.trainer import train_many
+
+    started = time.time()
+    t0 = time.perf_counter()
+    try:
+        results = train_many([TrainConfig.from_dict(dict(cfg)) for _, cfg in items], progress=False)
+    except OutOfSpace:
+        raise
+    except Exception:  # noqa: BLE001 - each run then gets its own attempt and its own record
+        return [execute(rid, cfg, runner, out=out, save_arrays=save_arrays) for rid, cfg in items]
+    share = (time.perf_counter() - t0) / len(items)
+    records = []
+    for (rid, cfg), res in zip(items, results):
+        error = None
+        if res.status != store.OK:
+            # the text train's TrainingDiverged carries, as execute records it
+            d = res.divergence
+            error = ("TrainingDiverged: " + (f"diverged at step {d.step} of {res.config.steps}: {d.reason}"
+                                             if d is not None else f"all {res.config.best_of} candidates diverged"))
+        elif save_arrays and out is not None:
+            _save_arrays(arrays_dir(out, rid), res.arrays)
+        records.append(_sweep_record(rid, cfg, res.status, res.to_dict(), error, started, share,
+                                     out=out if save_arrays else None))
+    return records
+
+
+def _save_arrays(folder: Path, arrays: Mapping[str, Any]) -> None:
+    import io
+
+    import numpy as np
+
+    from lejepa_verify.validation.io import atomic_write_bytes
+
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    atomic_write_bytes(folder / "arrays.npz", buf.getvalue())
 
 
 def arrays_dir(out: str | os.PathLike, rid: str) -> Path:
@@ -181,9 +238,10 @@ def claim(claims_dir: Path, rid: str) -> bool:
     return True
 
 
-def local_worker(out: str, claims_dir: str, items: Sequence[tuple[str, dict]], *, watch_pid: int | None,
+def local_worker(out: str, claims_dir: str, units: Sequence[Sequence[tuple[str, dict]]], *, watch_pid: int | None,
                  threads: int, runner: Runner | None = None, save_arrays: bool = False) -> dict:
-    """A local submitit job: claim and run items until none is left; returns what it ran.
+    """A local submitit job: claim and run units (groups of runs of one shape, trained as one batched
+    model; a unit may hold one run) until none is left; returns what it ran.
 
     The sweep starts its workers with SIGINT ignored (a Ctrl-C meant for the sweep must not
     print their tracebacks) and stops them with SIGTERM, which submitit's job wrapper would
@@ -202,12 +260,28 @@ def local_worker(out: str, claims_dir: str, items: Sequence[tuple[str, dict]], *
         import lejepa_verify.validation.trainer  # noqa: F401
     claims = Path(claims_dir)
     ran = []
-    for rid, cfg in items:
-        if not claim(claims, rid):
+    for unit in units:
+        # a unit is claimed by its first run; its other runs are marked as running with it
+        if not claim(claims, unit[0][0]):
             continue
-        store.write_record(out, execute(rid, cfg, runner, out=out, save_arrays=save_arrays))
-        ran.append(rid)
+        for rid, _ in unit[1:]:
+            claim(claims, rid)
+        for rec in execute_group(unit, runner, out=out, save_arrays=save_arrays):
+            store.write_record(out, rec)
+            ran.append(rec["run_id"])
     return {"pid": os.getpid(), "ran": ran}
+
+
+def slurm_group_task(out: str, unit: Sequence[tuple[str, dict]], *, threads: int, runner: Runner | None = None,
+                     save_arrays: bool = False) -> list[str]:
+    """A SLURM array task for a group of runs of one shape (one batched model); runs another task
+    already finished are left out."""
+    todo = [(rid, cfg) for rid, cfg in unit
+            if (rec := store.load_record(out, rid)) is None or rec["status"] != store.OK]
+    limit_threads(threads)
+    for rec in execute_group(todo, runner, out=out, save_arrays=save_arrays):
+        store.write_record(out, rec)
+    return [rid for rid, _ in unit]
 
 
 def slurm_task(out: str, rid: str, cfg: dict, *, threads: int, runner: Runner | None = None,
