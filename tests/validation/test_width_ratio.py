@@ -24,14 +24,10 @@ _WORLD_OF = {"cnn": {"mixing": "arm_rgb", "n": 2, "cnn_channels": (4, 4)},
 
 def peer_gap(z: np.ndarray, h: np.ndarray) -> float:
     """``R²_lin − R²_orth`` as Sidxah/lejepa-action-identifiability defines it (src/metrics.py,
-    ``m1_state``): least squares of centred ``z`` on centred ``h``, against ``c hQ`` with ``Q`` the
-    polar factor of ``hᵀz`` (m × n) and ``c = Σσ / ||h||_F²``. The same lines as docs/guide.md."""
-    zc, hc = z - z.mean(0), h - h.mean(0)
-    W, *_ = np.linalg.lstsq(hc, zc, rcond=None)
-    r2_lin = 1 - np.sum((zc - hc @ W) ** 2) / np.sum(zc ** 2)
-    U, S, Vt = np.linalg.svd(hc.T @ zc, full_matrices=False)
-    r2_orth = 1 - np.sum((zc - S.sum() / np.sum(hc ** 2) * hc @ (U @ Vt)) ** 2) / np.sum(zc ** 2)
-    return float(r2_lin - r2_orth)
+    ``m1_state``), computed by ``validation.action_metrics.state_recovery``."""
+    from lejepa_verify.validation.action_metrics import state_recovery
+
+    return state_recovery(h, z).gap
 
 
 @pytest.mark.parametrize("name", encoder_names())
