@@ -15,7 +15,6 @@ encoder"), and with ``--out FILE`` to a file as well.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import importlib.util
 import json
@@ -51,7 +50,7 @@ def world_options() -> dict:
 
 
 def add_arguments(p) -> None:
-    from lejepa_verify.validation.commands.train import _argparse_type
+    from lejepa_verify.validation.commands._options import add_option_arguments
     from lejepa_verify.validation.config import option_owners
 
     p.add_argument("--encoder", dest="encoder_spec", required=True, metavar="SPEC",
@@ -61,14 +60,9 @@ def add_arguments(p) -> None:
     p.add_argument("--n-pairs", type=int, default=None, help="held-out pairs to draw (default: --eval-size)")
     p.add_argument("--eval-seed", type=int, default=0, help="seed of the held-out pairs (default 0)")
     p.add_argument("--out", default=None, help="also write the metrics JSON to this file")
-    owners = option_owners()
-    for name, opt in world_options().items():
-        owner = ", ".join(o for o in owners.get(name, []) if o.split(" ", 1)[0] in _WORLD_ROLES)
-        if opt.kind == "str" and opt.valid_choices():
-            p.add_argument(opt.flag, dest=name, choices=opt.valid_choices(), default=None, help=opt.help_text(owner))
-        else:
-            p.add_argument(opt.flag, dest=name, type=_argparse_type(opt), default=None, metavar=opt.kind.upper(),
-                           help=opt.help_text(owner))
+    owners = {name: ", ".join(o for o in who if o.split(" ", 1)[0] in _WORLD_ROLES)
+              for name, who in option_owners().items()}
+    add_option_arguments(p, world_options(), owners)
 
 
 def load_encoder(spec: str):

@@ -10,24 +10,10 @@ override it. The config is validated before any training starts.
 
 from __future__ import annotations
 
-import argparse
 import json
 
 NAME = "train"
 HELP = "train one LeJEPA encoder on a synthetic world and write its JSON record (config, metrics, curves)"
-
-def _argparse_type(opt):
-    """``opt.parse`` for argparse: a refused value is an ``ArgumentTypeError``, whose message argparse shows."""
-
-    def parse(text: str):
-        try:
-            return opt.parse(text)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-
-    parse.__name__ = opt.kind
-    return parse
-
 
 def read_config_file(path: str) -> dict:
     """The JSON object in ``path``; a missing file, bad JSON or a non-object is a ValueError naming it."""
@@ -49,6 +35,7 @@ def read_config_file(path: str) -> dict:
 
 
 def add_arguments(p) -> None:
+    from lejepa_verify.validation.commands._options import add_option_arguments
     from lejepa_verify.validation.config import declared_options, option_owners
 
     p.add_argument("--out", default="train-run", help="folder for record.json (default: ./train-run)")
@@ -56,15 +43,9 @@ def add_arguments(p) -> None:
     p.add_argument("--save-arrays", action="store_true", help="also write arrays.npz (held-out z, x, h)")
     p.add_argument("--save-weights", action="store_true", help="also write weights.pt (the encoder)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    owners = option_owners()
     # every declared setting is an option: the config's fields, then each member's (its owners named)
-    for name, opt in declared_options().items():
-        owner = ", ".join(owners.get(name, []))
-        if opt.kind == "str" and opt.valid_choices():
-            p.add_argument(opt.flag, dest=name, choices=opt.valid_choices(), default=None, help=opt.help_text(owner))
-        else:
-            p.add_argument(opt.flag, dest=name, type=_argparse_type(opt), default=None, metavar=opt.kind.upper(),
-                           help=opt.help_text(owner))
+    owners = {name: ", ".join(who) for name, who in option_owners().items()}
+    add_option_arguments(p, declared_options(), owners)
     p.add_argument("--views", dest="views", choices=("pair", "anchor"), default=None,
                    help="retired: --views anchor is --pairs anchor")
 
