@@ -23,17 +23,28 @@ definitions:
   angles between ``col(B̂)`` and ``col(B)``); and ``||B̂V||_F / ||BV||_F``.
 - **dynamics** (:func:`dynamics`): ``A = QᵀPQ``, ``ρ̂ = tr A / n``,
   ``D_rel = ||A − ρI||_F / (ρ√n)``.
+- **the action axis the embedding implies**: for *any* embedding ``h`` of the latent, the best
+  linear predictor's action map is ``C* = M B`` on the span of the actions, ``M = E[h zᵀ]`` the
+  linear part of ``h`` (``E[a | z'] = Σ_aBᵀz'`` because ``Cov z' = I``, so
+  ``E[h(z') aᵀ] = E[h(z') z'ᵀ] BΣ_a = M BΣ_a``; ``M`` is estimated by least squares). Its
+  condition number and angles (``implied_*``) are what the predictor would show with infinite
+  data: the part of a trained predictor's error that the embedding explains.
+- **the normalised predictive loss** ``n·E||h' − Ph − Ca||² / tr Cov h``.
 
 **Predictions** (:func:`predict`): the world is N(0, I)-stationary and, averaged over the
 actions, its pair ``(z, z')`` is exactly the OU channel at ρ, so Theorem A (docs/theory.md §2)
 applies to the action-free alignment loss; for the predictive loss the same argument holds (the
 guide derives it): with ``E h = 0``, ``Cov h = I``, the least predictive loss is ``tr Λ`` and is
 reached exactly by ``h = Qz``, ``P = ρI``, ``C = QB`` on the span of the actions. A learner at
-that optimum, scaled as ``h = Qz / c``, has gap 0, ``cond_excited = 1``, every angle 0,
-``ρ̂ = ρ``, ``D_rel = 0``, norm ratio ``1/c`` and predictive loss ``tr Λ / c²``; with actions of
-rank ``r < action_dim``, ``C`` is not determined off the excited span (it gets no gradient), and
-``cond`` is infinite wherever that part stays at zero. These are statements about the optimum;
-what a finite run reaches is measured.
+that optimum, scaled as ``h = sQz`` (a penalty holds ``s`` near, not at, 1), has gap 0,
+``cond_excited = 1``, every angle 0, ``ρ̂ = ρ``, ``D_rel = 0``, norm ratio ``s`` and normalised
+loss ``tr Λ``; with actions of rank ``r < action_dim``, ``C`` is not determined off the excited
+span (it gets no gradient), and ``cond`` is infinite wherever that part stays at zero (with
+``r = 1``, ``cond_excited`` is 1 by definition and the angle is the readout). For *every*
+embedding the same argument bounds the normalised loss below by ``n λ_min(Λ)``
+(``loss_bound``): ``Cov(h', h)`` in whitened coordinates has eigenvalues in ``[0, ρ]`` and the
+action term is at most ``λ_max(BΣ_aBᵀ) tr Cov h``. These are statements about the optimum (and
+one inequality); what a finite run reaches is measured.
 """
 
 from __future__ import annotations
@@ -189,7 +200,8 @@ def least_squares_predictor(h, a, h_next) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class ActionMetrics:
-    """Every metric of one learner (module docstring); ``loss`` is ``E||h' − P h − C a||²``."""
+    """Every metric of one learner (module docstring); ``loss`` is ``E||h' − P h − C a||²``,
+    ``loss_normalised`` is ``n·loss / tr Cov h``, ``implied_*`` describe ``QᵀMB`` (``M`` the linear part of ``h``)."""
 
     r2_lin: float
     r2_orth: float
@@ -203,6 +215,9 @@ class ActionMetrics:
     rho_hat: float
     D_rel: float
     loss: float
+    loss_normalised: float
+    implied_cond_excited: float
+    implied_max_angle: float
 
     def to_dict(self) -> dict:
         """The fields as plain values (an infinite condition number as ``"inf"``), for JSON records."""
@@ -214,18 +229,24 @@ class ActionMetrics:
 def action_metrics(z, h, a, h_next, B, rho: float, P, C, basis=None) -> ActionMetrics:
     """The metrics of an embedding ``h`` ``(N, m)`` of latents ``z`` ``(N, n)``, its next embedding
     ``h_next``, the actions ``a`` ``(N, action_dim)`` and a predictor ``(P, C)`` (module docstring)."""
+    from lejepa_verify.validation.metrics import linear_map
+
     state = state_recovery(h, z)
     axis = action_axis(state.Q, C, B, basis)
     rho_hat, d_rel = dynamics(state.Q, P, rho)
-    h, a, h_next = np.asarray(h, float), np.asarray(a, float), np.asarray(h_next, float)
+    z, h, a, h_next = (np.asarray(x, float) for x in (z, h, a, h_next))
+    implied = action_axis(state.Q, linear_map(z, h) @ np.asarray(B, float), B, basis)
     loss = float(np.mean(np.sum((h_next - h @ np.asarray(P).T - a @ np.asarray(C).T) ** 2, axis=1)))
+    trace_cov = float(np.sum(np.var(h, axis=0)))
     return ActionMetrics(state.r2_lin, state.r2_orth, state.gap, state.scale, axis.cond, axis.cond_excited,
-                         axis.max_angle, axis.angles, axis.norm_ratio, rho_hat, d_rel, loss)
+                         axis.max_angle, axis.angles, axis.norm_ratio, rho_hat, d_rel, loss,
+                         z.shape[1] * loss / trace_cov, implied.cond_excited, implied.max_angle)
 
 
 @dataclass(frozen=True)
 class ActionPrediction:
-    """What the theory predicts for a learner at the optimum, ``h = Qz / c`` (module docstring)."""
+    """What the theory predicts for a learner at the optimum, ``h = sQz`` (module docstring);
+    ``loss_bound`` is the lower bound of the normalised loss for every embedding."""
 
     gap: float
     cond: float
@@ -234,7 +255,8 @@ class ActionPrediction:
     norm_ratio: float
     rho_hat: float
     D_rel: float
-    loss: float
+    loss_normalised: float
+    loss_bound: float
 
     def to_dict(self) -> dict:
         """The fields as plain values, for JSON records."""
@@ -245,10 +267,11 @@ class ActionPrediction:
 
 def predict(world, scale: float = 1.0) -> ActionPrediction:
     """The optimum's metrics in ``world`` (a :class:`numerics.transitions.ActionWorld`) for an embedding
-    ``h = Qz / scale`` (``scale`` the Procrustes ``c*`` of a learner; 1 at the constraint)."""
+    ``h = scale·Qz`` (``scale`` the learner's ``sqrt(tr Cov h / n)``; 1 at the constraint)."""
     if not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
         raise ValueError(f"scale must be a finite number > 0, got {scale!r}")
     full = world.action_rank == world.action_dim
+    lam = np.linalg.eigvalsh(world.noise_cov)
     return ActionPrediction(gap=0.0, cond=1.0 if full else math.inf, cond_excited=1.0, max_angle=0.0,
-                            norm_ratio=1.0 / scale, rho_hat=world.rho, D_rel=0.0,
-                            loss=float(np.trace(world.noise_cov)) / scale ** 2)
+                            norm_ratio=float(scale), rho_hat=world.rho, D_rel=0.0,
+                            loss_normalised=float(lam.sum()), loss_bound=world.dim * float(lam[0]))

@@ -40,10 +40,13 @@ def test_an_exact_rotation_with_the_true_B_scores_the_optimum():
     assert m.norm_ratio == pytest.approx(1.0, abs=1e-12)
     assert m.rho_hat == pytest.approx(rho, abs=1e-12)
     assert m.D_rel < 1e-12
+    assert m.implied_cond_excited == pytest.approx(1.0, abs=1e-9) and m.implied_max_angle < 1e-5
     # the residual is the noise itself: its mean square estimates tr Λ (sampling error, 6 standard errors)
     resid = zn - rho * z - a @ world.B.T
     assert m.loss == pytest.approx(float(np.mean(np.sum(resid ** 2, 1))), rel=1e-10)
-    assert m.loss == pytest.approx(predict(world).loss, abs=6 * math.sqrt(2 * np.sum(world.noise_cov ** 2) / 4000))
+    assert m.loss_normalised == pytest.approx(n * m.loss / np.sum(np.var(h, axis=0)), rel=1e-12)
+    assert m.loss == pytest.approx(predict(world).loss_normalised,
+                                   abs=6 * math.sqrt(2 * np.sum(world.noise_cov ** 2) / 4000))
 
 
 def test_a_scaled_rotation_keeps_the_gap_at_zero_and_shows_the_scale():
@@ -148,13 +151,43 @@ def test_least_squares_on_rank_one_actions_leaves_the_unexcited_direction_at_zer
     np.testing.assert_allclose(C @ np.array([[0.8], [-0.6]]), 0.0, atol=1e-10)
 
 
+def test_the_embedding_implies_its_linear_part_applied_to_B():
+    # h = Dz with D = diag(2, 1, 0.5) and B along e1, e2: QᵀMB = DB, whose map on col(B) is diag(2, 1)
+    z = whitened(800, 3, 4)
+    B = 0.3 * np.eye(3)[:, :2]
+    a = np.random.default_rng(0).standard_normal((800, 2))
+    D = np.diag([2.0, 1.0, 0.5])
+    m = action_metrics(z, z @ D, a, z @ D, B, 0.9, P=np.eye(3), C=D @ B)
+    assert m.implied_cond_excited == pytest.approx(2.0, rel=1e-9)
+    assert m.implied_max_angle < 1e-5
+    assert m.cond_excited == pytest.approx(2.0, rel=1e-9)
+
+
+def test_the_normalised_loss_of_an_anisotropic_embedding_stays_above_the_bound():
+    # h = Dz concentrated on Λ's least-noisy eigenvector: P = ρI, C = DB leave Dη, loss tr(DΛD) in
+    # population; normalised by tr Cov h / n it approaches, and stays above, n λ_min(Λ)
+    n, rho, opts = 3, 0.7, dict(action_dim=2, action_gain=0.9, action_seed=0)
+    world = action_world(n, rho, **opts)
+    vals, vecs = np.linalg.eigh(world.noise_cov)
+    D = vecs @ np.diag([1.0, 0.05, 0.05]) @ vecs.T
+    z, a, zn = sample_action_triples(rho, 200_000, n, seed=1, **opts)
+    m = action_metrics(z, z @ D, a, zn @ D, world.B, rho, P=rho * np.eye(n), C=D @ world.B)
+    population = np.trace(D @ world.noise_cov @ D)
+    assert m.loss == pytest.approx(population, rel=6 * math.sqrt(2 / 200_000))
+    p = predict(world)
+    assert p.loss_bound == pytest.approx(n * vals[0], rel=1e-12)
+    assert p.loss_bound <= m.loss_normalised < p.loss_normalised
+    assert m.loss_normalised == pytest.approx(n * population / np.trace(D @ D), rel=0.01)
+
+
 def test_predictions_of_the_optimum_and_bad_input():
     world = action_world(3, 0.9, action_dim=2, action_gain=0.5)
     p = predict(world, scale=0.5)
-    assert p.gap == 0.0 and p.cond == 1.0 and p.max_angle == 0.0 and p.rho_hat == 0.9 and p.norm_ratio == 2.0
-    # tr Λ = n(1 − ρ²) − tr(BΣ_aBᵀ), over c²
+    assert p.gap == 0.0 and p.cond == 1.0 and p.max_angle == 0.0 and p.rho_hat == 0.9 and p.norm_ratio == 0.5
+    # tr Λ = n(1 − ρ²) − tr(BΣ_aBᵀ), whatever the scale
     expected = 3 * (1 - 0.81) - np.trace(world.B @ world.action_cov @ world.B.T)
-    assert p.loss == pytest.approx(expected / 0.25, rel=1e-12)
+    assert p.loss_normalised == pytest.approx(expected, rel=1e-12)
+    assert p.loss_bound == pytest.approx(3 * (1 - 0.81 - np.linalg.eigvalsh(world.B @ world.B.T).max()), rel=1e-9)
     with pytest.raises(ValueError, match="scale must be"):
         predict(world, scale=0.0)
     with pytest.raises(ValueError, match="h must be finite"):
