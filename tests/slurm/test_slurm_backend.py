@@ -65,11 +65,17 @@ def test_a_shipped_sweep_through_slurm_lands_the_records_of_a_local_run(slurm_en
     assert done.returncode == 0, done.stderr + cluster.log("slurmctld")[-3000:]
     assert "4 runs: 4 ok, 0 failed, 0 diverged (4 run now" in done.stdout
     assert "submitted SLURM array" in done.stderr
-    # the jobs really went through SLURM: sacct knows four completed array tasks (the sweep returns
-    # when the four records are in; each task still takes a moment to exit)
+    # the jobs really went through SLURM: sacct knows a completed array task per unit of work (the
+    # four runs share one shape, so they train as batched units, one per core: issue 21), and the
+    # sweep returns when the four records are in; each task still takes a moment to exit
+    from lejepa_verify.validation.sweep import expand, load_sweep
+    from lejepa_verify.validation.sweep.backends import available_cores
+    from lejepa_verify.validation.sweep.run import group_units
+
+    units = group_units(expand(load_sweep("smoke")), available_cores())
     wait_queue_empty(cluster)
     states = [line.split("|")[2] for line in tasks_of(cluster, "lejepa-smoke-") if line not in before]
-    assert states == ["COMPLETED"] * 4, states
+    assert states == ["COMPLETED"] * len(units) and sum(map(len, units)) == 4, states
     # a finished sweep leaves no note of queued runs
     assert not notes(via_slurm)
 
@@ -174,8 +180,14 @@ def test_killing_the_submitting_process_and_running_again_gives_exactly_four_rec
     recs = records(out)
     assert len(recs) == 4 and all(r["status"] == "ok" for r in recs.values())
     assert not [p for p in store.runs_dir(out).iterdir() if not p.name.endswith(".json") or p.name.startswith(".")]
-    # nothing trained twice: the four tasks of the first array are all there were
-    assert len(set(tasks_of(cluster, "lejepa-smoke-")) - before) == 4
+    # nothing trained twice: the tasks of the first array (one per unit of runs trained together)
+    # are all there were
+    from lejepa_verify.validation.sweep import expand, load_sweep
+    from lejepa_verify.validation.sweep.backends import available_cores
+    from lejepa_verify.validation.sweep.run import group_units
+
+    units = group_units(expand(load_sweep("smoke")), available_cores())
+    assert len(set(tasks_of(cluster, "lejepa-smoke-")) - before) == len(units)
     again = subprocess.run(cmd, capture_output=True, text=True, env=cluster.env, timeout=HANG_GUARD)
     assert again.returncode == 0 and "(0 run now, 4 already in the store)" in again.stdout
 
