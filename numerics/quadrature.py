@@ -161,13 +161,24 @@ def smolyak_size(dim: int, level: int) -> int:
 
 
 def smolyak_rule(dim: int, level: int) -> QuadratureRule:
-    """Smolyak sparse grid of ``level`` from non-nested Gauss–Hermite rules; exact to total degree ``2 level + 1``."""
+    """Smolyak sparse grid of ``level`` from non-nested Gauss–Hermite rules; exact to total degree ``2 level + 1``.
+
+    Its weights sum to 1 but are partly negative (``Σ |w|`` is 575 at n = 8, level 3): for an
+    integrand with a kink the rule can amplify its local errors by up to that factor, and a
+    quantity that is non-negative for every positive-weight rule (a second moment) can come out
+    negative. Returns read-only arrays (the rule is cached).
+    """
     dim = check_int(dim, "dim", 1)
     level = check_int(level, "level", 0, MAX_NODES - 1)
     if smolyak_size(dim, level) > MAX_POINTS:
         raise ValueError(
             f"a Smolyak rule of level {level} in dim {dim} has more than {MAX_POINTS} points; lower the level"
         )
+    return _smolyak_cached(dim, level)
+
+
+@lru_cache(maxsize=16)
+def _smolyak_cached(dim: int, level: int) -> QuadratureRule:
     pts, wts = [], []
     for coef, ls in _smolyak_terms(dim, level):
         rules = [gauss_hermite(l) for l in ls]
@@ -184,4 +195,7 @@ def smolyak_rule(dim: int, level: int) -> QuadratureRule:
     merged = np.bincount(inverse.reshape(-1), weights=weights, minlength=len(uniq))
     keep = merged != 0.0
     # keep an original (unrounded) copy of each point so the nodes stay exact
-    return QuadratureRule(points[first][keep], merged[keep], 2 * level + 1, "smolyak", level)
+    points, weights = points[first][keep], merged[keep]
+    points.setflags(write=False)
+    weights.setflags(write=False)
+    return QuadratureRule(points, weights, 2 * level + 1, "smolyak", level)

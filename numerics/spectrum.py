@@ -12,11 +12,28 @@ Methods
     axis by axis (sum factorisation), ``O(m q^n D)``. ``n_samples`` is the budget of evaluations
     of ``h``; ``q = floor(n_samples^(1/n))``, by default ``max(2D + 2, Q_n)`` with
     ``Q_1 = 200, Q_2 = 64, Q_3 = 32``. For a polynomial ``h`` of degree ``<= q − 1`` in each
-    coordinate every reported number is exact (up to rounding); ``exact_degree`` says so.
+    coordinate every reported number is exact (up to rounding); ``exact_degree`` says so. The
+    error comes from the rules with ``q``, ``q/2`` and ``q/4`` nodes (``Spectrum``), and, as in
+    :mod:`numerics.alignment`, a fourth rule with an odd count near ``3q/4`` cross-checks every
+    entry the three call converged: where it differs by more than the error, the entry is not
+    resolved and its error becomes twice the difference (on a kink the three rules can look
+    fast-converging by chance: leaky ReLU of a rotation in 2D had degree-10 errors −3.2e-5,
+    +2.2e-6, +3.1e-6 at q = 16, 32, 64, and a bar of 1e-6).
 ``"sparse"``
     Smolyak grid of level ``k`` (``numerics.quadrature.smolyak_rule``, exact to total degree
-    ``2k + 1``), by default ``k = D + 1``; every number is exact for polynomials of total
-    degree ``<= k``. Meant for moderate ``n`` (4 to about 10) and low ``D``.
+    ``2k + 1``), by default ``k = D + 3``, with the levels ``k − 1`` and ``k − 2`` for the
+    three-rule error check (with a budget, the largest level that fits, checked where
+    ``k − 2 >= D``) and the level-``k`` grid rotated by a fixed rotation as the cross-check
+    (energies and residuals are rotation invariant); every number is exact for polynomials of
+    total degree ``<= k``. Meant for moderate ``n`` (4 to about 10), low ``D`` and *smooth*
+    maps: the grid's weights are partly negative (``Σ |w|`` is 575 at n = 8, level 3 and 7183
+    at level 5), so on a map with a kink or a jump the sums are not bounded by ``E h²``: an
+    energy can exceed the second moment and the residual can be hugely negative (a trained
+    leaky-ReLU/GELU network at n = 8 gave ``Σ E_d = 1197`` against ``E||h||² = 55``). Its error
+    bars are therefore finite only where the three levels converge fast and the cross-check
+    agrees (any other entry gets ``inf``: a Richardson tail assumes a steady rate that a rule
+    with negative weights does not have), and only when three levels were computed (else
+    every error is ``inf`` and ``error_resolved`` None).
 ``"montecarlo"``
     Monte Carlo projection on the total-degree basis with ``n_samples`` draws (default 20 000)
     split into ``G = 10`` independent groups, each split in two halves ``A, B``. In a group,
@@ -27,6 +44,21 @@ Methods
 ``"auto"``
     ``quadrature`` for ``n <= 3``, ``sparse`` for ``4 <= n <= 8`` when the default Smolyak grid
     holds at most 200 000 points, ``montecarlo`` otherwise; ``Spectrum.method_reason`` says why.
+    A deterministic rule is kept only when it is trusted: the tensor rule unless its three-rule
+    check failed (``error_resolved`` False), the sparse rule only when its three-level check
+    passed (``error_resolved`` True). Otherwise ``auto`` falls back to Monte Carlo (with
+    ``n_samples`` draws when a budget was given and it allows the 10 groups), whose standard
+    errors do not depend on smoothness.
+
+Identities
+----------
+Every deterministic result is checked against what the truth must satisfy: ``E h_i² >= 0`` and
+Bessel's inequality ``Σ_{d<=D} E_{i,d} <= E h_i²``, i.e. a residual ``>= −residual_error`` (up to
+rounding). The tensor rule has positive weights and satisfies both on every map; the sparse rule
+need not. A result that violates one is not resolved (``error_resolved`` False), its error bars
+are ``inf``, ``method_reason`` says which output broke which identity, and ``auto`` falls back to
+Monte Carlo. (A Monte Carlo residual may be negative within its own standard error: its energies
+are unbiased, not non-negative, estimates.)
 """
 
 from __future__ import annotations
@@ -57,6 +89,8 @@ _DEFAULT_NODES = {1: 200, 2: 64, 3: 32}
 _MC_DEFAULT_SAMPLES = 20_000
 _MC_GROUPS = 10
 _SPARSE_AUTO_MAX_POINTS = 200_000
+_IDENTITY_NOTE = "violates an identity of the spectrum"
+_T_GROUPS = 2.2621571627409915  # t_9(0.975): the two-sided 95 % t quantile for the 10 groups
 _MAX_DIM = 4096
 _CHUNK_ENTRIES = 4_000_000  # rows × basis functions per block of the basis matrix (32 MB)
 
@@ -123,7 +157,7 @@ class SpectralAlignment:
         rule's ``error_estimate`` (``inf`` when none is available or the rules do not converge).
         """
         if self.standard_error is not None:
-            return float(self.half_width + 2.2621571627409915 * self.standard_error)
+            return float(self.half_width + _T_GROUPS * self.standard_error)
         if self.error_estimate is None:
             return math.inf
         return float(self.half_width + self.error_estimate)
@@ -160,11 +194,18 @@ class Spectrum:
     ``q/4`` nodes per axis, or two Smolyak levels less) still resolve degree ``D``, the error
     for the convergence observed over the three (:func:`numerics.convergence.sequence_error`:
     the last change for fast convergence, a Richardson tail for slow, ``inf`` where the
-    sequence does not converge) and ``error_resolved`` is True when every entry converged
-    fast; with only one coarser rule, the change ``|X_q − X_{q'}|``, a heuristic that can
+    sequence does not converge), checked against the cross-check rule (module docstring:
+    an entry it contradicts is not resolved), and ``error_resolved`` is True when every entry
+    converged fast and passed the cross-check; with only one coarser rule, the change ``|X_q − X_{q'}|``, a heuristic that can
     understate slow convergence (``error_resolved`` None: not assessed); ``None`` when no
-    coarser rule is exact to ``2D``. ``method="auto"`` does not keep a deterministic rule whose
-    three-rule check failed (``error_resolved`` False): it falls back to Monte Carlo.
+    coarser rule is exact to ``2D``. For the sparse rule (negative weights) only the
+    three-level check gives finite errors: an entry that is not resolved, and every
+    entry when fewer than three levels were computed, gets ``inf``. A deterministic result that
+    breaks ``E h_i² >= 0`` or ``residual_i >= −residual_error_i`` (module docstring,
+    "Identities") has ``error_resolved`` False and ``inf`` errors. ``method="auto"`` keeps a
+    deterministic rule only when it is trusted (module docstring) and otherwise falls back to
+    Monte Carlo. :attr:`energy_uncertainty` and :attr:`residual_uncertainty` give the 95 %
+    bars of either kind.
     """
 
     dim: int
@@ -202,6 +243,24 @@ class Spectrum:
     def stochastic(self) -> bool:
         """Whether the spectrum was estimated by Monte Carlo (it then carries per-group energies)."""
         return self.group_energy is not None
+
+    @property
+    def energy_uncertainty(self) -> np.ndarray:
+        """(m, D + 1) bounds on ``|energy − E_{i,d}|`` meant to hold with probability >= 95 %.
+
+        Monte Carlo: ``t_9(0.975)`` times ``energy_se``; a deterministic rule: ``energy_error``,
+        ``inf`` where there is none.
+        """
+        if self.stochastic:
+            return _T_GROUPS * self.energy_se
+        return np.full(self.energy.shape, math.inf) if self.energy_error is None else self.energy_error
+
+    @property
+    def residual_uncertainty(self) -> np.ndarray:
+        """(m,) bounds on ``|residual − (E h_i² − Σ_{d<=D} E_{i,d})|``, as :attr:`energy_uncertainty`."""
+        if self.stochastic:
+            return _T_GROUPS * self.residual_se
+        return np.full(self.residual.shape, math.inf) if self.residual_error is None else self.residual_error
 
     def coefficient(self, i: int, alpha) -> float:
         """``c_{i,α} = E[h_i(z) h_α(z)]`` for output ``i`` and multi-index ``alpha`` (``|α| <= D``)."""
@@ -278,7 +337,9 @@ class Spectrum:
 
 
 def _default_level(max_degree: int) -> int:
-    return max_degree + 1
+    # three levels D + 1 .. D + 3 for the check: level D (the coarsest exact to 2D) is too coarse
+    # to see even an entire map like exp(q·z / 2) at n = 8 converge fast
+    return max_degree + 3
 
 
 def _choose(dim: int, max_degree: int, method: str, n_samples) -> tuple[str, str]:
@@ -363,13 +424,37 @@ def _spectrum_tensor(h, dim, max_degree, n_samples, reason):
             c3, s3, n3 = _tensor_projection(h, dim, max_degree, q_third, indices)
             out.update(coarser=(c3, s3), n_points=out["n_points"] + n3,
                        method_reason=out["method_reason"] + f" and {q_third} nodes (observed convergence)")
+            # the cross-check of numerics.alignment: an odd count near 3q/4 puts a node where the
+            # even rules have none; on a kink the three rules can look fast-converging by chance
+            # (leaky ReLU of a rotation in 2D: degree-10 errors -3.2e-5, +2.2e-6, +3.1e-6 at
+            # q = 16, 32, 64), and this rule then differs by about the true error
+            q_alt = (3 * q // 4) | 1
+            if q_alt >= max_degree + 1 and q_alt not in (q, q_coarse, q_third):
+                c4, s4, n4 = _tensor_projection(h, dim, max_degree, q_alt, indices)
+                out.update(alt=(c4, s4), n_points=out["n_points"] + n4,
+                           method_reason=out["method_reason"] + f"; cross-check {q_alt} nodes")
     return out
 
 
-def _sparse_projection(h, dim, level, indices):
+def _sparse_projection(h, dim, level, indices, rotation=None):
+    """Coefficients (m, K), second moments (m,), point count and ``Σ |w|`` of the level-``level`` grid.
+
+    ``rotation``: an orthogonal (n, n) matrix; the grid's points ``p`` are used as ``R p`` (the
+    Gaussian is rotation invariant, so this is an equally exact rule with other node positions).
+    """
     rule = smolyak_rule(dim, level)
-    f = evaluate_map(h, rule.points)
-    return _project(rule.points, f * rule.weights[:, None], indices), rule.weights @ (f * f), rule.n_points
+    # a writable copy for h (the cached rule is read-only; torch.from_numpy warns on those)
+    points = rule.points.copy() if rotation is None else rule.points @ rotation.T
+    f = evaluate_map(h, points)
+    # Σ |w| is how much the rule can amplify a local error (and rounding)
+    return (_project(points, f * rule.weights[:, None], indices), rule.weights @ (f * f), rule.n_points,
+            float(np.abs(rule.weights).sum()))
+
+
+def _fixed_rotation(dim: int) -> np.ndarray:
+    """A fixed (not random: the same for every call) rotation of R^dim, for the sparse cross-check."""
+    q, r = np.linalg.qr(np.random.default_rng(20_260_101).standard_normal((dim, dim)))
+    return q * np.sign(np.diag(r))
 
 
 def _spectrum_sparse(h, dim, max_degree, n_samples, reason):
@@ -386,18 +471,24 @@ def _spectrum_sparse(h, dim, max_degree, n_samples, reason):
         while smolyak_size(dim, level + 1) <= n_samples:
             level += 1
     indices = total_degree_indices(dim, max_degree)
-    coefficients, second, n_points = _sparse_projection(h, dim, level, indices)
+    coefficients, second, n_points, abs_weight_sum = _sparse_projection(h, dim, level, indices)
     out = dict(indices=indices, coefficients=coefficients, second_moment=second, n_points=n_points,
-               exact_degree=level, method="sparse",
+               exact_degree=level, method="sparse", abs_weight_sum=abs_weight_sum,
                method_reason=f"{reason}; Smolyak level {level} (exact to total degree {2 * level + 1})")
     if level - 1 >= max_degree:
-        c2, s2, n2 = _sparse_projection(h, dim, level - 1, indices)
+        c2, s2, n2, _ = _sparse_projection(h, dim, level - 1, indices)
         out.update(coarse=(c2, s2), n_points=n_points + n2,
                    method_reason=out["method_reason"] + f"; error estimate from level {level - 1}")
         if level - 2 >= max_degree:
-            c3, s3, n3 = _sparse_projection(h, dim, level - 2, indices)
+            c3, s3, n3, _ = _sparse_projection(h, dim, level - 2, indices)
             out.update(coarser=(c3, s3), n_points=out["n_points"] + n3,
                        method_reason=out["method_reason"] + f" and {level - 2} (observed convergence)")
+            if dim > 1:
+                # energies and residual are rotation invariant; the rotated grid moves every node
+                # off the map's kinks as placed for the first grid
+                c4, s4, n4, _ = _sparse_projection(h, dim, level, indices, rotation=_fixed_rotation(dim))
+                out.update(alt=(c4, s4), n_points=out["n_points"] + n4,
+                           method_reason=out["method_reason"] + "; cross-check on a rotated grid")
     return out
 
 
@@ -503,15 +594,63 @@ def hermite_spectrum(h: Callable, dim: int, max_degree: int, *, method: str = "a
                              "functions; the Monte Carlo method allows at most 200000")
         out = _spectrum_montecarlo(h, dim, max_degree, n_samples, seed, reason)
     result = _assemble(out, dim, max_degree, seed)
-    if (method == "auto" and n_samples is None and result.error_resolved is False
-            and basis_size(dim, max_degree) <= 200_000):
-        # the rule's own convergence says it does not resolve this map (a kink or a jump):
-        # Monte Carlo's standard errors do not depend on smoothness
-        mc = _spectrum_montecarlo(h, dim, max_degree, None, seed,
-                                  f"{reason}; {out['method']} did not converge fast on this map "
-                                  "(a kink or a jump): Monte Carlo projection instead")
+    if (method == "auto" and not _trusted(result) and basis_size(dim, max_degree) <= 200_000
+            and (n_samples is None or n_samples >= 4 * _MC_GROUPS)):
+        # the rule's own checks do not vouch for it on this map (a kink or a jump): Monte
+        # Carlo's standard errors do not depend on smoothness
+        mc = _spectrum_montecarlo(h, dim, max_degree, n_samples, seed,
+                                  f"{reason}; {out['method']} not trusted on this map "
+                                  f"({_distrust(result)}): Monte Carlo projection instead")
         result = _assemble(mc, dim, max_degree, seed)
     return result
+
+
+def _trusted(result: Spectrum) -> bool:
+    """Whether ``auto`` may keep a deterministic result (module docstring, ``"auto"``)."""
+    if result.stochastic:
+        return True
+    if result.method == "quadrature":
+        return result.error_resolved is not False
+    return result.error_resolved is True
+
+
+def _distrust(result: Spectrum) -> str:
+    if result.error_resolved is None:
+        return "fewer than three levels to check convergence with"
+    if _IDENTITY_NOTE in result.method_reason:
+        return "it violates an identity of the spectrum"
+    return "the three-rule check did not find fast convergence (a kink or a jump)"
+
+
+def _identity_violations(second, energy, residual, residual_error, scale_factor, n_points) -> list[str]:
+    """Which outputs break ``E h_i² >= 0`` or ``residual_i >= −residual_error_i`` beyond rounding."""
+    scale = np.maximum(np.abs(second), energy.sum(axis=1))
+    # rounding of a weighted sum of n_points terms, amplified by Σ |w| for a rule with negative weights
+    floor = 64.0 * np.finfo(float).eps * scale_factor * math.sqrt(max(n_points, 1)) * np.maximum(scale, 1e-300)
+    out = []
+    for i in np.flatnonzero(second < -floor):
+        out.append(f"E h_{i}² = {second[i]:.4g} < 0")
+    allowed = floor + (0.0 if residual_error is None else np.where(np.isfinite(residual_error), residual_error, 0.0))
+    for i in np.flatnonzero(residual < -allowed):
+        out.append(f"output {i}: Σ_d E_d = {energy[i].sum():.4g} > E h² = {second[i]:.4g}, "
+                   f"residual {residual[i]:.4g} < −{allowed[i]:.3g} (its error)")
+    return out
+
+
+def _cross_check(alt, degrees, max_degree, value, error, ok, residual: bool):
+    """Error and resolution of ``value`` (energies, or residuals if ``residual``) after the cross-check rule ``alt``.
+
+    Where the sequence converged but the cross-check rule differs by more than the error, the
+    map only looked resolved: not resolved, and the error becomes twice the difference, as in
+    :mod:`numerics.alignment` (the sparse rule then turns it into ``inf``: module docstring).
+    """
+    c4, s4 = alt
+    e4 = _energies(c4, degrees, max_degree)
+    other = s4 - e4.sum(axis=1) if residual else e4
+    gap = np.abs(value - other)
+    bad = np.isfinite(error) & (gap > error)
+    error = np.where(bad, np.maximum(error, 2.0 * gap), error)
+    return error, ok & ~bad
 
 
 def _assemble(out: dict, dim: int, max_degree: int, seed) -> Spectrum:
@@ -525,6 +664,10 @@ def _assemble(out: dict, dim: int, max_degree: int, seed) -> Spectrum:
         residual = out["second_moment"] - energy.sum(axis=1)
     energy_error = residual_error = None
     error_resolved = None
+    sparse = out["method"] == "sparse"
+    # Σ |w| scales the rounding of a rule with negative weights (1 for positive weights)
+    amplification = out.get("abs_weight_sum", 1.0)
+    npts = int(out["n_points"])
     if "coarse" in out:
         c2, s2 = out["coarse"]
         e2 = _energies(c2, degrees, max_degree)
@@ -536,15 +679,38 @@ def _assemble(out: dict, dim: int, max_degree: int, seed) -> Spectrum:
             # inf where the sequence does not converge
             c3, s3 = out["coarser"]
             e3 = _energies(c3, degrees, max_degree)
-            npts = int(out["n_points"])
-            energy_error, ok_e = sequence_error_array(e3, e2, energy, n_points=npts)
-            residual_error, ok_r = sequence_error_array(s3 - e3.sum(axis=1), r2, residual, n_points=npts)
+            floor_points = int(math.ceil(npts * amplification**2))
+            energy_error, ok_e = sequence_error_array(e3, e2, energy, n_points=floor_points)
+            residual_error, ok_r = sequence_error_array(s3 - e3.sum(axis=1), r2, residual, n_points=floor_points)
+            if "alt" in out:
+                energy_error, ok_e = _cross_check(out["alt"], degrees, max_degree, energy, energy_error, ok_e,
+                                                  residual=False)
+                residual_error, ok_r = _cross_check(out["alt"], degrees, max_degree, residual, residual_error, ok_r,
+                                                    residual=True)
             error_resolved = bool(ok_e.all() and ok_r.all())
+            if sparse:
+                # negative weights: no steady algebraic rate to extrapolate (module docstring)
+                energy_error = np.where(ok_e, energy_error, math.inf)
+                residual_error = np.where(ok_r, residual_error, math.inf)
+        elif sparse:
+            energy_error = np.full(energy.shape, math.inf)
+            residual_error = np.full(residual.shape, math.inf)
+    method_reason = out["method_reason"]
+    if "group_energy" not in out:
+        broken = _identity_violations(np.asarray(out["second_moment"]), energy, residual, residual_error,
+                                      amplification, npts)
+        if broken:
+            error_resolved = False
+            energy_error = np.full(energy.shape, math.inf)
+            residual_error = np.full(residual.shape, math.inf)
+            method_reason += (f"; {_IDENTITY_NOTE} (" + "; ".join(broken[:3])
+                              + (f"; {len(broken) - 3} more" if len(broken) > 3 else "")
+                              + "): no error bar can be given")
     lin = _linear_columns(indices)
     linear_block = coefficients[:, lin]
     cse = out.get("coefficient_se")
     return Spectrum(
-        dim=dim, max_degree=max_degree, method=out["method"], method_reason=out["method_reason"],
+        dim=dim, max_degree=max_degree, method=out["method"], method_reason=method_reason,
         n_points=int(out["n_points"]), exact_degree=out["exact_degree"], energy=energy,
         mean=coefficients[:, 0].copy(), second_moment=np.asarray(out["second_moment"]), residual=residual,
         linear_block=linear_block, indices=indices, coefficients=coefficients,
