@@ -46,9 +46,11 @@ Methods
     holds at most 200 000 points, ``montecarlo`` otherwise; ``Spectrum.method_reason`` says why.
     A deterministic rule is kept only when it is trusted: the tensor rule unless its three-rule
     check failed (``error_resolved`` False), the sparse rule only when its three-level check
-    passed (``error_resolved`` True). Otherwise ``auto`` falls back to Monte Carlo (with
-    ``n_samples`` draws when a budget was given and it allows the 10 groups), whose standard
-    errors do not depend on smoothness.
+    passed (``error_resolved`` True). Otherwise ``auto`` falls back to Monte Carlo, whose
+    standard errors do not depend on smoothness. With a budget ``n_samples`` an untrusted
+    tensor result is kept (flagged, with its finite bars: positive weights keep the identities),
+    and an untrusted sparse result falls back to Monte Carlo with ``n_samples`` draws (when
+    they allow the 10 groups).
 
 Identities
 ----------
@@ -594,8 +596,10 @@ def hermite_spectrum(h: Callable, dim: int, max_degree: int, *, method: str = "a
                              "functions; the Monte Carlo method allows at most 200000")
         out = _spectrum_montecarlo(h, dim, max_degree, n_samples, seed, reason)
     result = _assemble(out, dim, max_degree, seed)
+    # with a budget the tensor rule is kept, flagged (its weights are positive: the identities
+    # hold and its bars are finite); the sparse rule's are not, so it falls back with the budget
     if (method == "auto" and not _trusted(result) and basis_size(dim, max_degree) <= 200_000
-            and (n_samples is None or n_samples >= 4 * _MC_GROUPS)):
+            and (n_samples is None or (result.method == "sparse" and n_samples >= 4 * _MC_GROUPS))):
         # the rule's own checks do not vouch for it on this map (a kink or a jump): Monte
         # Carlo's standard errors do not depend on smoothness
         mc = _spectrum_montecarlo(h, dim, max_degree, n_samples, seed,
