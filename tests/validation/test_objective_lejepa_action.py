@@ -92,7 +92,7 @@ def test_the_loop_trains_the_predictor_with_the_encoder():
                          spectrum_degree=0, width=8, depth=1, predictor_init="zero")
     run = prepare(config, device="cpu")
     fitted = fit(config, run.world, run.mixing, run.encoder, run.objective, run.held, device="cpu", progress=False)
-    assert float(run.objective.P.abs().sum()) > 0 and float(run.objective.C.abs().sum()) > 0
+    assert float(run.objective.P.detach().abs().sum()) > 0 and float(run.objective.C.detach().abs().sum()) > 0
     assert len(fitted.curves["alignment"]) == 2
 
 
