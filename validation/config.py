@@ -306,7 +306,13 @@ class TrainConfig:
         obs_shape = obs.obs_shape(self.n)
         enc = member("encoder", self.encoder)
         enc.check(obs_shape, self.n, self.out_dim, self.member_options("encoder"))
-        member("pairs", self.pairs).check(self)
+        source = member("pairs", self.pairs)
+        source.check(self)
+        missing = [k for k in member("objective", self.objective).wants if k not in source.extras]
+        if missing:
+            givers = [name for name in PAIR_SOURCES.names() if set(missing) <= set(member("pairs", name).extras)]
+            raise ValueError(f"objective {self.objective!r} needs the batch extras {', '.join(missing)}, which pairs "
+                             f"{self.pairs!r} does not draw; pairs that do: {', '.join(givers) or 'none'}")
 
     def member_options(self, role: str) -> Options:
         """The options of the member this config names for ``role`` (``"encoder"``, ``"objective"``,

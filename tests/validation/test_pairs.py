@@ -48,3 +48,10 @@ def test_arm_trajectory_held_out_pairs_are_independent_and_the_bound_is_not_repo
     assert m.delta == pytest.approx(expected_delta, rel=1e-6, abs=1e-9)
     assert m.bound is None and m.bound_upper is None and m.bound_holds is None
     assert any("not reported" in note for note in m.notes)
+
+
+def test_an_objective_that_needs_batch_extras_is_refused_with_a_source_that_draws_none():
+    # found by the action-world session: this config failed at its first step with KeyError 'actions'
+    with pytest.raises(ValueError, match="needs the batch extras actions.*pairs that do: action"):
+        TrainConfig(objective="lejepa_action", transition="ou_action", action_dim=2)
+    TrainConfig(objective="lejepa_action", transition="ou_action", action_dim=2, pairs="action")

@@ -48,6 +48,8 @@ class PairSource:
     options: ClassVar[tuple[Option, ...]] = ()
     #: whether the world's latent law, its parameters and the transition are read
     uses_latent: ClassVar[bool] = True
+    #: what a training batch carries besides the pair (an action world's ``"actions"``)
+    extras: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, world: "World", options: Any = None):
         self.world = world
