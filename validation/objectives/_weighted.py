@@ -19,8 +19,19 @@ class WeightedObjective(Objective):
         return 1.0
 
     def __call__(self, h1: torch.Tensor, h2: torch.Tensor, gen: torch.Generator | None = None):
+        return self._loss(h1, h2, torch.cat((h1, h2)), gen)
+
+    def stacked(self, h: torch.Tensor, batch: int, gen: torch.Generator | None = None, **extras):
+        """The penalty on ``h`` itself (both views already stacked: no copy of the batch); a subclass
+        with a call of its own (an action predictor's) is called on the two halves instead."""
+        if type(self).__call__ is not WeightedObjective.__call__:
+            return super().stacked(h, batch, gen, **extras)
+        h1, h2 = h.unflatten(0, (2, batch)).unbind(0)
+        return self._loss(h1, h2, h, gen)
+
+    def _loss(self, h1: torch.Tensor, h2: torch.Tensor, both: torch.Tensor, gen: torch.Generator | None):
         align = alignment(h1, h2)
-        reg = self.penalty(torch.cat((h1, h2)), gen)
+        reg = self.penalty(both, gen)
         loss = self.lam * reg + (1.0 - self.lam) * align / self.alignment_divisor()
         return loss, {"alignment": align.detach(), self.regulariser: reg.detach()}
 

@@ -61,6 +61,12 @@ class Objective:
         for key, value in options.items():
             setattr(self, key, value)
 
+    def stacked(self, h: torch.Tensor, batch: int, gen: torch.Generator | None = None, **extras):
+        """The loss of a batch whose two views are stacked in one ``(2·batch, m)`` tensor (first
+        views, then second views), as the loop computes them; by default the call on the two halves."""
+        h1, h2 = h.unflatten(0, (2, batch)).unbind(0)
+        return self(h1, h2, gen, **extras)
+
     @classmethod
     def batched(cls, objectives: list, h1: torch.Tensor, h2: torch.Tensor, gens: list):
         """The losses of several runs at once (``validation.many``): ``h1``, ``h2`` are ``(R, B, m)``,
