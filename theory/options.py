@@ -8,16 +8,16 @@ the command line (:meth:`Option.parse`, :meth:`Option.help`), sweep files and ``
 the same declarations, so a limit is written in one place (scikit-learn's
 ``_parameter_constraints`` is the model).
 
-Kinds:
+The kinds:
 
-``int``      an integer (``bool`` refused; ``2.0`` refused: a count is an integer)
-``float``    a finite real number (an ``int`` is turned into a float, so ``3`` and ``3.0``
-             are one value, and one run id)
-``bool``     ``True``/``False``; on the command line ``true/false/1/0/yes/no``
-``str``      one of ``choices`` (a tuple, or a function returning the current names)
-``ints``     a tuple of integers (length within ``length``); on the command line ``8,16,32``
-``mapping``  a mapping of names to numbers (``alpha=0.5``); its entries are checked by
-             whoever owns them (a latent law's declared parameters)
+- ``int``: an integer (``bool`` refused; ``2.0`` refused: a count is an integer);
+- ``float``: a finite real number (an ``int`` is turned into a float, so ``3`` and ``3.0`` are
+  one value, and one run id);
+- ``bool``: ``True``/``False``; on the command line ``true/false/1/0/yes/no``;
+- ``str``: one of ``choices`` (a tuple, or a function returning the current names);
+- ``ints``: a tuple of integers (length within ``length``); on the command line ``8,16,32``;
+- ``mapping``: a mapping of names to numbers (``alpha=0.5``); its entries are checked by
+  whoever owns them (a latent law's declared parameters).
 
 ``nullable`` admits ``None`` (written ``none`` on the command line and in TOML files).
 numpy scalars are accepted and turned into Python numbers, so a config built from arrays
@@ -197,16 +197,12 @@ class Option:
             if low in _FALSE:
                 return False
             raise ValueError(f"{self.name} must be true or false (also 1/0, yes/no), got {text!r}")
-        if kind == "int":
+        if kind in ("int", "float"):
             try:
-                return self.check(int(raw))
+                number = int(raw) if kind == "int" else float(raw)
             except ValueError:
                 raise self._fail(text, "") from None
-        if kind == "float":
-            try:
-                return self.check(float(raw))
-            except ValueError:
-                raise self._fail(text, "") from None
+            return self.check(number)
         if kind == "str":
             return self.check(raw)
         if kind == "ints":

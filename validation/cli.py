@@ -15,11 +15,18 @@ import sys
 EXIT_INTERRUPTED = 130
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser with its usage errors said in one line, as every other mistake is."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``lejepa-verify`` argument parser, one sub-command per module of ``validation.commands``."""
     from lejepa_verify.validation.registries import COMMANDS
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="lejepa-verify",
         description="Check, by computation, when LeJEPA learns a world model.",
     )

@@ -116,6 +116,7 @@ class Monitor:
         c["orth_err"].append(orth_err)
 
     def stop(self, step: int, reason: str, **values) -> None:
+        """Raise :class:`Diverged` at ``step`` for ``reason``, with the numbers that decided it."""
         raise Diverged(Divergence(step, reason, values), self.curves)
 
 

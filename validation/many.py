@@ -71,6 +71,7 @@ class StackedAdamW:
         self.v = {k: torch.zeros_like(p) for k, p in params.items()}
 
     def zero_grad(self) -> None:
+        """Drop the gradients (the next backward pass sets them afresh)."""
         for p in self.params.values():
             p.grad = None
 

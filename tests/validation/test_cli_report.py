@@ -17,9 +17,10 @@ def test_set_none_is_none_for_an_optional_field():
 
 
 def test_lam_start_none_is_accepted_by_report_set_as_by_train(tmp_path, capsys):
-    from lejepa_verify.validation.commands.train import _optional
+    from lejepa_verify.validation.config import declared_options
 
-    assert _optional(float)("none") is None
+    # train reads --lam-start none through the declaration, as --set does
+    assert declared_options()["lam_start"].parse("none") is None
     from lejepa_verify.validation.commands.report import parse_overrides
 
     assert TrainConfig.from_dict({**TINY, **parse_overrides(["lam_start=none"])}).lam_start is None

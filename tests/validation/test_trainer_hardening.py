@@ -1,6 +1,6 @@
 """The trainer under failure: divergence (an exploding but finite loss, non-finite final metrics)
-and a failed run that leaves no folder of its own behind. The trainer's part of the former
-hardening tests; the trainer's owner may merge it into test_trainer.py."""
+and a failed run that leaves no folder of its own behind (the trainer's part of the former
+hardening tests; the run folder's own tests are in test_run_folder.py)."""
 
 import json
 
@@ -40,23 +40,23 @@ def test_an_exploding_finite_loss_is_recorded_as_diverged_with_step_and_reason(t
 
 
 def test_non_finite_final_metrics_make_the_run_diverged_not_ok(monkeypatch):
+    import dataclasses
+
+    import lejepa_verify.numerics.bounds as bounds
     import lejepa_verify.validation.trainer as trainer
 
-    real = trainer.evaluate
+    real = bounds.approximate_identifiability
 
     def nan_epsilon(*args, **kwargs):
-        metrics, arrays = real(*args, **kwargs)
-        if kwargs.get("final"):
-            metrics["epsilon"] = float("nan")
-        return metrics, arrays
+        return dataclasses.replace(real(*args, **kwargs), epsilon=float("nan"))
 
-    monkeypatch.setattr(trainer, "evaluate", nan_epsilon)
+    monkeypatch.setattr(bounds, "approximate_identifiability", nan_epsilon)
     with pytest.raises(trainer.TrainingDiverged) as err:
         trainer.train(TrainConfig(**TINY), progress=False)
     assert "epsilon = nan" in str(err.value)
     assert err.value.record["metrics"]["divergence"].startswith("final metrics not finite")
     # negative control: with the real evaluation the same run is ok
-    monkeypatch.setattr(trainer, "evaluate", real)
+    monkeypatch.setattr(bounds, "approximate_identifiability", real)
     assert trainer.train(TrainConfig(**TINY), progress=False).status == "ok"
 
 
@@ -66,7 +66,7 @@ def test_a_failing_train_removes_the_folder_it_created_but_not_an_existing_one(t
     def broken(*a, **k):
         raise RuntimeError("simulated failure before any record")
 
-    monkeypatch.setattr(trainer, "_train", broken)
+    monkeypatch.setattr(trainer, "fit_one", broken)
     new = tmp_path / "new"
     with pytest.raises(RuntimeError):
         trainer.train(TrainConfig(**TINY), progress=False, out=new)

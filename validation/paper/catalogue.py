@@ -1,6 +1,6 @@
 """The scorecard of every published number: one module per published result, gathered here.
 
-Each result module (:mod:`.scaling`, :mod:`.alpha`, :mod:`.grid`, :mod:`.bound`, :mod:`.reacher`,
+Each result module (:mod:`.scaling`, :mod:`.alpha`, :mod:`.grid`, :mod:`.bound`, :mod:`lejepa_verify.validation.paper.reacher`,
 :mod:`.mixings`) has ``entries(numbers, evidence)`` (its scored numbers) and ``unscored(numbers)``
 (the numbers of its tables that are settings, duplicates or raster-figure readings, with the
 reason). :func:`build_scorecard` runs them all; :func:`uncovered` lists every number of the file

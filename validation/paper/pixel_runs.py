@@ -1,6 +1,6 @@
 """What the report's pixel section left under ``DIR/pixels``: its summary and its runs' records.
 
-Read by the paper's Reacher table (:mod:`.reacher`) and by the evidence the scorecard is
+Read by the paper's Reacher table (:mod:`lejepa_verify.validation.paper.reacher`) and by the evidence the scorecard is
 measured from (:mod:`.runs`); the pixel section writes ``SUMMARY_NAME`` there.
 """
 
