@@ -8,6 +8,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+from tests.waiting import HANG_GUARD
+
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ("theory", "numerics", "validation")
 
@@ -48,6 +50,6 @@ def test_outside_the_checkout_only_the_namespace_imports(tmp_path):
         "        pass\n"
         "print(','.join(bare) or 'none')\n"
     )
-    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=HANG_GUARD)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "none"

@@ -1,6 +1,6 @@
 """Sphinx extension of the lejepa-verify documentation: what the pages generate at build time.
 
-- ``{claims}`` directive: a table of registered claims (id, statement, source, Lean axioms),
+- ``{claims}`` directive: a table of registered claims (id, statement, source, the Lean declarations it names),
   read from the registry (``lejepa_verify.validation.claimrun.load_claims``) when the page is
   built, so the Theory page lists whatever claims exist then. ``:rest:`` lists the claims no
   other ``{claims}`` table of the same page has shown, so a new claim is never left out.
@@ -100,7 +100,7 @@ class ClaimsDirective(SphinxDirective):
         return [self._table(chosen)]
 
     def _table(self, chosen) -> nodes.table:
-        headers = ("claim", "statement", "source", "Lean axioms")
+        headers = ("claim", "statement", "source", "Lean declarations")
         table = nodes.table(classes=["lejepa-claims"])
         group = nodes.tgroup(cols=len(headers))
         table += group
@@ -124,7 +124,9 @@ class ClaimsDirective(SphinxDirective):
             entry += _para(f"negative control: {c.control_statement}")
             row += entry
             row += nodes.entry("", _para(f"{c.source} ({c.layer})"))
-            row += nodes.entry("", _para(", ".join(c.axioms) or "—"))
+            axioms = set(c.axioms)
+            names = [f"{n} (axiom)" if n in axioms else n for n in c.lean]
+            row += nodes.entry("", _para(", ".join(names) or "—"))
             body += row
         group += body
         return table

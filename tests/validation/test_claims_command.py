@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from tests.waiting import HANG_GUARD
+
 from lejepa_verify.validation.claimrun import load_claims
 from lejepa_verify.validation.cli import main
 
@@ -20,7 +22,7 @@ def test_a_reader_that_is_gone_ends_the_command_quietly():
     os.close(read_end)
     try:
         proc = subprocess.run([sys.executable, "-m", "lejepa_verify.validation.cli", "claims", "--json", "--no-progress",
-                               "--id", CHEAP], stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=600)
+                               "--id", CHEAP], stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=HANG_GUARD)
     finally:
         os.close(write_end)
     assert proc.returncode in (0, 141), proc.stderr

@@ -6,6 +6,8 @@ import sys
 import pytest
 import torch
 
+from tests.waiting import HANG_GUARD
+
 from lejepa_verify.theory.registry import Registry
 from lejepa_verify.validation.config import TrainConfig
 from lejepa_verify.validation.objectives.base import Objective
@@ -100,6 +102,6 @@ def test_encoders_are_built_from_the_observation_shape():
 def test_names_are_listed_without_importing_torch():
     code = ("import sys\nfrom lejepa_verify.validation.registries import OBSERVATIONS, ENCODERS, OBJECTIVES\n"
             "print(OBSERVATIONS.names(), ENCODERS.names(), OBJECTIVES.names(), 'torch' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=HANG_GUARD)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().endswith("False")
