@@ -15,6 +15,8 @@ import subprocess
 import time
 from typing import Callable
 
+from lejepa_verify.validation.sweep.worker import process_alive
+
 #: seconds after which a wait gives up: only a hung process gets there, never a slow one
 HANG_GUARD = 600.0
 POLL = 0.02
@@ -43,22 +45,6 @@ def wait_for(event: Callable[[], bool], what: str, *, proc: subprocess.Popen | N
         if time.monotonic() - start > HANG_GUARD:
             raise AssertionError(f"{what}: not after {HANG_GUARD:.0f} s (hang guard)")
         time.sleep(poll)
-
-
-def process_alive(pid: int) -> bool:
-    """Whether process ``pid`` runs (a zombie counts as ended)."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            stat = fh.read()
-        return stat[stat.rindex(b")") + 2:][:1] not in (b"Z", b"X")
-    except FileNotFoundError:
-        return False
-    except OSError:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
 
 
 def wait_until_gone(pids, what: str) -> None:

@@ -178,6 +178,23 @@ def atomic_write_json(path: str | os.PathLike, obj: Any) -> Path:
     return atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=False, allow_nan=False) + "\n")
 
 
+def read_json_file(path: str | os.PathLike, file_name: str, what: str) -> tuple[Path, Any]:
+    """``(file, parsed JSON)`` of ``path``, or of ``path / file_name`` when ``path`` is a folder.
+
+    A missing or unreadable file is a ``ValueError`` that names it and says it should hold
+    ``what`` (``"run record"``, ``"scorecard"``).
+    """
+    p = Path(path)
+    if p.is_dir():
+        p = p / file_name
+    try:
+        return p, json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"no {what} at {str(p)!r}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{str(p)!r} is not a readable {what}: {exc}") from None
+
+
 def atomic_save_figure(fig, path_stem: str | os.PathLike, formats: Iterable[str] = ("png", "pdf"), dpi: int = 130) -> list[Path]:
     """Save a matplotlib figure as ``path_stem.<fmt>`` for each format, each file atomically."""
     out = []

@@ -16,7 +16,6 @@ plain mapping in ``config_dict``; ``config`` is then ``None``.
 from __future__ import annotations
 
 import importlib
-import json
 import math
 import platform
 from dataclasses import dataclass, field
@@ -225,15 +224,9 @@ class RunRecord:
     @classmethod
     def read(cls, path) -> "RunRecord":
         """Read ``path`` (a ``record.json`` or the folder holding it); ``ValueError`` naming a bad file."""
-        p = Path(path)
-        if p.is_dir():
-            p = p / RECORD_NAME
-        try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ValueError(f"no run record at {str(p)!r}") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ValueError(f"{str(p)!r} is not a readable run record: {exc}") from None
+        from lejepa_verify.validation.io import read_json_file
+
+        p, data = read_json_file(path, RECORD_NAME, "run record")
         try:
             return cls.from_dict(data)
         except ValueError as exc:

@@ -56,6 +56,28 @@ def tasks_of(cluster, prefix: str) -> list[str]:
     return [line for line in acct.stdout.splitlines() if line.split("|")[1].startswith(prefix)]
 
 
+#: states in which sacct may still list a task that has not ended
+LIVE_STATES = ("PENDING", "RUNNING", "REQUEUED", "RESIZING", "SUSPENDED", "COMPLETING")
+
+
+def ended_tasks(cluster, prefix: str, count: int, before=frozenset()) -> list[str]:
+    """The tasks of :func:`tasks_of` not in ``before``, once ``count`` of them have ended in sacct.
+
+    slurmctld sends a task's end to the accounting daemon after squeue has dropped it, so an
+    empty queue does not yet mean that sacct lists every task (CI saw 3 of 4): this waits for
+    that event. A task submitted twice makes the list longer than ``count`` (or keeps the wait
+    going until a second array ends), which the callers' equality checks then reject.
+    """
+    seen: list[str] = []
+
+    def accounted() -> bool:
+        seen[:] = [line for line in tasks_of(cluster, prefix) if line not in before]
+        return sum(line.split("|")[2].split()[0] not in LIVE_STATES for line in seen) >= count
+
+    wait_for(accounted, f"sacct to list {count} ended tasks named {prefix}*", poll=0.5)
+    return list(seen)
+
+
 def test_a_shipped_sweep_through_slurm_lands_the_records_of_a_local_run(slurm_env, tmp_path):
     cluster = slurm_env
     via_slurm, local = tmp_path / "slurm", tmp_path / "local"
@@ -74,7 +96,7 @@ def test_a_shipped_sweep_through_slurm_lands_the_records_of_a_local_run(slurm_en
 
     units = group_units(expand(load_sweep("smoke")), available_cores())
     wait_queue_empty(cluster)
-    states = [line.split("|")[2] for line in tasks_of(cluster, "lejepa-smoke-") if line not in before]
+    states = [line.split("|")[2] for line in ended_tasks(cluster, "lejepa-smoke-", len(units), before)]
     assert states == ["COMPLETED"] * len(units) and sum(map(len, units)) == 4, states
     # a finished sweep leaves no note of queued runs
     assert not notes(via_slurm)
@@ -187,7 +209,7 @@ def test_killing_the_submitting_process_and_running_again_gives_exactly_four_rec
     from lejepa_verify.validation.sweep.run import group_units
 
     units = group_units(expand(load_sweep("smoke")), available_cores())
-    assert len(set(tasks_of(cluster, "lejepa-smoke-")) - before) == len(units)
+    assert len(set(ended_tasks(cluster, "lejepa-smoke-", len(units), before))) == len(units)
     again = subprocess.run(cmd, capture_output=True, text=True, env=cluster.env, timeout=HANG_GUARD)
     assert again.returncode == 0 and "(0 run now, 4 already in the store)" in again.stdout
 
@@ -279,7 +301,7 @@ def test_a_resumed_sweep_waits_for_the_runs_still_queued_instead_of_submitting_t
     assert {p.name: p.read_text().count("started") for p in gate.glob("ran-*")} == \
         {f"ran-{s}": 1 for s in range(4)}
     wait_queue_empty(cluster)
-    assert [line.split("|")[0].split("_")[0] for line in tasks_of(cluster, "lejepa-adopt-")] == [first_array] * 4
+    assert [line.split("|")[0].split("_")[0] for line in ended_tasks(cluster, "lejepa-adopt-", 4)] == [first_array] * 4
     assert len(records(out)) == 4 and not notes(out)
 
 

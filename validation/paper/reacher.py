@@ -257,7 +257,6 @@ def unscored(numbers) -> list[sc.Unscored]:
     """The Reacher tables' settings, duplicates, figure readings."""
     out = [sc.Unscored(TABLE, k, "a setting (the ρ, the strides, 3 seeds)") for k in ("ou_rho", "traj_delta", "seeds")]
     out += [sc.Unscored(TABLE, k, "the std of a scored column") for k in numbers.table(TABLE) if k.endswith("_std")]
-    old = numbers.table(OLD)
     out += [sc.Unscored(OLD, "r2_at_rho_0_99", "the page's R² at ρ = 0.99: the same as [reacher_table] "
                                               "ou_r2_h_to_z at ρ = 0.99, scored there"),
             sc.Unscored(OLD, "planning_pairs", "a setting (30 start-goal pairs)"),

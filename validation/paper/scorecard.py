@@ -25,9 +25,8 @@ of the file is silently missing. ``paper_scorecard.json`` is :meth:`Scorecard.to
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -365,15 +364,9 @@ def make_header(profile: str, *, out: Path, numbers_path: str, command: str, app
 
 def read_scorecard(path: Path) -> dict:
     """A ``paper_scorecard.json`` as written (``ValueError`` naming the file when it is not one)."""
-    p = Path(path)
-    if p.is_dir():
-        p = p / SCORECARD_NAME
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"no scorecard at {str(p)!r}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{str(p)!r} is not a readable scorecard: {exc}") from None
+    from lejepa_verify.validation.io import read_json_file
+
+    p, data = read_json_file(path, SCORECARD_NAME, "scorecard")
     if not isinstance(data, dict) or not isinstance(data.get("header"), dict) or not isinstance(data.get("entries"), list) \
             or not isinstance(data.get("counts"), dict):
         raise ValueError(f"{str(p)!r} is not a scorecard (no header, counts or entries)")

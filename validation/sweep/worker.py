@@ -190,8 +190,8 @@ def arrays_dir(out: str | os.PathLike, rid: str) -> Path:
     return Path(out) / ARRAYS_DIR / rid
 
 
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` still runs (a zombie counts as dead)."""
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie counts as dead; one we may not signal runs)."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as fh:
             stat = fh.read()
@@ -218,7 +218,7 @@ def _watch(pid: int, period: float = 0.25) -> None:
     def loop() -> None:
         while True:
             time.sleep(period)
-            if not _alive(pid):
+            if not process_alive(pid):
                 os._exit(3)
 
     threading.Thread(target=loop, name="sweep-parent-watch", daemon=True).start()
