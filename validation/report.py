@@ -209,7 +209,9 @@ def _write_report(out: Path, *, profile, device, backend, jobs, progress, sectio
 
     n_ok = sum(r.verified for r in results)
     scopes = claimrun.scope_counts(results)
-    lean = claimrun.lean_classification_counts(results)
+    lean_audits = [r for r in results if r.id.startswith("lean/") and isinstance(r.evidence, dict)]
+    lean = claimrun.lean_classification_counts([r for r in lean_audits if r.evidence.get("kind") == "axiom"])
+    theorems = claimrun.lean_classification_counts([r for r in lean_audits if r.evidence.get("kind") == "theorem"])
     not_ok = [r for r in results if not r.verified]
     wall = time.perf_counter() - start
     head = [
@@ -230,8 +232,10 @@ def _write_report(out: Path, *, profile, device, backend, jobs, progress, sectio
         f"- **{n_ok} of {len(results)} claims verified** (check passed and its negative control rejected).",
         f"- scope: **{scopes['proof']} proofs** for every case they state, **{scopes['instances']} checks of "
         "stated instances**.",
-        f"- the authors' 13 Lean axioms as written: **{lean['inconsistent']} inconsistent, {lean['tautology']} "
-        f"tautologies, {lean['true']} true**" + (f", {lean['undecided']} undecided" if lean["undecided"] else "")
+        f"- the authors' {sum(lean.values())} Lean axioms as written: **{lean['inconsistent']} inconsistent, "
+        f"{lean['tautology']} tautologies, {lean['true']} true**" + (f", {lean['undecided']} undecided" if lean["undecided"] else "")
+        + f"; their {sum(theorems.values())} theorems: **{theorems['inconsistent']} false as written**"
+        + (f", {theorems['undecided']} undecided" if theorems["undecided"] else "")
         + " (section \"The authors' Lean axioms as written\").",
     ]
     if not_ok:
