@@ -247,3 +247,15 @@ def test_no_module_of_the_paper_package_imports_the_report_sections():
         names = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module] + \
                 [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
         assert not [m for m in names if "validation.sections" in m or "validation.report" in m], path.name
+
+
+def test_the_documented_one_seed_command_plans_one_run_per_n():
+    # `lejepa-verify paper --profile cpu-full --only paper_scaling --set seed=0 --set mixing_seed=0`
+    # (the --help text and the sweep file say so): their first seed alone, one run per n
+    from lejepa_verify.validation.paper.orchestrate import plan_runs
+
+    _, _, runs = plan_runs("cpu-full", ["paper_scaling"], {"seed": 0, "mixing_seed": 0})
+    got = sorted((r.config.n, r.config.seed, r.config.mixing_seed) for r in runs["paper_scaling"])
+    assert got == [(n, 0, 0) for n in (2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)]
+    _, _, every = plan_runs("cpu-full", ["paper_scaling"])
+    assert len(every["paper_scaling"]) == 50 and {r.config.mixing_seed for r in every["paper_scaling"]} == set(range(5))
