@@ -273,7 +273,7 @@ def scaling_table(numbers, ev: Evidence, card: dict) -> list[str]:
     lines = [f"Source: {s.source}. Their setting: {s.setting}.", "",
              "| n | their R²(x→z) | ours (fingerprint, 5 seeds) | verdict | their SIGReg R²(h→z) | ours, their settings "
              "| verdict | ours, our recipe | orth err (their settings / our recipe) | error (their settings / our recipe) "
-             "| wall s (theirs / ours) |",
+             "| our wall s (their settings / our recipe) |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for i, n in enumerate(s.n):
         fp = card.get(f"{MAIN}.r2_xz[n={n}]")
