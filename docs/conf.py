@@ -82,8 +82,10 @@ html_theme_options = {
 html_sidebars = {"**": ["sidebar-nav-bs"]}
 html_show_sourcelink = False
 
-# the Results page reads this report folder; empty: the build makes a fast report itself
-lejepa_report_dir = os.environ.get("LEJEPA_DOCS_REPORT", "")
+# the Results page reads this report folder: LEJEPA_DOCS_REPORT, else the real run kept in the
+# repository (results/, see results/README.md), else (empty) the build makes a fast report itself
+_KEPT_REPORT = Path(__file__).resolve().parent.parent / "results"
+lejepa_report_dir = os.environ.get("LEJEPA_DOCS_REPORT") or (str(_KEPT_REPORT) if (_KEPT_REPORT / "report.md").exists() else "")
 
 suppress_warnings = []
 nitpicky = False
