@@ -3,6 +3,7 @@ is known, its JSON and header, and the catalogue: every number of the shipped fi
 
 import json
 import math
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -100,6 +101,30 @@ def test_a_short_run_is_explained_by_the_same_run_at_their_length_in_another_sto
     e = sc.verdict(pub, from_runs(pub, _evidence(tmp_path).find("paper_scaling", objective="authors_lejepa", n=2),
                                   lambda c: c.metric("r2_hz"), ev))
     assert e.verdict == sc.NOT_REACHED and "still outside the tolerance" in e.why
+
+
+def test_stores_inside_the_folder_are_written_relative_so_a_moved_folder_still_names_its_runs(tmp_path):
+    out = tmp_path / "results"
+    ev = _evidence(out)
+    (run,) = [r for r in load_sweep("paper_scaling", profile="quick").runs()
+              if r.config.objective == "authors_lejepa" and r.config.n == 2]
+    where = store_dir(out, "paper_scaling", "quick")
+    rid = _write(where, run, r2=0.84)
+    pub = sc.number("scaling.sigreg[n=2]", "scaling", "sigreg", "n = 2", "x", "page", 0.999998, 3.4e-7)
+    inside = sc.verdict(pub, from_runs(pub, ev.find("paper_scaling", objective="authors_lejepa", n=2),
+                                       lambda c: c.metric("r2_hz"), ev))
+    elsewhere = tmp_path / "elsewhere" / "store"
+    pub2 = sc.number("scaling.sigreg[n=4]", "scaling", "sigreg", "n = 4", "x", "page", 0.999996, 1.2e-6)
+    outside = sc.verdict(pub2, sc.measured(0.5, [{"run_id": "abc", "store": str(elsewhere)}]))
+    card = sc.Scorecard((inside, outside), (), sc.make_header("quick", out=out, numbers_path="n.toml", command="t"))
+    card.write(out)
+    shutil.move(out, tmp_path / "moved")
+    data = sc.read_scorecard(tmp_path / "moved")
+    ref = data["entries"][0]["ours"]["runs"][0]
+    assert ref["run_id"] == rid and ref["store"] == where.relative_to(out).as_posix() and data["header"]["out"] == "."
+    assert store.load_record(tmp_path / "moved" / ref["store"], rid)["metrics"]["r2_hz"] == 0.84
+    assert data["entries"][1]["ours"]["runs"][0]["store"] == str(elsewhere)  # outside the folder: as given
+    assert inside.ours.runs[0]["store"] == str(where)  # the card itself keeps where it read the run
 
 
 def test_a_failed_run_is_a_failed_row_with_its_reason_and_an_unreadable_record_names_its_file(tmp_path):

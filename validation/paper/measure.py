@@ -10,6 +10,7 @@ settings, found in the sweep's store of any profile (``Evidence.elsewhere``).
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Callable, Sequence
 
 from lejepa_verify.validation.paper import scorecard as sc
@@ -87,7 +88,7 @@ def _their_settings_test(pub, ok, value_of, evidence, untested):
         text = (f"the training length: ours ran {untested}; the same run at their settings ({THEIR_STEPS} steps) "
                 f"gives {value:.6g}, within {pub.rule}")
         return sc.Cause(text, ref, value), untested
-    return None, (f"{untested}; at their settings the same run ({ref['run_id']}, store {ref['store']}) gives "
+    return None, (f"{untested}; at their settings the same run ({ref['run_id']}, store `{Path(ref['store']).name}`) gives "
                   f"{value:.6g}, still outside the tolerance: the length is not the whole cause")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Callable
 
 from lejepa_verify.validation.paper import alpha, bound, channel, grid, mixings, reacher, scaling
@@ -50,7 +49,7 @@ def build_markdown(numbers, ev: Evidence, card: sc.Scorecard, *,
                                         "α ablation: their published grid R², ours on their grid and on the law, "
                                         "and the transport prediction")]
     applied = "".join(f" {a}." for a in ev.applied)
-    parts = [f"Profile `{ev.profile}`; stores in `{Path(ev.out) / SWEEP_DIR}`; sweeps: "
+    parts = [f"Profile `{ev.profile}`; stores in `{SWEEP_DIR}/` of this folder; sweeps: "
              f"{', '.join(f'`{s}`' for s in ev.specs) or 'none'}.{applied} Published numbers from `{numbers.path}`.", "",
              "### The scorecard", "", *scorecard_section(card), "",
              "### Scaling (their table), SIGReg", *scaling.scaling_table(numbers, ev, by_id), "",

@@ -348,11 +348,31 @@ class Scorecard:
                 "entries": [e.to_dict() for e in self.entries], "unscored": [u.to_dict() for u in self.unscored]}
 
     def write(self, folder: Path) -> Path:
-        """Write ``folder/paper_scorecard.json`` atomically."""
+        """Write ``folder/paper_scorecard.json`` atomically.
+
+        Paths inside ``folder`` (the stores of the runs, the header's ``out``) are written relative
+        to it, so a folder that is moved or copied elsewhere still says where its runs are."""
         from lejepa_verify.theory.claims import json_safe
         from lejepa_verify.validation.io import atomic_write_json
 
-        return atomic_write_json(Path(folder) / SCORECARD_NAME, json_safe(self.to_dict()))
+        data = self.to_dict()
+        data["header"]["out"] = portable_path(data["header"].get("out", "."), folder)
+        for entry in data["entries"]:
+            for ref in entry["ours"]["runs"]:
+                if "store" in ref:
+                    ref["store"] = portable_path(ref["store"], folder)
+        return atomic_write_json(Path(folder) / SCORECARD_NAME, json_safe(data))
+
+
+def portable_path(path: str | Path, root: str | Path) -> str:
+    """``path`` relative to ``root`` (POSIX separators, ``"."`` for ``root`` itself) when it lies
+    inside ``root``; otherwise ``path`` unchanged."""
+    p, r = Path(path), Path(root)
+    try:
+        rel = p.resolve().relative_to(r.resolve())
+    except (ValueError, OSError):
+        return str(path)
+    return rel.as_posix() or "."
 
 
 def make_header(profile: str, *, out: Path, numbers_path: str, command: str, applied: Sequence[str] = ()) -> dict:

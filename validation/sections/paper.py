@@ -53,7 +53,7 @@ def build(ctx: ReportContext) -> str:
                 + f": its measured numbers need no training (the mixing's fingerprint up to n = "
                 f"{128 if ctx.profile == 'quick' else 1024}, our arm's lag correlations, the pixel section's Reacher "
                 f"runs of this report), and its trained columns are read from the `{profile}` stores in "
-                f"`{ctx.out}/sweeps` where `lejepa-verify paper` left them. What fills the rest: {FILL['cpu-full']}; "
+                f"`sweeps/` of this folder, where `lejepa-verify paper` left them. What fills the rest: {FILL['cpu-full']}; "
                 f"{FILL['cpu']}; {FILL['paper']}.")
     return note + "\n\n" + result.markdown
 
