@@ -216,7 +216,8 @@ def load(path: str | Path | None = None) -> PaperNumbers:
     """The published numbers from ``path``, or from the copy shipped inside the package."""
     if path is None:
         ref = resources.files("lejepa_verify.validation") / "data" / DATA_FILE
-        text, where = ref.read_text(encoding="utf-8"), str(ref)
+        # named by its place in the package, not by this machine's install path (it ends up in reports)
+        text, where = ref.read_text(encoding="utf-8"), f"lejepa_verify/validation/data/{DATA_FILE}"
     else:
         p = Path(path)
         if not p.is_file():

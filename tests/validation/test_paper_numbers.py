@@ -18,6 +18,8 @@ def test_shipped_copy_loads_with_its_sources():
     assert "page" in p.scaling.source and "figure" in p.gennorm_alpha.source
     assert p.authors_recipe["lambda_2d"] == 1e-3
     assert p.to_dict()["scaling"]["n"][-1] == 1024
+    # reports name the shipped copy by its place in the package, never by this machine's install path
+    assert p.path == "lejepa_verify/validation/data/paper_numbers.toml" and not Path(p.path).is_absolute()
 
 
 @pytest.mark.skipif(not SHARED.is_file(), reason="the shared checkout copy exists only in the development tree")
