@@ -125,6 +125,9 @@ def test_stores_inside_the_folder_are_written_relative_so_a_moved_folder_still_n
     assert store.load_record(tmp_path / "moved" / ref["store"], rid)["metrics"]["r2_hz"] == 0.84
     assert data["entries"][1]["ours"]["runs"][0]["store"] == str(elsewhere)  # outside the folder: as given
     assert inside.ours.runs[0]["store"] == str(where)  # the card itself keeps where it read the run
+    (other,) = [c for c in ev.find("paper_scaling", objective="authors_lejepa") if c.run_id != rid][:1]
+    not_yet = from_runs(pub2, [other], lambda c: c.metric("r2_hz"), ev)
+    assert not_yet.status == "not_run" and f"(store {where.relative_to(out).as_posix()})" in not_yet.reason
 
 
 def test_a_failed_run_is_a_failed_row_with_its_reason_and_an_unreadable_record_names_its_file(tmp_path):

@@ -61,7 +61,7 @@ def from_runs(pub: sc.Published, cells: Sequence[Cell], value_of: Callable[[Cell
     if not ok:
         if bad:
             return sc.failed("; ".join(f"{c.run_id}: {c.status}: {c.reason[:160]}" for c in bad), [c.ref() for c in bad])
-        where = cells[0].store
+        where = sc.portable_path(cells[0].store, evidence.out)
         return sc.not_run(f"not run yet (store {where}); {FILL.get(evidence.profile, FILL['cpu-full'])} runs it")
     values = [value_of(c) for c in ok]
     mean, spread = mean_std(values)
