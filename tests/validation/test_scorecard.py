@@ -94,6 +94,9 @@ def test_a_short_run_is_explained_by_the_same_run_at_their_length_in_another_sto
     e = sc.verdict(pub, from_runs(pub, ev.find("paper_scaling", objective="authors_lejepa", n=2),
                                   lambda c: c.metric("r2_hz"), ev))
     assert e.verdict == sc.EXPLAINED and rid in e.why and e.ours.cause.tested_by["run_id"] == rid
+    sc.Scorecard((e,), (), sc.make_header("quick", out=tmp_path, numbers_path="n.toml", command="t")).write(tmp_path)
+    written = sc.read_scorecard(tmp_path)["entries"][0]["ours"]["cause"]["tested_by"]
+    assert written["run_id"] == rid and written["store"] == "sweeps/paper_scaling-cpu-full"  # relative to the folder
     # at their settings still far: the cause is tested and rejected, the verdict stays not_reached
     store.write_record(store_dir(tmp_path, "paper_scaling", "cpu-full"),
                        {"run_id": rid, "status": "ok", "config": long_cfg.to_dict(), "error": None,

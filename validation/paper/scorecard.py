@@ -358,7 +358,8 @@ class Scorecard:
         data = self.to_dict()
         data["header"]["out"] = portable_path(data["header"].get("out", "."), folder)
         for entry in data["entries"]:
-            for ref in entry["ours"]["runs"]:
+            cause = entry["ours"]["cause"]
+            for ref in [*entry["ours"]["runs"], *([cause["tested_by"]] if cause else [])]:
                 if "store" in ref:
                     ref["store"] = portable_path(ref["store"], folder)
         return atomic_write_json(Path(folder) / SCORECARD_NAME, json_safe(data))
