@@ -26,6 +26,14 @@ from typing import Any
 from lejepa_verify.theory.validate import check_choice
 
 
+def require_hooks(cls: type, what: str) -> None:
+    """``ValueError`` naming the required hooks (abstract methods) a member class ``cls`` leaves
+    undefined, so that a half-written member is refused when it registers, not when first used."""
+    missing = sorted(getattr(cls, "__abstractmethods__", ()))
+    if missing:
+        raise ValueError(f"{what} {getattr(cls, 'name', cls.__name__)!r} must define {', '.join(missing)}")
+
+
 class Registry:
     """Members of ``package``; ``param`` names the config field or argument that selects one."""
 

@@ -17,6 +17,7 @@ a hook does not check again.
 
 from __future__ import annotations
 
+import abc
 import math
 from dataclasses import dataclass, field
 from typing import Callable, ClassVar, Mapping
@@ -24,7 +25,7 @@ from typing import Callable, ClassVar, Mapping
 import numpy as np
 
 from lejepa_verify.numerics.bounds import bound_value, spectral_gap
-from lejepa_verify.theory.registry import Registry
+from lejepa_verify.theory.registry import Registry, require_hooks
 from lejepa_verify.theory.validate import check_int
 
 __all__ = ["BoundFamily", "FamilyPoint", "REGISTRY", "KEYS", "point", "register"]
@@ -86,7 +87,7 @@ def point(family: str, a: float, n: int, rho: float, eps: float, e_eps: float, d
     return FamilyPoint(family, float(a), n, rho, eps, delta, D, bound, error, unc, method)
 
 
-class BoundFamily:
+class BoundFamily(abc.ABC):
     """A one-parameter path ``a ↦ h_a`` from ``h_0 = Qz`` (module docstring for the hooks).
 
     Class attributes: ``name`` (the module's name), ``summary`` (one line), ``has_closed_form``
@@ -105,9 +106,9 @@ class BoundFamily:
         """``n`` (already an integer in ``[1, 4096]``) if the family exists in that dimension; any by default."""
         return n
 
+    @abc.abstractmethod
     def map(self, a: float, n: int, Q: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
         """The map ``h_a``, an ``(N, n) → (N, n)`` callable, built on the rotation ``Q``."""
-        raise NotImplementedError
 
     def closed_form(self, a: float, n: int, rho: float) -> dict | None:
         """The exact values of ``epsilon, delta, D, bound, error``; ``None`` where none is known."""
@@ -124,6 +125,7 @@ def register(cls: type[BoundFamily]) -> type[BoundFamily]:
     """Class decorator adding one instance of ``cls`` to the registry under ``cls.name``."""
     if not (isinstance(cls, type) and issubclass(cls, BoundFamily)) or not cls.name:
         raise ValueError(f"a bound family must subclass BoundFamily and set a name, got {cls!r}")
+    require_hooks(cls, "bound family")
     REGISTRY.add(cls.name, cls(), module=cls.__module__)
     return cls
 

@@ -35,7 +35,7 @@ from typing import Any, ClassVar, Mapping
 
 import numpy as np
 
-from lejepa_verify.theory.registry import Registry
+from lejepa_verify.theory.registry import Registry, require_hooks
 from lejepa_verify.theory.validate import check_int
 
 __all__ = [
@@ -256,9 +256,7 @@ def register(cls: type[LawFamily]) -> type[LawFamily]:
         raise ValueError(f"a law family needs a name that is a Python identifier, got {cls.name!r}")
     if cls.name in _REGISTRY._entries:
         raise ValueError(f"law {cls.name!r} is already registered")
-    missing = sorted(getattr(cls, "__abstractmethods__", ()))
-    if missing:
-        raise ValueError(f"law family {cls.name!r} must define {', '.join(missing)}")
+    require_hooks(cls, "law family")
     _REGISTRY.add(cls.name, cls(), module=cls.__module__)
     return cls
 

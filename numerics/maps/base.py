@@ -11,12 +11,13 @@ parameter values it reads.
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass, field
 from typing import Callable, ClassVar
 
 import numpy as np
 
-from lejepa_verify.theory.registry import Registry
+from lejepa_verify.theory.registry import Registry, require_hooks
 from lejepa_verify.theory.validate import check_int
 
 __all__ = ["Map", "MapFamily", "REGISTRY", "compose", "random_orthogonal", "register"]
@@ -56,7 +57,7 @@ class Map:
                 "params": {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in self.params.items()}}
 
 
-class MapFamily:
+class MapFamily(abc.ABC):
     """A family of maps (module docstring). Subclasses set the class attributes and ``build``."""
 
     name: ClassVar[str] = ""
@@ -70,9 +71,9 @@ class MapFamily:
     def check_dim(self, dim: int) -> None:
         """Raise ``ValueError`` for a dimension (already an integer >= 1) the family has no map in."""
 
+    @abc.abstractmethod
     def build(self, dim: int, seed, **params) -> Map:
         """The map in ``dim`` dimensions; ``params`` holds only declared names, ``seed`` its random parts."""
-        raise NotImplementedError
 
     def make(self, fn: Callable[[np.ndarray], np.ndarray], dim: int, params: dict | None = None) -> Map:
         """A :class:`Map` of this family around ``fn``."""
@@ -99,6 +100,7 @@ def register(cls: type[MapFamily]) -> type[MapFamily]:
     """Class decorator adding one instance of ``cls`` to the registry under ``cls.name``."""
     if not (isinstance(cls, type) and issubclass(cls, MapFamily)) or not cls.name:
         raise ValueError(f"a map family must subclass MapFamily and set a name, got {cls!r}")
+    require_hooks(cls, "map family")
     REGISTRY.add(cls.name, cls(), module=cls.__module__)
     return cls
 

@@ -20,6 +20,7 @@ agrees with them to about 1e-14 in ``L¹`` with 384 nodes.
 
 from __future__ import annotations
 
+import abc
 import math
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -253,9 +254,9 @@ class AdditiveNoise(Transition):
 
     linear_drift: ClassVar[bool] = False
 
+    @abc.abstractmethod
     def drift(self, x: np.ndarray, rho: float, **options) -> np.ndarray:
         """``m(x)`` in the raw coordinate."""
-        raise NotImplementedError
 
     def noise_sd(self, rho: float, **options) -> float:
         """The noise standard deviation ``σ`` in the raw coordinate."""

@@ -28,12 +28,13 @@ hand validated values to the hooks, which do not check again.
 
 from __future__ import annotations
 
+import abc
 from typing import Any, ClassVar
 
 import numpy as np
 
 from lejepa_verify.theory.options import Option
-from lejepa_verify.theory.registry import Registry
+from lejepa_verify.theory.registry import Registry, require_hooks
 
 __all__ = ["REGISTRY", "Transition", "register", "standard_normal_law"]
 
@@ -42,7 +43,7 @@ REGISTRY = Registry("lejepa_verify.numerics.transitions", "transition", private=
                     order=("ou", "authors", "ar1", "langevin"))
 
 
-class Transition:
+class Transition(abc.ABC):
     """A transition ``z → z'`` (module docstring for the hooks).
 
     Class attributes: ``name`` (the module's name), ``summary`` (one line for listings),
@@ -80,9 +81,9 @@ class Transition:
 
     # -- drawing ------------------------------------------------------------------------------
 
+    @abc.abstractmethod
     def step(self, law, rho: float, z: np.ndarray, rng: np.random.Generator, **options: Any) -> np.ndarray:
         """``z'`` given ``z`` (same shape), randomness drawn from ``rng``."""
-        raise NotImplementedError
 
     def sample(self, law, rho: float, n_pairs: int, dim: int, rng: np.random.Generator, **options: Any):
         """Pairs ``(z, z')`` of shape ``(n_pairs, dim)``: ``z`` drawn from ``law``, then one :meth:`step`."""
@@ -119,6 +120,7 @@ def register(cls: type[Transition]) -> type[Transition]:
     """Class decorator adding one instance of ``cls`` to the registry under ``cls.name``."""
     if not (isinstance(cls, type) and issubclass(cls, Transition)) or not cls.name:
         raise ValueError(f"a transition must subclass Transition and set a name, got {cls!r}")
+    require_hooks(cls, "transition")
     REGISTRY.add(cls.name, cls(), module=cls.__module__)
     return cls
 

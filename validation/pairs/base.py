@@ -17,6 +17,7 @@ must not change the run id). Every draw comes from an explicit ``torch.Generator
 
 from __future__ import annotations
 
+import abc
 import math
 from typing import Any, ClassVar
 
@@ -24,6 +25,7 @@ import numpy as np
 import torch
 
 from lejepa_verify.theory.options import Option
+from lejepa_verify.theory.registry import require_hooks
 from lejepa_verify.validation.registries import PAIR_SOURCES
 
 REGISTRY = PAIR_SOURCES
@@ -39,7 +41,7 @@ def numpy_rng(gen: torch.Generator) -> np.random.Generator:
     return np.random.default_rng(int(torch.randint(0, 2 ** 62, (1,), generator=gen)))
 
 
-class PairSource:
+class PairSource(abc.ABC):
     """Base class (module docstring). Subclasses set ``name``, ``description`` and, where they
     have any, ``options``; they implement :meth:`train_pairs` and may override :meth:`eval_pairs`."""
 
@@ -69,9 +71,9 @@ class PairSource:
         """A short description of the pairs, e.g. ``gaussian, ou, rho=0.95, n=2``."""
         return self.world.label
 
+    @abc.abstractmethod
     def train_pairs(self, size: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         """``size`` training pairs ``(z, z')``, each ``(size, n)`` float32."""
-        raise NotImplementedError
 
     def eval_pairs(self, size: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         """``size`` held-out pairs: the world's one-step pairs at ``ρ``."""
@@ -90,6 +92,7 @@ def register(cls: type) -> type:
     """Class decorator adding a :class:`PairSource` subclass to the registry under ``cls.name``."""
     if not (isinstance(cls, type) and issubclass(cls, PairSource)) or not cls.name:
         raise ValueError(f"a pair source must subclass PairSource and set a name, got {cls!r}")
+    require_hooks(cls, "pair source")
     REGISTRY.add(cls.name, cls, module=cls.__module__)
     return cls
 
